@@ -1,0 +1,35 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+let package = Package(
+    name: "pathway",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "pathway", targets: ["pathway-cli"]),
+        .library(name: "PathwayModel", targets: ["PathwayModel"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+    ],
+    targets: [
+        // MARK: Libraries
+        .target(
+            name: "PathwayModel",
+            dependencies: [.product(name: "Yams", package: "Yams")]
+        ),
+
+        // MARK: Command-line tool
+        .executableTarget(
+            name: "pathway-cli",
+            dependencies: [
+                "PathwayModel",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+
+        // MARK: Tests
+        .testTarget(name: "PathwayModelTests", dependencies: ["PathwayModel"], exclude: ["Fixtures"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

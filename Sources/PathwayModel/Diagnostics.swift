@@ -1,0 +1,136 @@
+/// A position in a model file: 1-based line and column (columns count Unicode scalars, as libyaml does).
+public struct SourceLocation: Hashable, Sendable, CustomStringConvertible {
+    public var file: String
+    public var line: Int
+    public var column: Int
+
+    public init(file: String, line: Int, column: Int) {
+        self.file = file
+        self.line = line
+        self.column = column
+    }
+
+    /// A location for things that come from no file (models built in code, command-line perturbations).
+    public static func synthetic(_ what: String) -> SourceLocation {
+        SourceLocation(file: what, line: 0, column: 0)
+    }
+
+    public var description: String {
+        line > 0 ? "\(file):\(line):\(column)" : file
+    }
+}
+
+/// One problem found in a model: where, how bad, and what is wrong.
+public struct Diagnostic: Hashable, Sendable, CustomStringConvertible {
+    public enum Severity: String, Sendable, Comparable {
+        case warning, error
+        public static func < (a: Severity, b: Severity) -> Bool { a == .warning && b == .error }
+    }
+
+    public var location: SourceLocation
+    public var severity: Severity
+    public var message: String
+
+    public init(_ severity: Severity, at location: SourceLocation, _ message: String) {
+        self.severity = severity
+        self.location = location
+        self.message = message
+    }
+
+    /// `file:line:column: error: message`, the form compilers use and editors understand.
+    public var description: String { "\(location): \(severity.rawValue): \(message)" }
+}
+
+/// The error thrown when a model cannot be loaded: every problem found, in file order.
+public struct ModelError: Error, Sendable, CustomStringConvertible {
+    public var diagnostics: [Diagnostic]
+
+    public init(_ diagnostics: [Diagnostic]) {
+        self.diagnostics = diagnostics
+    }
+
+    public init(_ severity: Diagnostic.Severity = .error, at location: SourceLocation, _ message: String) {
+        self.diagnostics = [Diagnostic(severity, at: location, message)]
+    }
+
+    public var errors: [Diagnostic] { diagnostics.filter { $0.severity == .error } }
+
+    public var description: String { diagnostics.map(\.description).joined(separator: "\n") }
+}
+
+/// Collects diagnostics while a model is read, so that one run reports as many problems as it can.
+struct DiagnosticSink {
+    private(set) var diagnostics: [Diagnostic] = []
+
+    var hasErrors: Bool { diagnostics.contains { $0.severity == .error } }
+
+    mutating func error(_ location: SourceLocation, _ message: String) {
+        diagnostics.append(Diagnostic(.error, at: location, message))
+    }
+
+    mutating func warning(_ location: SourceLocation, _ message: String) {
+        diagnostics.append(Diagnostic(.warning, at: location, message))
+    }
+
+    mutating func append(contentsOf other: [Diagnostic]) {
+        diagnostics.append(contentsOf: other)
+    }
+
+    /// Diagnostics sorted by file, line and column, with exact duplicates removed.
+    var sorted: [Diagnostic] {
+        var seen = Set<Diagnostic>()
+        return diagnostics
+            .filter { seen.insert($0).inserted }
+            .enumerated()
+            .sorted { a, b in
+                let (x, y) = (a.element.location, b.element.location)
+                if x.file != y.file { return a.offset < b.offset }
+                if x.line != y.line { return x.line < y.line }
+                if x.column != y.column { return x.column < y.column }
+                return a.offset < b.offset
+            }
+            .map(\.element)
+    }
+}
+
+// MARK: - Suggestions
+
+/// The candidate closest to `name` by edit distance, when it is close enough to be a plausible typo.
+public func closestMatch<S: Sequence>(to name: String, in candidates: S) -> String? where S.Element == String {
+    let lowered = name.lowercased()
+    var best: (String, Int)?
+    for candidate in candidates {
+        let d = editDistance(lowered, candidate.lowercased())
+        if best == nil || d < best!.1 || (d == best!.1 && candidate < best!.0) {
+            best = (candidate, d)
+        }
+    }
+    guard let (candidate, distance) = best else { return nil }
+    if distance == 0 { return candidate } // differs only in case
+    // Short names: only a one-letter substitution counts; longer ones allow about a third of their letters.
+    if name.count <= 3 { return distance == 1 && name.count >= 2 && candidate.count >= 2 ? candidate : nil }
+    return distance <= min(3, name.count / 3) ? candidate : nil
+}
+
+/// `" (did you mean 'X'?)"` or the empty string.
+func suggestion<S: Sequence>(for name: String, in candidates: S) -> String where S.Element == String {
+    closestMatch(to: name, in: candidates).map { " (did you mean '\($0)'?)" } ?? ""
+}
+
+/// Levenshtein distance over Unicode scalars.
+func editDistance(_ a: String, _ b: String) -> Int {
+    let x = Array(a.unicodeScalars), y = Array(b.unicodeScalars)
+    if x.isEmpty { return y.count }
+    if y.isEmpty { return x.count }
+    var previous = Array(0...y.count)
+    var current = [Int](repeating: 0, count: y.count + 1)
+    for i in 1...x.count {
+        current[0] = i
+        for j in 1...y.count {
+            let cost = x[i - 1] == y[j - 1] ? 0 : 1
+            current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost)
+        }
+        swap(&previous, &current)
+    }
+    return previous[y.count]
+}

@@ -1,0 +1,247 @@
+/// Checks a composed model for consistency: every name resolves, nothing is defined twice, constant
+/// species stay constant, rules form no cycles. Fills in what can be inferred (reaction compartments).
+public enum Validator {
+    /// Validates a model built in code (for example imported from SBML); locations are the elements'.
+    public static func validate(_ model: inout Model) -> [Diagnostic] {
+        validate(&model, sites: sites(of: model))
+    }
+
+    static func validate(_ model: inout Model, sites: [ExpressionSite]) -> [Diagnostic] {
+        var sink = DiagnosticSink()
+        checkNamespaces(model, &sink)
+        inferReactionCompartments(&model)
+
+        let compartments = Set(model.compartments.map(\.id))
+        let speciesIDs = Set(model.species.map(\.id))
+        let parameterIDs = Set(model.parameters.map(\.id))
+        let observableIDs = Set(model.observables.map(\.id))
+        let reactionIDs = Set(model.reactions.map(\.id))
+        let drugIDs = Set(model.drugs.map(\.id))
+        let symbols = Set(model.symbolNames)
+
+        if model.species.isEmpty {
+            sink.error(model.location, "model '\(model.id)' defines no species")
+        }
+        for c in model.compartments {
+            if let o = c.outside, !compartments.contains(o) {
+                sink.error(c.location, "compartment '\(c.id)' lies outside unknown compartment '\(o)'\(suggestion(for: o, in: compartments))")
+            }
+        }
+        for s in model.species where !s.compartment.isEmpty && !compartments.contains(s.compartment) {
+            sink.error(s.location, "unknown compartment '\(s.compartment)' for species '\(s.id)'\(suggestion(for: s.compartment, in: compartments))")
+        }
+
+        // Every name in every expression.
+        let functionArity = Dictionary(model.functions.map { ($0.id, $0.arguments.count) }, uniquingKeysWith: { a, _ in a })
+        for site in sites {
+            if case .call(let kind, let args) = site.expression, args.count == 1, case .symbol(let name) = args[0],
+               ["species", "reaction", "drug", "parameter", "observe"].contains(kind) {
+                let (pool, noun): (Set<String>, String) = {
+                    switch kind {
+                    case "species": return (speciesIDs, "species")
+                    case "reaction": return (reactionIDs, "reaction")
+                    case "drug": return (drugIDs, "drug")
+                    case "parameter": return (parameterIDs, "parameter")
+                    default: return (speciesIDs.union(observableIDs), "species or observable")
+                    }
+                }()
+                if !pool.contains(name) {
+                    sink.error(site.location, "unknown \(noun) '\(name)' in \(site.context)\(suggestion(for: name, in: pool))")
+                }
+                continue
+            }
+            for name in site.expression.symbols where !site.localNames.contains(name) {
+                let pool = site.speciesOnly ? speciesIDs : symbols
+                if !pool.contains(name) {
+                    let noun = site.speciesOnly ? "species" : "name"
+                    sink.error(site.location(of: name),
+                               "unknown \(noun) '\(name)' in \(site.context)\(suggestion(for: name, in: pool))")
+                }
+            }
+            for f in site.expression.calledFunctions where !BuiltinFunction.isBuiltin(f) {
+                guard let arity = functionArity[f] else {
+                    let pool = Array(BuiltinFunction.arity.keys) + Array(functionArity.keys)
+                    sink.error(site.location(of: f), "unknown function '\(f)' in \(site.context)\(suggestion(for: f, in: pool))")
+                    continue
+                }
+                site.expression.visit { e in
+                    if case .call(f, let args) = e, args.count != arity {
+                        sink.error(site.location(of: f), "function '\(f)' takes \(arity) argument\(arity == 1 ? "" : "s"), not \(args.count), in \(site.context)")
+                    }
+                }
+            }
+        }
+
+        // Reactions.
+        let ruled = Set(model.rateRules.map(\.variable))
+        for r in model.reactions {
+            if let c = r.compartment, !c.isEmpty, !compartments.contains(c) {
+                sink.error(r.location, "unknown compartment '\(c)' for reaction '\(r.id)'\(suggestion(for: c, in: compartments))")
+            }
+            for (name, coefficient) in r.netStoichiometry where coefficient != 0 {
+                guard let s = model.species(named: name) else { continue }
+                if s.constant && !s.boundary {
+                    sink.error(r.location, "reaction '\(r.id)' changes constant species '\(name)': a constant species cannot be produced or consumed (mark it 'boundary: true' to keep it fixed while reactions use it)")
+                }
+                if ruled.contains(name) && !s.boundary {
+                    sink.error(r.location, "reaction '\(r.id)' changes species '\(name)', which a rate rule also sets; mark it 'boundary: true' or drop one")
+                }
+            }
+            for m in r.modifiers where r.reactants.contains(where: { $0.species == m.species }) && m.role == .modifier {
+                sink.warning(r.location, "species '\(m.species)' is both a reactant and a modifier of reaction '\(r.id)'")
+            }
+        }
+
+        // Rules and events change only what may change.
+        for rule in model.rateRules {
+            if observableIDs.contains(rule.variable) {
+                sink.error(rule.location, "'\(rule.variable)' is an observable (computed from the state), so it cannot also have a rate rule")
+            } else if !speciesIDs.contains(rule.variable) && !parameterIDs.contains(rule.variable) && !compartments.contains(rule.variable) {
+                sink.error(rule.location, "rate rule for unknown '\(rule.variable)'\(suggestion(for: rule.variable, in: speciesIDs.union(parameterIDs)))")
+            } else if compartments.contains(rule.variable) {
+                sink.error(rule.location, "a rate rule on compartment '\(rule.variable)' (a changing volume) is not supported")
+            } else if let s = model.species(named: rule.variable), s.constant {
+                sink.error(rule.location, "rate rule for constant species '\(rule.variable)'")
+            }
+        }
+        for ia in model.initialAssignments where !speciesIDs.contains(ia.variable) && !parameterIDs.contains(ia.variable) && !compartments.contains(ia.variable) {
+            sink.error(ia.location, "initial assignment of unknown '\(ia.variable)'\(suggestion(for: ia.variable, in: speciesIDs.union(parameterIDs)))")
+        }
+        for e in model.events {
+            for a in e.assignments {
+                if observableIDs.contains(a.target) {
+                    sink.error(e.location, "event '\(e.id)' assigns observable '\(a.target)', which is computed from the state; assign a species or a parameter")
+                } else if let s = model.species(named: a.target), s.constant {
+                    sink.error(e.location, "event '\(e.id)' changes constant species '\(a.target)'")
+                } else if compartments.contains(a.target) {
+                    sink.error(e.location, "event '\(e.id)' changes compartment '\(a.target)': changing volumes are not supported")
+                }
+            }
+        }
+        for d in model.drugs {
+            if let c = d.compartment, !compartments.contains(c) {
+                sink.error(d.location, "unknown compartment '\(c)' for drug '\(d.id)'\(suggestion(for: c, in: compartments))")
+            }
+            if symbols.contains(d.speciesID) {
+                sink.error(d.location, "drug '\(d.id)' needs the name '\(d.speciesID)' for its concentration, but the model already uses it")
+            }
+        }
+        checkObservableCycles(model, &sink)
+        for p in model.parameters where p.source == nil && !p.location.file.hasPrefix("<") {
+            sink.warning(p.location, "parameter '\(p.id)' has no 'source': say where the number comes from")
+        }
+        return sink.diagnostics
+    }
+
+    /// Species, parameters, compartments, observables, reactions and functions share one namespace (as in SBML).
+    private static func checkNamespaces(_ model: Model, _ sink: inout DiagnosticSink) {
+        var seen: [String: (String, SourceLocation)] = [:]
+        func claim(_ id: String, _ kind: String, _ loc: SourceLocation) {
+            if let (other, where_) = seen[id] {
+                if other == kind { return } // duplicates within a kind are reported by composition
+                sink.error(loc, "'\(id)' names both a \(other) (at \(where_)) and a \(kind); use distinct names")
+            } else {
+                seen[id] = (kind, loc)
+            }
+            if id == "time" || BuiltinFunction.constants[id] != nil || BuiltinFunction.isBuiltin(id) {
+                sink.error(loc, "'\(id)' is a reserved name in expressions; choose another name for this \(kind)")
+            }
+        }
+        for c in model.compartments { claim(c.id, "compartment", c.location) }
+        for s in model.species { claim(s.id, "species", s.location) }
+        for p in model.parameters { claim(p.id, "parameter", p.location) }
+        for o in model.observables { claim(o.id, "observable", o.location) }
+        for r in model.reactions { claim(r.id, "reaction", r.location) }
+        for f in model.functions { claim(f.id, "function", f.location) }
+    }
+
+    /// A reaction without an explicit compartment takes its first reactant's, else its first product's.
+    static func inferReactionCompartments(_ model: inout Model) {
+        let known = Set(model.compartments.map(\.id))
+        let byID = Dictionary(model.species.filter { known.contains($0.compartment) }.map { ($0.id, $0.compartment) },
+                              uniquingKeysWith: { a, _ in a })
+        for i in model.reactions.indices where model.reactions[i].compartment == "" {
+            let r = model.reactions[i]
+            model.reactions[i].compartment = (r.reactants + r.products).lazy.compactMap { byID[$0.species] }.first
+                ?? model.compartments.first?.id ?? ""
+        }
+    }
+
+    private static func checkObservableCycles(_ model: Model, _ sink: inout DiagnosticSink) {
+        let deps = Dictionary(model.observables.map { ($0.id, $0.expression.symbols) }, uniquingKeysWith: { a, _ in a })
+        var state: [String: Int] = [:] // 1 visiting, 2 done
+        func visit(_ id: String, _ path: [String]) -> [String]? {
+            if state[id] == 2 { return nil }
+            if state[id] == 1 { return path + [id] }
+            state[id] = 1
+            for d in deps[id] ?? [] where deps[d] != nil {
+                if let cycle = visit(d, path + [id]) { return cycle }
+            }
+            state[id] = 2
+            return nil
+        }
+        for o in model.observables {
+            if let cycle = visit(o.id, []) {
+                let start = cycle.firstIndex(of: cycle.last!) ?? 0
+                sink.error(o.location, "observables depend on each other in a cycle: \(cycle[start...].joined(separator: " -> "))")
+                return
+            }
+        }
+    }
+
+    /// Expression sites of a model built in code, located at their elements.
+    static func sites(of model: Model) -> [ExpressionSite] {
+        var out: [ExpressionSite] = []
+        func add(_ e: Expression, _ loc: SourceLocation, _ ctx: String, local: Set<String> = [], speciesOnly: Bool = false) {
+            out.append(ExpressionSite(expression: e, text: nil, location: loc, context: ctx, localNames: local, speciesOnly: speciesOnly))
+        }
+        for r in model.reactions {
+            let ctx = "reaction '\(r.id)'"
+            for t in r.reactants + r.products { add(.symbol(t.species), r.location, ctx, speciesOnly: true) }
+            for m in r.modifiers { add(.symbol(m.species), r.location, ctx, speciesOnly: true) }
+            for e in r.rateLaw.expressions { add(e, r.location, "the rate of \(ctx)") }
+            for s in r.rateLaw.speciesReferences { add(.symbol(s), r.location, ctx, speciesOnly: true) }
+        }
+        for f in model.functions { add(f.body, f.location, "function '\(f.id)'", local: Set(f.arguments)) }
+        for o in model.observables { add(o.expression, o.location, "observable '\(o.id)'") }
+        for rr in model.rateRules { add(rr.expression, rr.location, "the rate rule for '\(rr.variable)'") }
+        for ia in model.initialAssignments { add(ia.expression, ia.location, "the initial assignment of '\(ia.variable)'") }
+        for e in model.events {
+            if case .when(let c) = e.trigger { add(c, e.location, "the trigger of event '\(e.id)'") }
+            for a in e.assignments {
+                add(.symbol(a.target), e.location, "event '\(e.id)'")
+                add(a.value, e.location, "event '\(e.id)'")
+            }
+        }
+        for d in model.drugs {
+            for t in d.targets { add(.call("reaction", [.symbol(t)]), d.location, "the targets of drug '\(d.id)'") }
+        }
+        return out
+    }
+}
+
+extension RateLaw {
+    /// The expressions a rate law holds (rate constants, Hill exponents, custom formulas).
+    public var expressions: [Expression] {
+        switch self {
+        case .massAction(let f, let r): return [f] + (r.map { [$0] } ?? [])
+        case .michaelisMenten(_, let vmax, let kcat, _, let km): return [vmax, kcat, km].compactMap { $0 }
+        case .hill(_, let v, let k, let n): return [v, k, n]
+        case .expression(let e): return [e]
+        case .regulated(let inner, let a, let i):
+            return inner.expressions + (a + i).flatMap { [$0.constant, $0.hill] }
+        case .scaled(let inner, let f): return inner.expressions + [f]
+        }
+    }
+
+    /// Species a rate law names outside its expressions (substrate, enzyme, activator, regulators).
+    public var speciesReferences: [String] {
+        switch self {
+        case .massAction, .expression: return []
+        case .michaelisMenten(let s, _, _, let e, _): return [s] + (e.map { [$0] } ?? [])
+        case .hill(let of, _, _, _): return [of]
+        case .regulated(let inner, let a, let i): return inner.speciesReferences + (a + i).map(\.species)
+        case .scaled(let inner, _): return inner.speciesReferences
+        }
+    }
+}

@@ -1,0 +1,44 @@
+import ArgumentParser
+import PathwayModel
+
+extension Pathway {
+    struct Validate: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Check model files; exits 0 only when all are valid.",
+            discussion: "Errors and warnings are printed as file:line:column: severity: message.")
+
+        @Argument(help: "Model files (YAML).")
+        var files: [String]
+
+        @Flag(name: .long, help: "Treat warnings as errors.")
+        var strict = false
+
+        @Flag(name: .shortAndLong, help: "Print only problems, not the summary line per valid file.")
+        var quiet = false
+
+        func run() throws {
+            var failed = 0
+            for file in files {
+                do {
+                    let loaded = try ModelLoader.load(path: file)
+                    report(loaded.warnings)
+                    if strict && !loaded.warnings.isEmpty {
+                        failed += 1
+                        continue
+                    }
+                    if !quiet {
+                        let m = loaded.model
+                        print("\(file): ok: \(m.species.count) species, \(m.reactions.count) reactions, \(m.parameters.count) parameters, \(m.modules.count) module\(m.modules.count == 1 ? "" : "s")")
+                    }
+                } catch {
+                    report(error.diagnostics)
+                    failed += 1
+                }
+            }
+            if failed > 0 {
+                printError("\(failed) of \(files.count) file\(files.count == 1 ? "" : "s") invalid")
+                throw ExitCode.failure
+            }
+        }
+    }
+}

@@ -1,0 +1,53 @@
+import ArgumentParser
+import Foundation
+import PathwayModel
+
+/// Writes diagnostics to standard error, one per line, in the `file:line:column: error: message` form.
+func report(_ diagnostics: [Diagnostic]) {
+    for d in diagnostics {
+        FileHandle.standardError.write(Data((d.description + "\n").utf8))
+    }
+}
+
+func printError(_ message: String) {
+    FileHandle.standardError.write(Data("error: \(message)\n".utf8))
+}
+
+/// Loads a model, printing its diagnostics; throws `ExitCode.failure` when it has errors.
+func loadModel(_ path: String, quietWarnings: Bool = true) throws -> Model {
+    do {
+        let loaded = try ModelLoader.load(path: path)
+        if !quietWarnings { report(loaded.warnings) }
+        return loaded.model
+    } catch {
+        report(error.diagnostics)
+        throw ExitCode.failure
+    }
+}
+
+/// Writes data to a file atomically: a temporary file in the same directory, renamed into place,
+/// so that an interrupted run never leaves half a file.
+func writeAtomically(_ data: Data, to path: String) throws {
+    let url = URL(fileURLWithPath: path)
+    let directory = url.deletingLastPathComponent()
+    var isDirectory: ObjCBool = false
+    guard FileManager.default.fileExists(atPath: directory.path, isDirectory: &isDirectory), isDirectory.boolValue else {
+        printError("cannot write '\(path)': directory '\(directory.path)' does not exist")
+        throw ExitCode.failure
+    }
+    do {
+        try data.write(to: url, options: .atomic)
+    } catch {
+        printError("cannot write '\(path)': \((error as NSError).localizedDescription)")
+        throw ExitCode.failure
+    }
+}
+
+/// Writes text to a file (atomically) or, when `path` is nil or "-", to standard output.
+func emit(_ text: String, to path: String?) throws {
+    if let path, path != "-" {
+        try writeAtomically(Data(text.utf8), to: path)
+    } else {
+        FileHandle.standardOutput.write(Data(text.utf8))
+    }
+}
