@@ -18,18 +18,35 @@ let package = Package(
             name: "PathwayModel",
             dependencies: [.product(name: "Yams", package: "Yams")]
         ),
+        .target(
+            name: "Diagram",
+            dependencies: ["PathwayModel", "CGraphviz"]
+        ),
+
+        // MARK: C libraries (system packages; headers are the installed ones)
+        .systemLibrary(
+            name: "CGraphviz",
+            path: "Sources/CGraphviz",
+            pkgConfig: "libgvc",
+            providers: [.apt(["libgraphviz-dev"])]
+        ),
 
         // MARK: Command-line tool
         .executableTarget(
             name: "pathway-cli",
             dependencies: [
                 "PathwayModel",
+                "Diagram",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
 
         // MARK: Tests
         .testTarget(name: "PathwayModelTests", dependencies: ["PathwayModel"], exclude: ["Fixtures"]),
+        .testTarget(name: "DiagramTests", dependencies: ["Diagram"]),
+
+        // MARK: Benchmarks (run with `make bench`; not tests)
+        .executableTarget(name: "graphviz-render-bench", dependencies: ["Diagram"], path: "bench/graphviz-render"),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -1,0 +1,423 @@
+import PathwayModel
+
+/// A model compiled into a flat, indexed ODE system.
+///
+/// The state vector holds every species the reactions change (concentrations, or amounts for
+/// amount-valued species), every variable with a rate rule, and every parameter or fixed species
+/// an event assigns (with zero derivative, so that the solution records its value at each time).
+/// Everything else — parameters, constant and boundary species, compartment sizes, observables and
+/// intermediate results — lives in one register file. The right-hand side is
+///
+///     dyᵢ/dt = Σⱼ Nᵢⱼ · (V_rⱼ / V_i) · rateⱼ(t, y)
+///
+/// with `V_rⱼ` the size of reaction j's compartment (1 for amount-based rates) and `V_i` that of
+/// species i's compartment (1 for amount-valued species), so transport between compartments of
+/// different sizes conserves amounts. The Jacobian is derived from the rate expressions by
+/// symbolic differentiation and compiled the same way.
+public final class CompiledModel: ODEFunction {
+    public let model: Model
+    /// Names of the state variables, in state-vector order.
+    public let stateNames: [String]
+    /// The initial state (after initial assignments).
+    public private(set) var initialState: [Double]
+    public let dimension: Int
+    public let isAutonomous: Bool
+
+    /// Register of every named symbol (species, parameters, compartments, observables).
+    let symbolRegisters: [String: Int]
+    /// The register file: time, symbols, constants, temporaries.
+    let registers: UnsafeMutablePointer<Double>
+    let registerCount: Int
+    /// Register values before any run (parameters, constants, fixed species).
+    private var initialRegisters: [Double]
+
+    // Hot-path tables, as raw buffers so the inner loops do no reference counting.
+    private let stateRegisters: UnsafeMutableBufferPointer<Int32>
+    private let stoichRow: UnsafeMutableBufferPointer<Int32>
+    private let stoichRegister: UnsafeMutableBufferPointer<Int32>
+    private let stoichCoefficient: UnsafeMutableBufferPointer<Double>
+    private let ruleRow: UnsafeMutableBufferPointer<Int32>
+    private let ruleRegister: UnsafeMutableBufferPointer<Int32>
+    private let jacobianIndex: UnsafeMutableBufferPointer<Int32>
+    private let jacobianRegister: UnsafeMutableBufferPointer<Int32>
+    private let jacobianCoefficient: UnsafeMutableBufferPointer<Double>
+    private let mainProgram: Program
+    private let jacobianProgram: Program
+
+    /// Per reaction: the register of its rate (concentration or amount per time).
+    let rateRegisters: [Int]
+    /// Compiled events (programs that compute assigned values, and where to put them).
+    let events: [CompiledEvent]
+    private let eventProgram: Program
+
+    /// Components that are concentrations or amounts (checked for negativity), as opposed to parameters.
+    public let nonNegativeComponents: [Int]
+
+    public init(_ model: Model) throws(CompileError) {
+        self.model = model
+        let functions = Dictionary(model.functions.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
+        let volume = Dictionary(model.compartments.map { ($0.id, $0.size) }, uniquingKeysWith: { a, _ in a })
+
+        // MARK: State variables
+        let ruled = Set(model.rateRules.map(\.variable))
+        let changedByReactions = Set(model.reactions.flatMap { r in
+            r.netStoichiometry.filter { $0.coefficient != 0 }.map(\.species)
+        })
+        let eventTargets = Set(model.events.flatMap { $0.assignments.map(\.target) })
+        var names: [String] = []
+        var nonNegative: [Int] = []
+        for s in model.species where !s.constant {
+            let dynamic = (changedByReactions.contains(s.id) && !s.boundary) || ruled.contains(s.id) || eventTargets.contains(s.id)
+            if dynamic {
+                nonNegative.append(names.count)
+                names.append(s.id)
+            }
+        }
+        for p in model.parameters where ruled.contains(p.id) || eventTargets.contains(p.id) { names.append(p.id) }
+        stateNames = names
+        dimension = names.count
+        nonNegativeComponents = nonNegative
+        let stateIndex = Dictionary(uniqueKeysWithValues: names.enumerated().map { ($1, $0) })
+
+        // MARK: Registers for symbols
+        var symbols: [String: Int] = [:]
+        var next = 1 // register 0 is time
+        for s in model.species { symbols[s.id] = next; next += 1 }
+        for p in model.parameters { symbols[p.id] = next; next += 1 }
+        for c in model.compartments where symbols[c.id] == nil { symbols[c.id] = next; next += 1 }
+        for o in model.observables { symbols[o.id] = next; next += 1 }
+        symbolRegisters = symbols
+        var builder = ProgramBuilder(symbols: symbols, registerCount: next, timeRegister: 0)
+
+        // MARK: Main program: observables (in dependency order), reaction rates, rate rules
+        let orderedObservables = try Self.dependencyOrder(model.observables)
+        for o in orderedObservables {
+            try builder.store(o.expression.inliningFunctions(functions).simplified(), into: symbols[o.id]!)
+        }
+        var rates: [Int] = []
+        var rateExpressions: [Expression] = []
+        for r in model.reactions {
+            let e = r.rateExpression.inliningFunctions(functions).simplified()
+            rateExpressions.append(e)
+            rates.append(try builder.register(for: e))
+        }
+        var rules: [(row: Int, reg: Int, expression: Expression)] = []
+        for rr in model.rateRules {
+            guard let row = stateIndex[rr.variable] else { continue }
+            let e = rr.expression.inliningFunctions(functions).simplified()
+            rules.append((row, try builder.register(for: e), e))
+        }
+        mainProgram = builder.program
+        rateRegisters = rates
+
+        // Stoichiometry with volume factors.
+        var sRow: [Int32] = [], sReg: [Int32] = [], sCoef: [Double] = []
+        var stoichEntries: [(row: Int, reaction: Int, coefficient: Double)] = []
+        for (j, r) in model.reactions.enumerated() {
+            let reactionVolume = r.compartment.flatMap { volume[$0] } ?? 1
+            for (name, c) in r.netStoichiometry where c != 0 {
+                guard let row = stateIndex[name], let s = model.species(named: name), !s.boundary else { continue }
+                let speciesVolume = s.amountValued ? 1 : (volume[s.compartment] ?? 1)
+                let coefficient = c * reactionVolume / speciesVolume
+                sRow.append(Int32(row))
+                sReg.append(Int32(rates[j]))
+                sCoef.append(coefficient)
+                stoichEntries.append((row, j, coefficient))
+            }
+        }
+
+        // MARK: Jacobian program: ∂rate/∂state by symbolic differentiation
+        var inlinedObservables: [String: Expression] = [:]
+        for o in orderedObservables {
+            inlinedObservables[o.id] = o.expression.inliningFunctions(functions).substituting(inlinedObservables).simplified()
+        }
+        var jb = builder.continuing()
+        var jIndex: [Int32] = [], jReg: [Int32] = [], jCoef: [Double] = []
+        var partials: [Int: [(column: Int, register: Int)]] = [:] // reaction → nonzero partials
+        for (j, e) in rateExpressions.enumerated() {
+            let full = e.substituting(inlinedObservables)
+            for name in full.symbols {
+                guard let column = stateIndex[name] else { continue }
+                let d = full.derivative(with: name)
+                if case .number(0) = d { continue }
+                partials[j, default: []].append((column, try jb.register(for: d)))
+            }
+        }
+        for entry in stoichEntries {
+            for p in partials[entry.reaction] ?? [] {
+                jIndex.append(Int32(entry.row * names.count + p.column))
+                jReg.append(Int32(p.register))
+                jCoef.append(entry.coefficient)
+            }
+        }
+        for rule in rules {
+            let full = rule.expression.substituting(inlinedObservables)
+            for name in full.symbols {
+                guard let column = stateIndex[name] else { continue }
+                let d = full.derivative(with: name)
+                if case .number(0) = d { continue }
+                jIndex.append(Int32(rule.row * names.count + column))
+                jReg.append(Int32(try jb.register(for: d)))
+                jCoef.append(1)
+            }
+        }
+        jacobianProgram = jb.program
+
+        // MARK: Events: programs computing the values to assign
+        var eb = jb.continuing()
+        var compiledEvents: [CompiledEvent] = []
+        for event in model.events {
+            var targets: [CompiledEvent.Target] = []
+            for a in event.assignments {
+                let valueRegister = try eb.register(for: a.value.inliningFunctions(functions).simplified())
+                let holding = eb.newRegister() // values are computed before any is assigned
+                targets.append(.init(stateIndex: stateIndex[a.target], register: symbols[a.target] ?? -1,
+                                     valueRegister: valueRegister, holdingRegister: holding, add: a.mode == .add))
+            }
+            var condition: Int?
+            if case .when(let c) = event.trigger {
+                condition = try eb.register(for: Self.rootFunction(c.inliningFunctions(functions).simplified()))
+            }
+            compiledEvents.append(CompiledEvent(id: event.id, trigger: event.trigger, targets: targets, conditionRegister: condition))
+        }
+        eventProgram = eb.program
+        events = compiledEvents
+
+        // MARK: Register file
+        registerCount = eb.registerCount
+        var initial = [Double](repeating: 0, count: registerCount)
+        for s in model.species { initial[symbols[s.id]!] = s.initialValue }
+        for p in model.parameters { initial[symbols[p.id]!] = p.value }
+        for c in model.compartments { initial[symbols[c.id]!] = c.size }
+        for (r, v) in eb.constants { initial[r] = v }
+        registers = .allocate(capacity: registerCount)
+        registers.initialize(from: initial, count: registerCount)
+
+        // Initial assignments (and the observables they may read), propagated to a fixed point.
+        if !model.initialAssignments.isEmpty {
+            var ib = eb.continuing()
+            var assigns: [(Int, Int)] = []
+            for ia in model.initialAssignments {
+                guard let target = symbols[ia.variable] else { continue }
+                assigns.append((target, try ib.register(for: ia.expression.inliningFunctions(functions).simplified())))
+            }
+            let iaProgram = ib.program
+            let extra = ib.registerCount - registerCount
+            if extra > 0 { throw CompileError(message: "internal: initial assignments need \(extra) more registers") }
+            for _ in 0...model.initialAssignments.count {
+                mainProgram.run(registers)
+                iaProgram.run(registers)
+                for (target, value) in assigns { registers[target] = registers[value] }
+            }
+            for i in 0..<registerCount { initial[i] = registers[i] }
+        }
+        initialRegisters = initial
+        initialState = names.map { initial[symbols[$0]!] }
+
+        func buffer<T>(_ a: [T]) -> UnsafeMutableBufferPointer<T> {
+            let b = UnsafeMutableBufferPointer<T>.allocate(capacity: max(a.count, 1))
+            _ = b.initialize(from: a)
+            return b
+        }
+        stateRegisters = buffer(names.map { Int32(symbols[$0]!) })
+        stoichRow = buffer(sRow)
+        stoichRegister = buffer(sReg)
+        stoichCoefficient = buffer(sCoef)
+        ruleRow = buffer(rules.map { Int32($0.row) })
+        ruleRegister = buffer(rules.map { Int32($0.reg) })
+        jacobianIndex = buffer(jIndex)
+        jacobianRegister = buffer(jReg)
+        jacobianCoefficient = buffer(jCoef)
+        stoichCount = sRow.count
+        ruleCount = rules.count
+        jacobianCount = jIndex.count
+
+        let usesTime = model.reactions.contains { $0.rateExpression.referencesTime }
+            || model.observables.contains { $0.expression.referencesTime }
+            || model.rateRules.contains { $0.expression.referencesTime }
+            || model.functions.contains { $0.body.referencesTime }
+        isAutonomous = !usesTime
+    }
+
+    private let stoichCount: Int
+    private let ruleCount: Int
+    private let jacobianCount: Int
+
+    deinit {
+        registers.deallocate()
+        for b in [stateRegisters, stoichRow, stoichRegister, ruleRow, ruleRegister, jacobianIndex, jacobianRegister] { b.deallocate() }
+        stoichCoefficient.deallocate()
+        jacobianCoefficient.deallocate()
+    }
+
+    // MARK: ODEFunction
+
+    @inline(__always)
+    private func load(t: Double, y: UnsafePointer<Double>) {
+        registers[0] = t
+        for k in 0..<dimension { registers[Int(stateRegisters[k])] = y[k] }
+    }
+
+    public func evaluate(t: Double, y: UnsafePointer<Double>, dydt: UnsafeMutablePointer<Double>) {
+        load(t: t, y: y)
+        mainProgram.run(registers)
+        dydt.update(repeating: 0, count: dimension)
+        for e in 0..<stoichCount {
+            dydt[Int(stoichRow[e])] += stoichCoefficient[e] * registers[Int(stoichRegister[e])]
+        }
+        for e in 0..<ruleCount {
+            dydt[Int(ruleRow[e])] = registers[Int(ruleRegister[e])]
+        }
+    }
+
+    public func jacobian(t: Double, y: UnsafePointer<Double>, into J: UnsafeMutablePointer<Double>) -> Bool {
+        load(t: t, y: y)
+        mainProgram.run(registers)
+        jacobianProgram.run(registers)
+        J.update(repeating: 0, count: dimension * dimension)
+        for e in 0..<jacobianCount {
+            J[Int(jacobianIndex[e])] += jacobianCoefficient[e] * registers[Int(jacobianRegister[e])]
+        }
+        return true
+    }
+
+    // MARK: Values by name
+
+    /// Restores parameters and fixed species to their initial values (before a new run).
+    public func reset() {
+        initialRegisters.withUnsafeBufferPointer { registers.update(from: $0.baseAddress!, count: registerCount) }
+    }
+
+    /// Changes a parameter (or a fixed species, or an initial state value) without recompiling.
+    /// Returns false when the name is not a parameter or species of the model.
+    @discardableResult
+    public func setValue(_ name: String, _ value: Double) -> Bool {
+        guard let r = symbolRegisters[name] else { return false }
+        if let k = stateNames.firstIndex(of: name) { initialState[k] = value }
+        initialRegisters[r] = value
+        registers[r] = value
+        return true
+    }
+
+    /// The current value of a named symbol for a state at time t (species, parameter, observable…).
+    public func values(of names: [String]) throws(CompileError) -> ValueReader {
+        var regs: [Int] = []
+        for n in names {
+            guard let r = symbolRegisters[n] else {
+                let pool = model.species.map(\.id) + model.observables.map(\.id) + model.parameters.map(\.id)
+                let hint = closestMatch(to: n, in: pool).map { " (did you mean '\($0)'?)" } ?? ""
+                throw CompileError(message: "unknown species or observable '\(n)'\(hint)")
+            }
+            regs.append(r)
+        }
+        return ValueReader(model: self, registers: regs)
+    }
+
+    /// Reads chosen symbols' values for given states.
+    public struct ValueReader {
+        let model: CompiledModel
+        let registers: [Int]
+
+        /// Fills `out` with the values at (t, y).
+        public func read(t: Double, y: UnsafePointer<Double>, into out: inout [Double]) {
+            model.load(t: t, y: y)
+            model.mainProgram.run(model.registers)
+            for (i, r) in registers.enumerated() { out[i] = model.registers[r] }
+        }
+    }
+
+    // MARK: Events
+
+    /// Makes the integrator's events: each action evaluates all assigned values first, then assigns.
+    public func integratorEvents() -> (timed: [TimedEvent], triggered: [TriggeredEvent]) {
+        var timed: [TimedEvent] = [], triggered: [TriggeredEvent] = []
+        for (index, e) in events.enumerated() {
+            let action: EventAction = { [unowned self] t, state in self.fire(index, t: t, state: state) }
+            switch e.trigger {
+            case .at(let time, let every, let count):
+                if let every, every > 0 {
+                    timed.append(TimedEvent(start: time, every: every, count: count, action: action))
+                } else {
+                    timed.append(TimedEvent(time: time, action: action))
+                }
+            case .when:
+                let reg = e.conditionRegister!
+                triggered.append(TriggeredEvent(direction: .rising, condition: { [unowned self] t, state in
+                    self.load(t: t, y: state.baseAddress!)
+                    self.mainProgram.run(self.registers)
+                    self.eventProgram.run(self.registers)
+                    return self.registers[reg]
+                }, action: action))
+            }
+        }
+        return (timed, triggered)
+    }
+
+    private func fire(_ index: Int, t: Double, state: UnsafeMutableBufferPointer<Double>) {
+        load(t: t, y: UnsafePointer(state.baseAddress!))
+        mainProgram.run(registers)
+        eventProgram.run(registers)
+        let e = events[index]
+        for target in e.targets { registers[target.holdingRegister] = registers[target.valueRegister] }
+        for target in e.targets {
+            var v = registers[target.holdingRegister]
+            if let k = target.stateIndex {
+                if target.add { v += state[k] }
+                state[k] = v
+            } else if target.register >= 0 {
+                if target.add { v += registers[target.register] }
+                registers[target.register] = v
+            }
+        }
+    }
+
+    /// A continuous function that crosses zero upwards when the condition becomes true:
+    /// `a − b` for `a > b`, `b − a` for `a < b`, else ±1.
+    static func rootFunction(_ c: Expression) -> Expression {
+        switch c {
+        case .binary(.greater, let a, let b), .binary(.greaterEqual, let a, let b): return (a - b).simplified()
+        case .binary(.less, let a, let b), .binary(.lessEqual, let a, let b): return (b - a).simplified()
+        case .call("gt", let args) where args.count == 2, .call("geq", let args) where args.count == 2:
+            return (args[0] - args[1]).simplified()
+        case .call("lt", let args) where args.count == 2, .call("leq", let args) where args.count == 2:
+            return (args[1] - args[0]).simplified()
+        default: return .call("piecewise", [.number(1), c, .number(-1)])
+        }
+    }
+
+    /// Observables sorted so that each comes after those it reads.
+    static func dependencyOrder(_ observables: [Observable]) throws(CompileError) -> [Observable] {
+        let byID = Dictionary(observables.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
+        var done = Set<String>(), visiting = Set<String>(), out: [Observable] = []
+        func visit(_ o: Observable) -> Bool {
+            if done.contains(o.id) { return true }
+            if visiting.contains(o.id) { return false }
+            visiting.insert(o.id)
+            for d in o.expression.symbols { if let dep = byID[d], !visit(dep) { return false } }
+            visiting.remove(o.id)
+            done.insert(o.id)
+            out.append(o)
+            return true
+        }
+        for o in observables where !visit(o) {
+            throw CompileError(message: "observables depend on each other in a cycle (at '\(o.id)')")
+        }
+        return out
+    }
+}
+
+/// An event ready to fire.
+struct CompiledEvent {
+    struct Target {
+        var stateIndex: Int?
+        var register: Int
+        var valueRegister: Int
+        var holdingRegister: Int
+        var add: Bool
+    }
+
+    var id: String
+    var trigger: EventTrigger
+    var targets: [Target]
+    var conditionRegister: Int?
+}

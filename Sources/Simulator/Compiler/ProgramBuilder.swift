@@ -1,0 +1,193 @@
+import PathwayModel
+
+/// Why a model could not be compiled (validation catches most of these first).
+public struct CompileError: Error, Sendable, CustomStringConvertible {
+    public var message: String
+    public var description: String { message }
+}
+
+/// Builds one straight-line ``Program`` from expressions: registers for symbols are fixed in advance,
+/// numbers become preset constant registers, and identical sub-expressions share one register
+/// (common-subexpression elimination by structural hashing).
+struct ProgramBuilder {
+    private(set) var program = Program()
+    private(set) var registerCount: Int
+    /// Registers holding constants, with their values (preset once).
+    private(set) var constants: [(register: Int, value: Double)] = []
+    private var constantRegisters: [UInt64: Int] = [:]
+    private var cache: [Expression: Int] = [:]
+    let symbols: [String: Int]
+    let timeRegister: Int
+
+    init(symbols: [String: Int], registerCount: Int, timeRegister: Int) {
+        self.symbols = symbols
+        self.registerCount = registerCount
+        self.timeRegister = timeRegister
+    }
+
+    /// Continues from another builder's registers and cache, emitting into a fresh program
+    /// (used for the Jacobian and event programs, which reuse the main program's results).
+    func continuing() -> ProgramBuilder {
+        var b = self
+        b.program = Program()
+        return b
+    }
+
+    mutating func newRegister() -> Int {
+        registerCount += 1
+        return registerCount - 1
+    }
+
+    mutating func constant(_ v: Double) -> Int {
+        if let r = constantRegisters[v.bitPattern] { return r }
+        let r = newRegister()
+        constants.append((r, v))
+        constantRegisters[v.bitPattern] = r
+        return r
+    }
+
+    private mutating func emit(_ op: Instruction.Op, _ a: Int, _ b: Int = 0, _ c: Int = 0) -> Int {
+        let d = newRegister()
+        program.instructions.append(Instruction(op, d, a, b, c))
+        return d
+    }
+
+    /// Emits code for `e` and returns the register that holds its value.
+    mutating func register(for e: Expression) throws(CompileError) -> Int {
+        if let r = cache[e] { return r }
+        let r = try compile(e)
+        cache[e] = r
+        return r
+    }
+
+    /// Makes `register` hold `e`'s value (a copy when `e` is computed elsewhere).
+    mutating func store(_ e: Expression, into target: Int) throws(CompileError) {
+        let r = try register(for: e)
+        program.instructions.append(Instruction(.copy, target, r))
+        cache[e] = target
+    }
+
+    private mutating func compile(_ e: Expression) throws(CompileError) -> Int {
+        switch e {
+        case .number(let v): return constant(v)
+        case .time: return timeRegister
+        case .symbol(let s):
+            guard let r = symbols[s] else { throw CompileError(message: "unknown name '\(s)'") }
+            return r
+        case .negate(let a): return emit(.neg, try register(for: a))
+        case .binary(let op, let a, let b):
+            if op == .power, case .number(let n) = b, n == n.rounded(), n >= 2, n <= 4 {
+                // Small integer powers as products.
+                let x = try register(for: a)
+                let x2 = emit(.mul, x, x)
+                if n == 2 { return x2 }
+                if n == 3 { return emit(.mul, x2, x) }
+                return emit(.mul, x2, x2)
+            }
+            let ra = try register(for: a), rb = try register(for: b)
+            let code: Instruction.Op
+            switch op {
+            case .add: code = .add
+            case .subtract: code = .sub
+            case .multiply: code = .mul
+            case .divide: code = .div
+            case .power: code = .pow
+            case .less: code = .lt
+            case .lessEqual: code = .le
+            case .greater: code = .gt
+            case .greaterEqual: code = .ge
+            case .equal: code = .eq
+            case .notEqual: code = .ne
+            case .and: code = .and
+            case .or: code = .or
+            }
+            return emit(code, ra, rb)
+        case .call(let f, let args):
+            return try call(f, args)
+        }
+    }
+
+    private mutating func call(_ f: String, _ args: [Expression]) throws(CompileError) -> Int {
+        var regs: [Int] = []
+        if f != "piecewise" {
+            for a in args { regs.append(try register(for: a)) }
+        }
+        func unary(_ op: Instruction.Op) throws(CompileError) -> Int {
+            guard regs.count == 1 else { throw CompileError(message: "'\(f)' takes 1 argument, not \(regs.count)") }
+            return emit(op, regs[0])
+        }
+        func fold(_ op: Instruction.Op, empty: Double) -> Int {
+            guard var acc = regs.first else { return constant(empty) }
+            for r in regs.dropFirst() { acc = emit(op, acc, r) }
+            return acc
+        }
+        func chain(_ op: Instruction.Op) -> Int {
+            // lt(a, b, c) means a < b && b < c.
+            var acc = emit(op, regs[0], regs[1])
+            for i in 1..<(regs.count - 1) { acc = emit(.and, acc, emit(op, regs[i], regs[i + 1])) }
+            return acc
+        }
+        switch f {
+        case "exp": return try unary(.exp)
+        case "ln": return try unary(.ln)
+        case "log10": return try unary(.log10)
+        case "log2": return try unary(.log2)
+        case "log":
+            // SBML Level 3 infix: log(x) is the base-10 logarithm; log(b, x) the base-b one.
+            if regs.count == 1 { return emit(.log10, regs[0]) }
+            return emit(.div, emit(.ln, regs[1]), emit(.ln, regs[0]))
+        case "sqrt": return try unary(.sqrt)
+        case "root":
+            if regs.count == 1 { return emit(.sqrt, regs[0]) }
+            return emit(.pow, regs[1], emit(.div, constant(1), regs[0]))
+        case "pow", "power": return emit(.pow, regs[0], regs[1])
+        case "abs": return try unary(.abs)
+        case "floor": return try unary(.floor)
+        case "ceil", "ceiling": return try unary(.ceil)
+        case "factorial": return try unary(.factorial)
+        case "sin": return try unary(.sin)
+        case "cos": return try unary(.cos)
+        case "tan": return try unary(.tan)
+        case "asin", "arcsin": return try unary(.asin)
+        case "acos", "arccos": return try unary(.acos)
+        case "atan", "arctan": return try unary(.atan)
+        case "sinh": return try unary(.sinh)
+        case "cosh": return try unary(.cosh)
+        case "tanh": return try unary(.tanh)
+        case "sec": return try unary(.sec)
+        case "csc": return try unary(.csc)
+        case "cot": return try unary(.cot)
+        case "min": return fold(.min, empty: .nan)
+        case "max": return fold(.max, empty: .nan)
+        case "plus": return fold(.add, empty: 0)
+        case "times": return fold(.mul, empty: 1)
+        case "minus": return regs.count == 1 ? emit(.neg, regs[0]) : emit(.sub, regs[0], regs[1])
+        case "divide": return emit(.div, regs[0], regs[1])
+        case "quotient": return emit(.quotient, regs[0], regs[1])
+        case "rem": return emit(.rem, regs[0], regs[1])
+        case "and": return fold(.and, empty: 1)
+        case "or": return fold(.or, empty: 0)
+        case "xor": return fold(.xor, empty: 0)
+        case "not": return try unary(.not)
+        case "implies": return emit(.or, emit(.not, regs[0]), regs[1])
+        case "lt": return chain(.lt)
+        case "leq": return chain(.le)
+        case "gt": return chain(.gt)
+        case "geq": return chain(.ge)
+        case "eq": return chain(.eq)
+        case "neq": return emit(.ne, regs[0], regs[1])
+        case "piecewise":
+            // piecewise(v1, c1, v2, c2, …, otherwise): the first value whose condition holds.
+            var result = args.count % 2 == 1 ? try register(for: args[args.count - 1]) : constant(.nan)
+            var i = (args.count / 2) * 2 - 2
+            while i >= 0 {
+                let v = try register(for: args[i]), c = try register(for: args[i + 1])
+                result = emit(.select, c, v, result)
+                i -= 2
+            }
+            return result
+        default:
+            throw CompileError(message: "unknown function '\(f)'")
+        }
+    }
+}

@@ -1,0 +1,194 @@
+// gv-bench: in-process Graphviz SVG rendering against `/usr/bin/dot -Tsvg` as a subprocess.
+//
+//   swift run -c release gv-bench [--runs N] [--emit-dot]
+//
+// Builds a 60-node layered signalling graph with nested clusters, then prints the median
+// wall-clock time of N renders (default 30) for each way of rendering it.
+
+import Diagram
+import Dispatch
+import Foundation
+
+// MARK: The graph
+
+/// Six layers of ten species (receptors → adaptors → kinases → MAPKs → transcription factors →
+/// target genes), in three compartments, with edges from each species to two or three species
+/// of the next layer chosen by a fixed linear congruential sequence, plus a few feedback edges.
+func layeredPathway() -> GraphDescription {
+    let layers = ["receptor", "adaptor", "kinase", "mapk", "tf", "gene"]
+    let perLayer = 10
+    var graph = GraphDescription(
+        name: "pathway",
+        attributes: ["rankdir": "TB", "fontname": "Helvetica", "label": "Synthetic MAPK cascade"],
+        nodeDefaults: ["shape": "box", "style": "rounded,filled", "fillcolor": "#eef3ff", "fontname": "Helvetica"],
+        edgeDefaults: ["arrowsize": "0.7"])
+    func id(_ layer: Int, _ index: Int) -> String { "\(layers[layer])_\(index)" }
+    for layer in layers.indices {
+        for index in 0..<perLayer {
+            var attributes: Attributes = [
+                "id": .string("sp-\(id(layer, index))"),
+                "class": .string("species \(layers[layer])"),
+                "URL": .string("/wiki/\(id(layer, index))"),
+                "tooltip": .string("\(layers[layer]) \(index)"),
+            ]
+            if index % 4 == 0 {
+                attributes["label"] = .html("<B>\(layers[layer].uppercased())</B><BR/>\(index)")
+            } else {
+                attributes["label"] = .string("\(layers[layer])\\n\(index)")
+            }
+            graph.addNode(id(layer, index), attributes)
+        }
+    }
+    var state: UInt32 = 12345
+    func next(_ bound: Int) -> Int {
+        state = state &* 1_103_515_245 &+ 12345
+        return Int((state >> 16) % UInt32(bound))
+    }
+    for layer in 0..<(layers.count - 1) {
+        for index in 0..<perLayer {
+            for _ in 0..<(2 + next(2)) {
+                graph.addEdge(
+                    from: id(layer, index), to: id(layer + 1, next(perLayer)),
+                    ["class": layer % 2 == 0 ? "activation" : "phosphorylation"])
+            }
+        }
+    }
+    for index in 0..<4 {
+        graph.addEdge(
+            from: id(5, index * 2), to: id(2, next(perLayer)),
+            ["style": "dashed", "arrowhead": "tee", "constraint": "false", "class": "feedback"])
+    }
+    func members(_ layerRange: Range<Int>, _ indices: [Int]) -> [String] {
+        layerRange.flatMap { layer in indices.map { id(layer, $0) } }
+    }
+    graph.subgraphs = [
+        .cluster("membrane", attributes: ["label": "Plasma membrane", "style": "filled", "fillcolor": "#fff7e6"],
+                 nodeIDs: members(0..<2, Array(0..<perLayer))),
+        .cluster("cytoplasm", attributes: ["label": "Cytoplasm"],
+                 nodeIDs: members(2..<3, Array(0..<perLayer)),
+                 subgraphs: [
+                    .cluster("mapk_module", attributes: ["label": "MAPK module", "style": "dashed"],
+                             nodeIDs: members(3..<4, Array(0..<perLayer))),
+                 ]),
+        .cluster("nucleus", attributes: ["label": "Nucleus", "style": "filled", "fillcolor": "#eaf7ea"],
+                 nodeIDs: members(4..<6, Array(0..<perLayer))),
+    ]
+    return graph
+}
+
+// MARK: Timing
+
+func median(_ samples: [Duration]) -> Duration {
+    let sorted = samples.sorted()
+    let middle = sorted.count / 2
+    return sorted.count % 2 == 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2
+}
+
+func milliseconds(_ duration: Duration) -> Double {
+    let (seconds, attoseconds) = duration.components
+    return Double(seconds) * 1000 + Double(attoseconds) / 1e15
+}
+
+func measure(runs: Int, _ body: () throws -> Void) rethrows -> Duration {
+    try body()  // warm-up: plugin loading, font cache, page cache
+    let clock = ContinuousClock()
+    var samples: [Duration] = []
+    for _ in 0..<runs {
+        samples.append(try clock.measure(body))
+    }
+    return median(samples)
+}
+
+struct DotFailed: Error, CustomStringConvertible {
+    let status: Int32
+    var description: String { "/usr/bin/dot exited with status \(status)" }
+}
+
+enum Wait { case waitUntilExit, terminationHandler }
+
+/// Runs `dot -Tsvg` on `input` and returns its stdout.
+func runDot(_ input: Data, wait: Wait) throws -> Data {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: "/usr/bin/dot")
+    process.arguments = ["-Tsvg"]
+    let stdin = Pipe()
+    let stdout = Pipe()
+    process.standardInput = stdin
+    process.standardOutput = stdout
+    let exited = DispatchSemaphore(value: 0)
+    if wait == .terminationHandler {
+        process.terminationHandler = { _ in exited.signal() }
+    }
+    try process.run()
+    stdin.fileHandleForWriting.write(input)
+    try stdin.fileHandleForWriting.close()
+    let output = stdout.fileHandleForReading.readDataToEndOfFile()
+    switch wait {
+    case .waitUntilExit: process.waitUntilExit()
+    case .terminationHandler: exited.wait()
+    }
+    guard process.terminationStatus == 0 else {
+        throw DotFailed(status: process.terminationStatus)
+    }
+    return output
+}
+
+// MARK: Main
+
+var runs = 30
+var emitDOT = false
+var arguments = CommandLine.arguments.dropFirst()
+while let argument = arguments.popFirst() {
+    switch argument {
+    case "--runs": runs = arguments.popFirst().flatMap(Int.init) ?? runs
+    case "--emit-dot": emitDOT = true
+    default:
+        print("usage: gv-bench [--runs N] [--emit-dot]")
+        exit(2)
+    }
+}
+
+let graph = layeredPathway()
+let dotText = graph.dotText
+if emitDOT {
+    print(dotText, terminator: "")
+    exit(0)
+}
+
+func row(_ label: String, _ duration: Duration) {
+    print(label.padding(toLength: 52, withPad: " ", startingAt: 0) + String(format: "%8.2f ms", milliseconds(duration)))
+}
+/// Renders once each way, checks that the outputs agree, then times them.
+func run(graph: GraphDescription, dotText: String, runs: Int) throws {
+    let dotData = Data(dotText.utf8)
+
+    let inProcess = try Graphviz.render(graph, format: .svg)
+    let fromText = try Graphviz.render(dot: dotText, format: .svg)
+    let subprocess = try runDot(dotData, wait: .terminationHandler)
+    print("graph: \(graph.nodes.count) nodes, \(graph.edges.count) edges, 4 clusters; SVG \(inProcess.count) bytes")
+    print("in-process SVG == in-process from DOT text: \(inProcess == fromText)")
+    print("in-process SVG == `dot -Tsvg` output:       \(inProcess == [UInt8](subprocess))")
+
+    let buildAndRender = try measure(runs: runs) { _ = try Graphviz.render(graph, format: .svg) }
+    let parseAndRender = try measure(runs: runs) { _ = try Graphviz.render(dot: dotText, format: .svg) }
+    let writeDOT = measure(runs: runs) { _ = graph.dotText }
+    let dotHandler = try measure(runs: runs) { _ = try runDot(dotData, wait: .terminationHandler) }
+    let dotWaitUntilExit = try measure(runs: runs) { _ = try runDot(dotData, wait: .waitUntilExit) }
+
+    print("median of \(runs) runs each:")
+    row("in-process, GraphDescription -> SVG", buildAndRender)
+    row("in-process, DOT text -> SVG", parseAndRender)
+    row("DOTWriter alone (GraphDescription -> DOT text)", writeDOT)
+    row("subprocess /usr/bin/dot -Tsvg (terminationHandler)", dotHandler)
+    row("subprocess /usr/bin/dot -Tsvg (waitUntilExit)", dotWaitUntilExit)
+    print(String(format: "ratio subprocess / in-process: %.1fx (terminationHandler), %.1fx (waitUntilExit)",
+                 milliseconds(dotHandler) / milliseconds(buildAndRender),
+                 milliseconds(dotWaitUntilExit) / milliseconds(buildAndRender)))
+}
+
+do {
+    try run(graph: graph, dotText: dotText, runs: runs)
+} catch {
+    FileHandle.standardError.write(Data("gv-bench: \(error)\n".utf8))
+    exit(1)
+}
