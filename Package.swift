@@ -19,6 +19,10 @@ let package = Package(
             dependencies: [.product(name: "Yams", package: "Yams")]
         ),
         .target(
+            name: "Simulator",
+            dependencies: ["PathwayModel"]
+        ),
+        .target(
             name: "Diagram",
             dependencies: ["PathwayModel", "CGraphviz"]
         ),
@@ -37,6 +41,7 @@ let package = Package(
             dependencies: [
                 "PathwayModel",
                 "Diagram",
+                "Simulator",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -44,8 +49,10 @@ let package = Package(
         // MARK: Tests
         .testTarget(name: "PathwayModelTests", dependencies: ["PathwayModel"], exclude: ["Fixtures"]),
         .testTarget(name: "DiagramTests", dependencies: ["Diagram"]),
+        .testTarget(name: "SimulatorTests", dependencies: ["Simulator", "PathwayModel"]),
 
         // MARK: Benchmarks (run with `make bench`; not tests)
+        .executableTarget(name: "rk4-throughput", dependencies: ["Simulator"], path: "bench/rk4-throughput"),
         .executableTarget(name: "graphviz-render-bench", dependencies: ["Diagram"], path: "bench/graphviz-render"),
     ],
     swiftLanguageModes: [.v6]

@@ -11,6 +11,6 @@ struct Pathway: ParsableCommand {
               pathway info models/il11.yaml
             """,
         version: "0.1.0",
-        subcommands: [Validate.self, Info.self]
+        subcommands: [Validate.self, Info.self, Simulate.self]
     )
 }

@@ -1,0 +1,411 @@
+/// The integration loop shared by all methods: step-size control, landing on timed events,
+/// locating triggered events on dense output, output at requested times, failure detection
+/// and counters. Methods plug in through ``Stepper``.
+///
+/// Step sequence:
+/// * adaptive (no `stepSize`): h from the method's ``StepSizeController``; a step that would
+///   pass the next timed event or t₁ (or come within 1 % of it) is shortened to end exactly there;
+/// * fixed (`stepSize` = Δ): the grid t₀ + kΔ, with a step cut short to end exactly at a timed
+///   event, t₁ or a triggered event's root; the grid itself is never shifted.
+/// Output times never shorten a step; their values come from dense output.
+@usableFromInline
+enum IntegrationDriver {
+    /// Checks the problem and options; returns a failed ``Solution`` to hand back if invalid.
+    @usableFromInline
+    static func validate(
+        dimension n: Int, initialState: [Double], timeSpan: ClosedRange<Double>,
+        timedEvents: [TimedEvent], output: OutputSchedule, options: SolverOptions,
+        requiresStepSize: Bool
+    ) -> Solution? {
+        func failure(_ reason: String) -> Solution {
+            Solution(dimension: max(0, n), times: [], states: [], statistics: SolverStatistics(),
+                     status: .invalidInput(reason))
+        }
+        if n < 0 { return failure("negative dimension \(n)") }
+        if initialState.count != n {
+            return failure("initial state has \(initialState.count) values, the system has dimension \(n)")
+        }
+        if let i = initialState.firstIndex(where: { !$0.isFinite }) {
+            return failure("initial state component \(i) is not finite")
+        }
+        if !timeSpan.lowerBound.isFinite || !timeSpan.upperBound.isFinite {
+            return failure("time span \(timeSpan) is not finite")
+        }
+        if !(options.rtol >= 0) || !(options.atol >= 0) || (options.rtol == 0 && options.atol == 0) {
+            return failure("tolerances must be non-negative and not both zero (rtol \(options.rtol), atol \(options.atol))")
+        }
+        if !(options.maxStep > 0) { return failure("maxStep must be positive") }
+        if let h0 = options.initialStep, !(h0 > 0 && h0.isFinite) {
+            return failure("initialStep must be positive and finite")
+        }
+        if let h = options.stepSize, !(h > 0 && h.isFinite) {
+            return failure("stepSize must be positive and finite")
+        }
+        if requiresStepSize && options.stepSize == nil {
+            return failure("this fixed-step method needs SolverOptions.stepSize")
+        }
+        for (i, event) in timedEvents.enumerated() {
+            if !event.time.isFinite { return failure("timed event \(i) has a non-finite time") }
+            if let interval = event.interval, !(interval > 0 && interval.isFinite) {
+                return failure("timed event \(i) repeats with a non-positive interval")
+            }
+        }
+        if case let .times(ts) = output {
+            for (i, time) in ts.enumerated() {
+                if !(time >= timeSpan.lowerBound && time <= timeSpan.upperBound) {
+                    return failure("output time \(time) lies outside the time span \(timeSpan)")
+                }
+                if i > 0 && time < ts[i - 1] { return failure("output times are not sorted (at index \(i))") }
+            }
+        }
+        return nil
+    }
+
+    @inlinable
+    static func sign(_ g: Double) -> Double { g > 0 ? 1 : (g < 0 ? -1 : 0) }
+
+    /// Smallest admissible step at t: about 16 units in the last place of t.
+    @inlinable
+    static func minimumStep(at t: Double) -> Double { max(16 * abs(t).ulp, 1e-300) }
+
+    @inlinable
+    static func firstNonFinite(_ v: UnsafePointer<Double>, count n: Int) -> Int? {
+        for i in 0..<n where !v[i].isFinite { return i }
+        return nil
+    }
+
+    /// Illinois (modified regula falsi) on g(τ, y(τ)) with y from the stepper's dense output,
+    /// for a bracket [left, right] where g has sign `oldSign` at `left` and not at `right`.
+    /// Returns the final bracket; its right end is the first point known past the crossing.
+    @inlinable
+    static func locateRoot<S: Stepper>(
+        stepper: S, condition: EventCondition, dimension n: Int, scratch: UnsafeMutablePointer<Double>,
+        left: Double, gLeft: Double, right: Double, gRight: Double, oldSign: Double,
+        statistics: inout SolverStatistics
+    ) -> (left: Double, right: Double) {
+        var a = left, b = right, ga = gLeft, gb = gRight
+        let tolerance = max(4 * max(abs(a), abs(b)).ulp, 1e-12 * (right - left))
+        var lastSide = 0
+        var iterations = 0
+        while b - a > tolerance && iterations < 200 {
+            iterations += 1
+            var c = b - gb * (b - a) / (gb - ga)
+            if !(c > a && c < b) { c = 0.5 * (a + b) }
+            stepper.interpolate(at: c, into: scratch, statistics: &statistics)
+            let gc = condition(c, UnsafeBufferPointer(start: scratch, count: n))
+            if sign(gc) == oldSign {
+                a = c
+                ga = gc
+                if lastSide == -1 { gb *= 0.5 }
+                lastSide = -1
+            } else {
+                b = c
+                gb = gc
+                if lastSide == 1 { ga *= 0.5 }
+                lastSide = 1
+            }
+        }
+        return (a, b)
+    }
+
+    @inlinable
+    static func run<F: ODEFunction, S: Stepper>(
+        problem: ODEProblem<F>, output: OutputSchedule, options: SolverOptions, stepper: S
+    ) -> Solution {
+        let n = problem.function.dimension
+        let t0 = problem.timeSpan.lowerBound, tEnd = problem.timeSpan.upperBound
+        let rtol = options.rtol, atol = options.atol
+        let fixedStep = options.stepSize
+        var stats = SolverStatistics()
+
+        let outTimes: [Double]
+        let everyStep: Bool
+        switch output {
+        case let .times(ts):
+            outTimes = ts
+            everyStep = false
+        case .everyStep:
+            outTimes = []
+            everyStep = true
+        }
+        var times: [Double] = []
+        var states: [Double] = []
+        let expected = everyStep ? 256 : outTimes.count
+        times.reserveCapacity(expected)
+        states.reserveCapacity(expected * n)
+
+        let timed = problem.timedEvents
+        let schedule = ScheduledEvent.schedule(timed, from: t0, to: tEnd)
+        var nextTimed = 0
+        let triggers = problem.triggeredEvents
+        let m = triggers.count
+
+        // Work buffers, allocated once per solve.
+        let bufferSize = max(1, 4 * n)
+        let buffer = UnsafeMutablePointer<Double>.allocate(capacity: bufferSize)
+        buffer.initialize(repeating: 0, count: bufferSize)
+        defer { buffer.deallocate() }
+        var y = buffer
+        var yNew = buffer + n
+        let scratch = buffer + 2 * n
+        let largest = buffer + 3 * n
+        for i in 0..<n { y[i] = problem.initialState[i] }
+
+        var lastSign = [Double](repeating: 0, count: m)
+        var gPrev = [Double](repeating: 0, count: m)
+        var gNew = [Double](repeating: 0, count: m)
+        var rootLeft = [Double](repeating: 0, count: m)
+        var rootRight = [Double](repeating: 0, count: m)
+        var candidate = [Bool](repeating: false, count: m)
+        var inGroup = [Bool](repeating: false, count: m)
+
+        var t = t0
+        var status = SolverStatus.success
+        var outIndex = 0
+
+        // Timed events at t₀ act before the first step.
+        while nextTimed < schedule.count && schedule[nextTimed].time <= t {
+            timed[schedule[nextTimed].index].action(t, UnsafeMutableBufferPointer(start: y, count: n))
+            stats.eventsFired += 1
+            nextTimed += 1
+        }
+        for i in 0..<m {
+            let g = triggers[i].condition(t, UnsafeBufferPointer(start: y, count: n))
+            gPrev[i] = g
+            lastSign[i] = sign(g)
+        }
+        for i in 0..<n { largest[i] = abs(y[i]) }
+        // Which components the negative-state check covers (built once, before the loop).
+        var checked = [Bool](repeating: options.nonNegativeComponents == nil, count: n)
+        for i in options.nonNegativeComponents ?? [] where i < n { checked[i] = true }
+        if everyStep {
+            times.append(t)
+            states.append(contentsOf: UnsafeBufferPointer(start: y, count: n))
+        }
+
+        stepper.restart(t: t, y: y, statistics: &stats)
+        var controller = StepSizeController(kind: stepper.controllerKind)
+        var h = 0.0
+        if let hf = fixedStep {
+            h = hf
+        } else if let h0 = options.initialStep {
+            h = h0
+        } else if tEnd > t {
+            h = stepper.initialStepSize(t: t, y: y, maxStep: min(options.maxStep, tEnd - t), statistics: &stats)
+        }
+        var gridIndex = 0
+        var consecutiveSingular = 0
+
+        mainLoop: while t < tEnd {
+            let stop = nextTimed < schedule.count ? min(schedule[nextTimed].time, tEnd) : tEnd
+            var hStep: Double
+            let tTarget: Double
+            var onGrid = false
+            if let hf = fixedStep {
+                let gridNext = t0 + Double(gridIndex + 1) * hf
+                if gridNext >= stop - 1e-9 * hf {
+                    tTarget = stop
+                    onGrid = gridNext <= stop + 1e-9 * hf
+                } else {
+                    tTarget = gridNext
+                    onGrid = true
+                }
+                hStep = tTarget - t
+            } else {
+                hStep = min(h, options.maxStep)
+                if t + 1.01 * hStep >= stop {
+                    tTarget = stop
+                    hStep = stop - t
+                } else {
+                    if hStep < minimumStep(at: t) {
+                        status = .stepSizeUnderflow(time: t, stepSize: hStep)
+                        break mainLoop
+                    }
+                    tTarget = t + hStep
+                }
+            }
+            if stats.steps >= options.maxSteps {
+                status = .maxStepsReached(time: t, steps: stats.steps)
+                break mainLoop
+            }
+            stats.steps += 1
+            let outcome = stepper.attempt(t: t, h: hStep, y: y, yNew: yNew, statistics: &stats)
+
+            // Error control.
+            switch outcome {
+            case .singularMatrix:
+                stats.rejectedSteps += 1
+                consecutiveSingular += 1
+                if fixedStep != nil || consecutiveSingular >= 6 {
+                    status = .singularMatrix(time: t)
+                    break mainLoop
+                }
+                controller.noteFailure()
+                h = 0.5 * hStep
+                continue mainLoop
+            case let .completed(err):
+                consecutiveSingular = 0
+                if fixedStep == nil {
+                    if !(err <= 1) {
+                        stats.rejectedSteps += 1
+                        if err.isFinite {
+                            h = controller.rejected(h: hStep, error: err)
+                        } else {
+                            controller.noteFailure()
+                            h = 0.25 * hStep
+                        }
+                        if h < minimumStep(at: t) {
+                            status = err.isFinite
+                                ? .stepSizeUnderflow(time: t, stepSize: h)
+                                : .nonFinite(component: firstNonFinite(yNew, count: n) ?? 0, time: t)
+                            break mainLoop
+                        }
+                        continue mainLoop
+                    }
+                    h = controller.accepted(h: hStep, error: err)
+                }
+            }
+            stats.acceptedSteps += 1
+
+            // Failure checks on the accepted state.
+            if let bad = firstNonFinite(yNew, count: n) {
+                status = .nonFinite(component: bad, time: tTarget)
+                break mainLoop
+            }
+            if options.checkNegative {
+                for i in 0..<n where checked[i] {
+                    let threshold = options.negativeStateFactor * max(atol, rtol * largest[i])
+                    if yNew[i] < -threshold {
+                        status = .negativeState(component: i, time: tTarget, value: yNew[i])
+                        break mainLoop
+                    }
+                }
+            }
+            stepper.accept(t: t, h: hStep, y: y, yNew: yNew, statistics: &stats)
+
+            // Triggered events: sign changes at the step end, roots on the dense output.
+            var tReached = tTarget
+            var triggered = false
+            if m > 0 {
+                var earliest = Double.infinity
+                for i in 0..<m {
+                    candidate[i] = false
+                    let g = triggers[i].condition(tTarget, UnsafeBufferPointer(start: yNew, count: n))
+                    gNew[i] = g
+                    let s = sign(g), old = lastSign[i]
+                    guard s != 0, old != 0, s != old, triggers[i].direction.fires(newSign: s) else { continue }
+                    let bracket = locateRoot(
+                        stepper: stepper, condition: triggers[i].condition, dimension: n, scratch: scratch,
+                        left: t, gLeft: gPrev[i], right: tTarget, gRight: g, oldSign: old,
+                        statistics: &stats)
+                    rootLeft[i] = bracket.left
+                    rootRight[i] = bracket.right
+                    candidate[i] = true
+                    earliest = min(earliest, bracket.right)
+                }
+                if earliest < .infinity {
+                    // Events whose roots coincide (brackets overlap) fire together.
+                    var tEvent = earliest
+                    for i in 0..<m { inGroup[i] = false }
+                    var grew = true
+                    while grew {
+                        grew = false
+                        for i in 0..<m where candidate[i] && !inGroup[i] {
+                            if rootLeft[i] < tEvent || rootRight[i] <= tEvent {
+                                inGroup[i] = true
+                                grew = true
+                                tEvent = max(tEvent, rootRight[i])
+                            }
+                        }
+                    }
+                    tReached = tEvent
+                    triggered = true
+                }
+            }
+
+            // Output inside [t, tReached) from dense output.
+            while outIndex < outTimes.count && outTimes[outIndex] < tReached {
+                let time = outTimes[outIndex]
+                times.append(time)
+                if time == tTarget {
+                    states.append(contentsOf: UnsafeBufferPointer(start: yNew, count: n))
+                } else {
+                    stepper.interpolate(at: time, into: scratch, statistics: &stats)
+                    states.append(contentsOf: UnsafeBufferPointer(start: scratch, count: n))
+                }
+                outIndex += 1
+            }
+
+            // Advance.
+            if triggered && tReached != tTarget {
+                stepper.interpolate(at: tReached, into: y, statistics: &stats)
+            } else {
+                swap(&y, &yNew)
+            }
+            t = tReached
+            if fixedStep != nil && onGrid && tReached == tTarget { gridIndex += 1 }
+            if everyStep {
+                times.append(t)
+                states.append(contentsOf: UnsafeBufferPointer(start: y, count: n))
+            }
+
+            // Event actions: triggered (at their root) first, then timed ones due now.
+            var acted = false
+            if triggered {
+                for i in 0..<m where inGroup[i] {
+                    triggers[i].action(t, UnsafeMutableBufferPointer(start: y, count: n))
+                    stats.eventsFired += 1
+                }
+                acted = true
+            }
+            while nextTimed < schedule.count && schedule[nextTimed].time <= t + 4 * abs(t).ulp {
+                timed[schedule[nextTimed].index].action(t, UnsafeMutableBufferPointer(start: y, count: n))
+                stats.eventsFired += 1
+                nextTimed += 1
+                acted = true
+            }
+
+            if acted {
+                for i in 0..<m {
+                    let g = triggers[i].condition(t, UnsafeBufferPointer(start: y, count: n))
+                    gPrev[i] = g
+                    let s = sign(g)
+                    if s != 0 {
+                        lastSign[i] = s
+                    } else if triggered && inGroup[i] {
+                        lastSign[i] = -lastSign[i]
+                    }
+                }
+                if everyStep {
+                    times.append(t)
+                    states.append(contentsOf: UnsafeBufferPointer(start: y, count: n))
+                }
+                if t < tEnd {
+                    stepper.restart(t: t, y: y, statistics: &stats)
+                    controller.reset()
+                    if fixedStep == nil {
+                        h = stepper.initialStepSize(
+                            t: t, y: y, maxStep: min(options.maxStep, tEnd - t), statistics: &stats)
+                    }
+                }
+            } else {
+                for i in 0..<m {
+                    let s = sign(gNew[i])
+                    if s != 0 { lastSign[i] = s }
+                }
+                swap(&gPrev, &gNew)
+            }
+            for i in 0..<n { largest[i] = max(largest[i], abs(y[i])) }
+        }
+
+        if status.isSuccess {
+            // Remaining output times equal t₁.
+            while outIndex < outTimes.count {
+                times.append(outTimes[outIndex])
+                states.append(contentsOf: UnsafeBufferPointer(start: y, count: n))
+                outIndex += 1
+            }
+        }
+        return Solution(dimension: n, times: times, states: states, statistics: stats, status: status)
+    }
+}

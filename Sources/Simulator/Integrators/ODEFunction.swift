@@ -1,0 +1,38 @@
+/// A first-order system of ordinary differential equations
+///
+///     dy/dt = f(t, y),   y ∈ ℝⁿ,
+///
+/// as compiled from a signalling model. Conformers are usually `final class`es holding the
+/// parameters, so that event actions (which capture the system) can change them mid-run.
+///
+/// Integrators call ``evaluate(t:y:dydt:)`` in their innermost loop: it must not allocate,
+/// must not retain the pointers, and must write all `dimension` components of `dydt`.
+public protocol ODEFunction {
+    /// Number of state variables n.
+    var dimension: Int { get }
+
+    /// Writes dy/dt = f(t, y) into `dydt` (n values). Must not allocate.
+    func evaluate(t: Double, y: UnsafePointer<Double>, dydt: UnsafeMutablePointer<Double>)
+
+    /// Writes the dense row-major Jacobian `J[i*n + j] = ∂f_i/∂y_j` and returns `true`,
+    /// or returns `false` if no analytic Jacobian is available; implicit integrators then
+    /// fall back to forward finite differences (n extra evaluations of f per Jacobian).
+    func jacobian(t: Double, y: UnsafePointer<Double>, into J: UnsafeMutablePointer<Double>) -> Bool
+
+    /// `true` if f does not depend on t explicitly. Rosenbrock methods need ∂f/∂t; for an
+    /// autonomous system it is zero, otherwise it costs one extra evaluation of f per step
+    /// (forward difference). Defaults to `false`, which is always safe.
+    var isAutonomous: Bool { get }
+}
+
+extension ODEFunction {
+    /// Default: no analytic Jacobian (finite differences are used).
+    @inlinable
+    public func jacobian(t: Double, y: UnsafePointer<Double>, into J: UnsafeMutablePointer<Double>) -> Bool {
+        false
+    }
+
+    /// Default: assume f depends on t (safe; costs one evaluation per Rosenbrock step).
+    @inlinable
+    public var isAutonomous: Bool { false }
+}

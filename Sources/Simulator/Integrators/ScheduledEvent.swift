@@ -1,0 +1,39 @@
+/// One occurrence of a ``TimedEvent``: its time and the event's index in the problem.
+@usableFromInline
+struct ScheduledEvent {
+    @usableFromInline let time: Double
+    @usableFromInline let index: Int
+
+    @usableFromInline
+    init(time: Double, index: Int) {
+        self.time = time
+        self.index = index
+    }
+
+    /// All occurrences in [t₀, t₁], sorted by time, ties in listing order.
+    @usableFromInline
+    static func schedule(_ events: [TimedEvent], from t0: Double, to t1: Double) -> [ScheduledEvent] {
+        var result: [ScheduledEvent] = []
+        for (index, event) in events.enumerated() {
+            guard let interval = event.interval else {
+                if event.time >= t0 && event.time <= t1 && (event.count ?? 1) > 0 {
+                    result.append(ScheduledEvent(time: event.time, index: index))
+                }
+                continue
+            }
+            var k = 0
+            while event.count.map({ k < $0 }) ?? true {
+                let time = event.time + Double(k) * interval
+                if time > t1 { break }
+                if time >= t0 { result.append(ScheduledEvent(time: time, index: index)) }
+                k += 1
+            }
+        }
+        // Stable: sort by (time, listing index); occurrences of one event are already ordered.
+        return result.enumerated().sorted { lhs, rhs in
+            if lhs.element.time != rhs.element.time { return lhs.element.time < rhs.element.time }
+            if lhs.element.index != rhs.element.index { return lhs.element.index < rhs.element.index }
+            return lhs.offset < rhs.offset
+        }.map(\.element)
+    }
+}

@@ -1,0 +1,24 @@
+/// Work counters kept on every solve, in the manner of SUNDIALS CVODE's `CVodeGetNum…`.
+public struct SolverStatistics: Sendable, Equatable, CustomStringConvertible {
+    /// Attempted steps (accepted + rejected).
+    public var steps: Int = 0
+    public var acceptedSteps: Int = 0
+    public var rejectedSteps: Int = 0
+    /// Evaluations of f, including those spent on finite-difference Jacobians, ∂f/∂t,
+    /// initial-step selection and dense output of fixed-step methods.
+    public var rhsEvaluations: Int = 0
+    /// Jacobians formed (analytic or by finite differences).
+    public var jacobianEvaluations: Int = 0
+    /// LU factorisations of the iteration matrix.
+    public var luDecompositions: Int = 0
+    /// Event actions applied (timed and triggered).
+    public var eventsFired: Int = 0
+
+    public init() {}
+
+    public var description: String {
+        "steps \(steps) (accepted \(acceptedSteps), rejected \(rejectedSteps)), "
+            + "f evaluations \(rhsEvaluations), Jacobians \(jacobianEvaluations), "
+            + "LU decompositions \(luDecompositions), events fired \(eventsFired)"
+    }
+}

@@ -1,0 +1,45 @@
+/// One method's cache and step function, driven by ``IntegrationDriver``.
+///
+/// A stepper owns its stage buffers (allocated once in `init`, freed in `deinit`) and the
+/// dense output of the last accepted step. The driver owns t, y, step-size control, events
+/// and output.
+@usableFromInline
+protocol Stepper: AnyObject {
+    /// Step-size controller suited to the method (used when error control is on).
+    var controllerKind: StepSizeController.Kind { get }
+
+    /// (Re)starts at (t, y): forgets FSAL derivatives and Jacobians. Called at t₀ and after
+    /// every event.
+    func restart(t: Double, y: UnsafePointer<Double>, statistics: inout SolverStatistics)
+
+    /// Hairer's starting step estimate at (t, y); only called after `restart`.
+    func initialStepSize(
+        t: Double, y: UnsafePointer<Double>, maxStep: Double, statistics: inout SolverStatistics
+    ) -> Double
+
+    /// Attempts one step of size h from (t, y), writing the new state to `yNew`.
+    func attempt(
+        t: Double, h: Double, y: UnsafePointer<Double>, yNew: UnsafeMutablePointer<Double>,
+        statistics: inout SolverStatistics
+    ) -> StepOutcome
+
+    /// The driver accepted the step from (t, y) to (t + h, yNew): build the dense output and
+    /// carry FSAL data over. `y` and `yNew` are only valid during the call.
+    func accept(
+        t: Double, h: Double, y: UnsafePointer<Double>, yNew: UnsafePointer<Double>,
+        statistics: inout SolverStatistics
+    )
+
+    /// Dense output of the last accepted step at `time` ∈ [t, t + h].
+    func interpolate(at time: Double, into out: UnsafeMutablePointer<Double>, statistics: inout SolverStatistics)
+}
+
+/// Result of a step attempt.
+@usableFromInline
+enum StepOutcome {
+    /// The step was computed; `errorNorm` is the weighted RMS norm of the local error
+    /// estimate (0 for methods without one). NaN/∞ means the stages were not finite.
+    case completed(errorNorm: Double)
+    /// The linear system of an implicit method was singular.
+    case singularMatrix
+}

@@ -1,0 +1,181 @@
+import ArgumentParser
+import Foundation
+import PathwayModel
+import Simulator
+
+extension Pathway {
+    struct Simulate: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Simulate a model over time and write the time course (CSV, TSV or JSON).",
+            discussion: """
+                Durations take units (s, min, h, d); a plain number is in the model's time unit.
+                The output has a 'time' column, then one column per species or observable.
+                Examples:
+                  pathway simulate models/il11.yaml --t-end 2h --points 241 -o out/il11.csv
+                  pathway simulate models/il11.yaml --scenario socs3-knockout --species pSTAT3,SOCS3
+                  pathway simulate models/kholodenko-2000.yaml --method rk4 --step 1s --stats
+                """)
+
+        @Argument(help: "A model file.")
+        var file: String
+
+        @OptionGroup var perturbations: PerturbationOptions
+
+        @Option(name: .customLong("t-end"), help: "End time (default: the model's simulation.t-end, else 100 time units).")
+        var tEnd: String?
+
+        @Option(name: .long, help: "Number of output points, start and end included (default: the model's, else 201).")
+        var points: Int?
+
+        @Option(name: .long, help: "Output interval; for euler and rk4 also the integration step (unless --dt).")
+        var step: String?
+
+        @Option(name: .long, help: "Integration step of the fixed-step methods (euler, rk4).")
+        var dt: String?
+
+        @Option(name: .long, help: "Method: \(Method.allCases.map(\.rawValue).joined(separator: ", ")).")
+        var method: Method = .auto
+
+        @Option(name: .long, help: "Relative tolerance of the adaptive methods.")
+        var rtol: Double = 1e-6
+
+        @Option(name: .long, help: "Absolute tolerance, in the model's concentration unit.")
+        var atol: Double = 1e-9
+
+        @Option(name: .long, help: "Comma-separated species or observables to write (default: the model's simulation.observe, else all).")
+        var species: String?
+
+        @Option(name: .long, help: "Output format: csv, tsv or json.")
+        var format: TableFormat = .csv
+
+        @Option(name: .shortAndLong, help: "Write to this file (atomically) instead of standard output.")
+        var output: String?
+
+        @Flag(name: .long, help: "Print the solver's counters and the wall time of loading, compiling and solving.")
+        var stats = false
+
+        func validate() throws {
+            if points != nil && step != nil { throw ValidationError("give either --points or --step, not both") }
+            if let p = points, p < 2 { throw ValidationError("--points must be at least 2") }
+            if !(rtol > 0 && rtol < 1) { throw ValidationError("--rtol must be between 0 and 1, not \(rtol)") }
+            if !(atol > 0) { throw ValidationError("--atol must be positive, not \(atol)") }
+        }
+
+        func run() throws {
+            let clock = ContinuousClock()
+            let t0 = clock.now
+            var model = try loadModel(file)
+            model = try perturbations.apply(to: model)
+            let t1 = clock.now
+            let compiled: CompiledModel
+            do { compiled = try CompiledModel(model) } catch {
+                printError("cannot compile '\(file)': \(error.message)")
+                throw ExitCode.failure
+            }
+            let t2 = clock.now
+            let unit = model.units.time
+            let end = try tEnd.map { try parseDuration($0, option: "--t-end", unit: unit) } ?? model.simulation.end ?? 100
+            guard end > 0 else {
+                printError("--t-end must be positive (the simulation starts at 0)")
+                throw ExitCode.failure
+            }
+            var settings = SimulationSettings(end: end, method: method, rtol: rtol, atol: atol)
+            if let step {
+                settings.output = .step(try parseDuration(step, option: "--step", unit: unit))
+            } else {
+                settings.output = .points(points ?? model.simulation.points ?? 201)
+            }
+            if let dt { settings.fixedStep = try parseDuration(dt, option: "--dt", unit: unit) }
+            let observe = species.map { $0.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) } }
+                ?? model.simulation.observe
+            let result: SimulationResult
+            do { result = try compiled.simulate(settings, observe: observe) } catch {
+                printError(error.message)
+                throw ExitCode.failure
+            }
+            let text = TableWriter.write(result, format: format)
+            try emit(text, to: output)
+            let t3 = clock.now
+            if stats {
+                let s = result.statistics
+                let lines = [
+                    "method \(method.rawValue): \(s.description)",
+                    String(format: "load %.2f ms, compile %.2f ms, solve %.2f ms, total %.2f ms",
+                           ms(t1 - t0), ms(t2 - t1), result.solveSeconds * 1000, ms(t3 - t0)),
+                    "state variables: \(compiled.dimension); output points: \(result.times.count)",
+                ]
+                FileHandle.standardError.write(Data((lines.joined(separator: "\n") + "\n").utf8))
+            }
+            if !result.status.isSuccess {
+                let last = result.times.last.map { " (results up to t = \(TableWriter.number($0)) were written)" } ?? ""
+                printError("simulation failed: \(describe(result.status, compiled))\(last)")
+                throw ExitCode.failure
+            }
+        }
+    }
+}
+
+/// The solver status in the model's words: component indices become species names.
+func describe(_ status: SolverStatus, _ compiled: CompiledModel) -> String {
+    func name(_ k: Int) -> String { k < compiled.stateNames.count ? "'\(compiled.stateNames[k])'" : "component \(k)" }
+    let unit = compiled.model.units.time.rawValue
+    switch status {
+    case .nonFinite(let k, let t): return "\(name(k)) became NaN or infinite at t = \(TableWriter.number(t)) \(unit)"
+    case .negativeState(let k, let t, let v):
+        return "\(name(k)) went negative (\(TableWriter.number(v))) at t = \(TableWriter.number(t)) \(unit); try a smaller step or tolerance"
+    case .stepSizeUnderflow(let t, let h):
+        return "step size underflow at t = \(TableWriter.number(t)) \(unit) (h = \(h)): the system may be stiff (try --method rosenbrock) or singular"
+    case .maxStepsReached(let t, let n):
+        return "the step limit (\(n) steps) was reached at t = \(TableWriter.number(t)) \(unit); the model may be stiff (try --method rosenbrock)"
+    default: return status.description
+    }
+}
+
+func ms(_ d: Duration) -> Double {
+    Double(d.components.seconds) * 1000 + Double(d.components.attoseconds) * 1e-15
+}
+
+/// Parses `120min`, `2 h`, `30` (model units).
+func parseDuration(_ text: String, option: String, unit: TimeUnit) throws -> Double {
+    guard let q = Quantity(parsing: text), let v = q.time(in: unit) else {
+        printError("\(option): '\(text)' is not a duration (use a number with s, min, h or d, like '120min')")
+        throw ExitCode.failure
+    }
+    return v
+}
+
+extension Method: ExpressibleByArgument {}
+
+enum TableFormat: String, ExpressibleByArgument, CaseIterable { case csv, tsv, json }
+
+/// Writes simulation results as text, deterministically (shortest round-trip numbers).
+enum TableWriter {
+    static func number(_ v: Double) -> String {
+        if v == 0 { return "0" }
+        if v.isNaN { return "NaN" }
+        if v.isInfinite { return v > 0 ? "INF" : "-INF" }
+        return "\(v)"
+    }
+
+    static func write(_ r: SimulationResult, format: TableFormat) -> String {
+        switch format {
+        case .csv, .tsv:
+            let sep = format == .csv ? "," : "\t"
+            var out = (["time"] + r.names).joined(separator: sep) + "\n"
+            for (i, t) in r.times.enumerated() {
+                out += ([number(t)] + r.values[i].map(number)).joined(separator: sep) + "\n"
+            }
+            return out
+        case .json:
+            var out = "{\n  \"names\": [" + r.names.map { "\"\($0)\"" }.joined(separator: ", ") + "],\n"
+            out += "  \"status\": \"\(r.status.isSuccess ? "success" : r.status.description)\",\n"
+            out += "  \"time\": [" + r.times.map(number).joined(separator: ", ") + "],\n"
+            out += "  \"values\": {\n"
+            out += r.names.enumerated().map { k, name in
+                "    \"\(name)\": [" + r.values.map { number($0[k]) }.joined(separator: ", ") + "]"
+            }.joined(separator: ",\n")
+            out += "\n  }\n}\n"
+            return out
+        }
+    }
+}
