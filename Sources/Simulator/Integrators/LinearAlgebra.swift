@@ -84,3 +84,113 @@ enum DenseLU {
         }
     }
 }
+
+/// The nonzero entries of an LU factorisation, row by row, for fast repeated solves.
+///
+/// Signalling-network Jacobians are sparse, and their LU factors stay mostly sparse: the dense
+/// triangular solves spend their time multiplying zeros along a serial dependency chain. After each
+/// factorisation, ``compress(from:order:)`` gathers the nonzeros once (O(n²)); each of the several
+/// solves per step then costs O(nonzeros). Buffers are caller-owned and sized for the dense case,
+/// so nothing is allocated.
+@usableFromInline
+struct CompressedLU {
+    /// Row i of L (strictly lower) is entries lowerStart[i]..<lowerStart[i+1]; same for U (strictly upper).
+    @usableFromInline let lowerStart, upperStart: UnsafeMutablePointer<Int32>
+    @usableFromInline let column: UnsafeMutablePointer<Int32>
+    @usableFromInline let value: UnsafeMutablePointer<Double>
+    @usableFromInline let inverseDiagonal: UnsafeMutablePointer<Double>
+    @usableFromInline let n: Int
+
+    /// Allocates room for an n×n factorisation; free with ``deallocate()``.
+    @inlinable
+    init(order n: Int) {
+        self.n = n
+        let m = max(1, n)
+        lowerStart = .allocate(capacity: m + 1)
+        upperStart = .allocate(capacity: m + 1)
+        lowerStart.initialize(repeating: 0, count: m + 1)
+        upperStart.initialize(repeating: 0, count: m + 1)
+        column = .allocate(capacity: m * m)
+        column.initialize(repeating: 0, count: m * m)
+        value = .allocate(capacity: m * m)
+        value.initialize(repeating: 0, count: m * m)
+        inverseDiagonal = .allocate(capacity: m)
+        inverseDiagonal.initialize(repeating: 0, count: m)
+    }
+
+    @inlinable
+    func deallocate() {
+        lowerStart.deallocate()
+        upperStart.deallocate()
+        column.deallocate()
+        value.deallocate()
+        inverseDiagonal.deallocate()
+    }
+
+    /// Gathers the nonzeros of `lu` (the output of ``DenseLU/factor(_:order:pivots:)``).
+    @inlinable
+    func compress(from lu: UnsafePointer<Double>, order n: Int) {
+        var k: Int32 = 0
+        // All L rows first, then all U rows, in one pair of arrays.
+        for i in 0..<n {
+            lowerStart[i] = k
+            let row = lu + i * n
+            for j in 0..<i where row[j] != 0 {
+                column[Int(k)] = Int32(j)
+                value[Int(k)] = row[j]
+                k += 1
+            }
+        }
+        lowerStart[n] = k
+        for i in 0..<n {
+            upperStart[i] = k
+            let row = lu + i * n
+            inverseDiagonal[i] = 1 / row[i]
+            var j = i + 1
+            while j < n {
+                if row[j] != 0 {
+                    column[Int(k)] = Int32(j)
+                    value[Int(k)] = row[j]
+                    k += 1
+                }
+                j += 1
+            }
+        }
+        upperStart[n] = k
+    }
+
+    /// Solves A·x = b in place, with the pivots of the factorisation.
+    @inlinable
+    func solve(pivots: UnsafePointer<Int>, _ b: UnsafeMutablePointer<Double>) {
+        for k in 0..<n {
+            let p = pivots[k]
+            if p != k {
+                let tmp = b[k]
+                b[k] = b[p]
+                b[p] = tmp
+            }
+        }
+        for i in 0..<n {
+            var s = b[i]
+            var e = Int(lowerStart[i])
+            let end = Int(lowerStart[i + 1])
+            while e < end {
+                s -= value[e] * b[Int(column[e])]
+                e += 1
+            }
+            b[i] = s
+        }
+        var i = n - 1
+        while i >= 0 {
+            var s = b[i]
+            var e = Int(upperStart[i])
+            let end = Int(upperStart[i + 1])
+            while e < end {
+                s -= value[e] * b[Int(column[e])]
+                e += 1
+            }
+            b[i] = s * inverseDiagonal[i]
+            i -= 1
+        }
+    }
+}
