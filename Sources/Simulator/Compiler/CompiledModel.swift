@@ -53,6 +53,9 @@ public final class CompiledModel: ODEFunction {
     /// Components that are concentrations or amounts (checked for negativity), as opposed to parameters.
     public let nonNegativeComponents: [Int]
 
+    /// The structural nonzeros of the Jacobian (dense indices), for sparse factorisation.
+    public let jacobianSparsity: [Int]?
+
     public init(_ model: Model) throws(CompileError) {
         self.model = model
         let functions = Dictionary(model.functions.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
@@ -107,7 +110,7 @@ public final class CompiledModel: ODEFunction {
             let e = rr.expression.inliningFunctions(functions).simplified()
             rules.append((row, try builder.register(for: e), e))
         }
-        mainProgram = builder.program
+        let mainRaw = builder.program
         rateRegisters = rates
 
         // Stoichiometry with volume factors.
@@ -161,7 +164,8 @@ public final class CompiledModel: ODEFunction {
                 jCoef.append(1)
             }
         }
-        jacobianProgram = jb.program
+        let jacobianRaw = jb.program
+        jacobianSparsity = Array(Set(jIndex.map(Int.init))).sorted()
 
         // MARK: Events: programs computing the values to assign
         var eb = jb.continuing()
@@ -180,33 +184,51 @@ public final class CompiledModel: ODEFunction {
             }
             compiledEvents.append(CompiledEvent(id: event.id, trigger: event.trigger, targets: targets, conditionRegister: condition))
         }
-        eventProgram = eb.program
+        let eventRaw = eb.program
         events = compiledEvents
 
+        // MARK: Initial assignments (evaluated once, below)
+        var ib = eb.continuing()
+        var assigns: [(target: Int, value: Int)] = []
+        for ia in model.initialAssignments {
+            guard let target = symbols[ia.variable] else { continue }
+            assigns.append((target, try ib.register(for: ia.expression.inliningFunctions(functions).simplified())))
+        }
+        let initialRaw = ib.program
+
+        // MARK: Fuse instruction pairs, counting every read of every register first
+        registerCount = ib.registerCount
+        var reads = [Int](repeating: 0, count: registerCount)
+        for program in [mainRaw, jacobianRaw, eventRaw, initialRaw] { program.countReads(into: &reads) }
+        for r in symbols.values { reads[r] += 2 } // read by name (outputs, events, parameters)
+        for r in sReg { reads[Int(r)] += 2 }
+        for r in rules { reads[r.reg] += 2 }
+        for r in jReg { reads[Int(r)] += 2 }
+        for r in rates { reads[r] += 2 }
+        for e in compiledEvents {
+            for t in e.targets { reads[t.valueRegister] += 2 }
+            if let c = e.conditionRegister { reads[c] += 2 }
+        }
+        for a in assigns { reads[a.value] += 2 }
+        mainProgram = mainRaw.fused(useCount: reads)
+        jacobianProgram = jacobianRaw.fused(useCount: reads)
+        eventProgram = eventRaw.fused(useCount: reads)
+        let initialProgram = initialRaw.fused(useCount: reads)
+
         // MARK: Register file
-        registerCount = eb.registerCount
         var initial = [Double](repeating: 0, count: registerCount)
         for s in model.species { initial[symbols[s.id]!] = s.initialValue }
         for p in model.parameters { initial[symbols[p.id]!] = p.value }
         for c in model.compartments { initial[symbols[c.id]!] = c.size }
-        for (r, v) in eb.constants { initial[r] = v }
+        for (r, v) in ib.constants { initial[r] = v }
         registers = .allocate(capacity: registerCount)
         registers.initialize(from: initial, count: registerCount)
 
         // Initial assignments (and the observables they may read), propagated to a fixed point.
-        if !model.initialAssignments.isEmpty {
-            var ib = eb.continuing()
-            var assigns: [(Int, Int)] = []
-            for ia in model.initialAssignments {
-                guard let target = symbols[ia.variable] else { continue }
-                assigns.append((target, try ib.register(for: ia.expression.inliningFunctions(functions).simplified())))
-            }
-            let iaProgram = ib.program
-            let extra = ib.registerCount - registerCount
-            if extra > 0 { throw CompileError(message: "internal: initial assignments need \(extra) more registers") }
-            for _ in 0...model.initialAssignments.count {
+        if !assigns.isEmpty {
+            for _ in 0...assigns.count {
                 mainProgram.run(registers)
-                iaProgram.run(registers)
+                initialProgram.run(registers)
                 for (target, value) in assigns { registers[target] = registers[value] }
             }
             for i in 0..<registerCount { initial[i] = registers[i] }
@@ -220,9 +242,10 @@ public final class CompiledModel: ODEFunction {
             return b
         }
         stateRegisters = buffer(names.map { Int32(symbols[$0]!) })
-        stoichRow = buffer(sRow)
-        stoichRegister = buffer(sReg)
-        stoichCoefficient = buffer(sCoef)
+        let byRow = sRow.indices.sorted { (sRow[$0], $0) < (sRow[$1], $1) }
+        stoichRow = buffer(byRow.map { sRow[$0] })
+        stoichRegister = buffer(byRow.map { sReg[$0] })
+        stoichCoefficient = buffer(byRow.map { sCoef[$0] })
         ruleRow = buffer(rules.map { Int32($0.row) })
         ruleRegister = buffer(rules.map { Int32($0.reg) })
         jacobianIndex = buffer(jIndex)
@@ -237,6 +260,13 @@ public final class CompiledModel: ODEFunction {
             || model.rateRules.contains { $0.expression.referencesTime }
             || model.functions.contains { $0.body.referencesTime }
         isAutonomous = !usesTime
+    }
+
+    /// Instruction counts of the compiled programs (right-hand side, Jacobian) and an opcode histogram.
+    public var programStatistics: (rhs: Int, jacobian: Int, histogram: [String: Int]) {
+        var h: [String: Int] = [:]
+        for i in mainProgram.instructions { h["\(i.op)", default: 0] += 1 }
+        return (mainProgram.count, jacobianProgram.count, h)
     }
 
     private let stoichCount: Int
@@ -262,8 +292,16 @@ public final class CompiledModel: ODEFunction {
         load(t: t, y: y)
         mainProgram.run(registers)
         dydt.update(repeating: 0, count: dimension)
-        for e in 0..<stoichCount {
-            dydt[Int(stoichRow[e])] += stoichCoefficient[e] * registers[Int(stoichRegister[e])]
+        // Entries are sorted by row: accumulate each row in a register, write it once.
+        var e = 0
+        while e < stoichCount {
+            let row = stoichRow[e]
+            var sum = 0.0
+            while e < stoichCount && stoichRow[e] == row {
+                sum += stoichCoefficient[e] * registers[Int(stoichRegister[e])]
+                e += 1
+            }
+            dydt[Int(row)] = sum
         }
         for e in 0..<ruleCount {
             dydt[Int(ruleRow[e])] = registers[Int(ruleRegister[e])]
@@ -310,18 +348,19 @@ public final class CompiledModel: ODEFunction {
             }
             regs.append(r)
         }
-        return ValueReader(model: self, registers: regs)
+        return ValueReader(model: self, registers: regs, program: mainProgram.slice(computing: Set(regs.map(Int32.init))))
     }
 
-    /// Reads chosen symbols' values for given states.
+    /// Reads chosen symbols' values for given states, running only the instructions they need.
     public struct ValueReader {
         let model: CompiledModel
         let registers: [Int]
+        let program: Program
 
         /// Fills `out` with the values at (t, y).
         public func read(t: Double, y: UnsafePointer<Double>, into out: inout [Double]) {
             model.load(t: t, y: y)
-            model.mainProgram.run(model.registers)
+            program.run(model.registers)
             for (i, r) in registers.enumerated() { out[i] = model.registers[r] }
         }
     }

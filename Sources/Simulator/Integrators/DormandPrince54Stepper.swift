@@ -13,6 +13,11 @@ final class DormandPrince54Stepper<F: ODEFunction>: Stepper {
     @usableFromInline let r1, r2, r3, r4, r5: UnsafeMutablePointer<Double>
     @usableFromInline var tOld = 0.0
     @usableFromInline var hOld = 1.0
+    /// Hairer's stiffness test (DOPRI5, Hairer & Wanner I, IV.2): h·ρ with ρ ≈ ‖k₇ − k₆‖/‖y₁ − ŷ₆‖
+    /// estimates h·|λ| along the dominant eigenvalue; the region boundary is near 3.25.
+    @usableFromInline var stiffCount = 0
+    @usableFromInline var nonStiffCount = 0
+    @usableFromInline var detectedStiffness = false
 
     @inlinable
     init(function: F, rtol: Double, atol: Double) {
@@ -113,6 +118,22 @@ final class DormandPrince54Stepper<F: ODEFunction>: Stepper {
             r3[i] = bspl
             r4[i] = dy - h * k7[i] - bspl
             r5[i] = h * (T.d1 * k1[i] + T.d3 * k3[i] + T.d4 * k4[i] + T.d5 * k5[i] + T.d6 * k6[i] + T.d7 * k7[i])
+        }
+        // Stiffness test on the accepted step: tmp still holds the sixth stage's argument.
+        var num = 0.0, den = 0.0
+        let tmp = self.tmp
+        for i in 0..<n {
+            let a = k7[i] - k6[i], b = yNew[i] - tmp[i]
+            num += a * a
+            den += b * b
+        }
+        if den > 0, h * (num / den).squareRoot() > 3.25 {
+            nonStiffCount = 0
+            stiffCount += 1
+            if stiffCount >= 15 { detectedStiffness = true }
+        } else {
+            nonStiffCount += 1
+            if nonStiffCount >= 6 { stiffCount = 0 }
         }
         tOld = t
         hOld = h

@@ -396,6 +396,10 @@ enum IntegrationDriver {
                 swap(&gPrev, &gNew)
             }
             for i in 0..<n { largest[i] = max(largest[i], abs(y[i])) }
+            if options.stopWhenStiff && stepper.detectedStiffness && t < tEnd {
+                status = .stiffnessDetected(time: t)
+                break mainLoop
+            }
         }
 
         if status.isSuccess {
@@ -406,6 +410,9 @@ enum IntegrationDriver {
                 outIndex += 1
             }
         }
-        return Solution(dimension: n, times: times, states: states, statistics: stats, status: status)
+        var solution = Solution(dimension: n, times: times, states: states, statistics: stats, status: status)
+        solution.finalState = Array(UnsafeBufferPointer(start: y, count: n))
+        solution.finalTime = t
+        return solution
     }
 }

@@ -23,6 +23,10 @@ public protocol ODEFunction {
     /// autonomous system it is zero, otherwise it costs one extra evaluation of f per step
     /// (forward difference). Defaults to `false`, which is always safe.
     var isAutonomous: Bool { get }
+
+    /// The structural nonzeros of the Jacobian, as dense indices `i*n + j`, when known. Implicit
+    /// integrators then factor with a sparse, fill-reducing LU (see ``SparseLU``). Nil: dense.
+    var jacobianSparsity: [Int]? { get }
 }
 
 extension ODEFunction {
@@ -35,4 +39,8 @@ extension ODEFunction {
     /// Default: assume f depends on t (safe; costs one evaluation per Rosenbrock step).
     @inlinable
     public var isAutonomous: Bool { false }
+
+    /// Default: no sparsity information (dense linear algebra).
+    @inlinable
+    public var jacobianSparsity: [Int]? { nil }
 }

@@ -16,6 +16,11 @@ final class Rodas4Stepper<F: ODEFunction>: Stepper {
     @usableFromInline let jac, lu: UnsafeMutablePointer<Double>
     /// The nonzeros of the current LU factors, for the six solves per attempt.
     @usableFromInline let factors: CompressedLU
+    /// Sparse factorisation along a fill-reducing order, when the Jacobian's pattern is known
+    /// and the system is large enough for it to pay.
+    @usableFromInline let sparse: SparseLU?
+    /// Whether the current factorisation is the sparse one.
+    @usableFromInline var usingSparse = false
     @usableFromInline let f0, ft, fs, k1, k2, k3, k4, k5, k6, tmp: UnsafeMutablePointer<Double>
     @usableFromInline let q0, q1, q2, q3: UnsafeMutablePointer<Double>
     /// f(t₀, y₀) in `f0` is current.
@@ -37,6 +42,11 @@ final class Rodas4Stepper<F: ODEFunction>: Stepper {
         pivots = .allocate(capacity: max(1, n))
         pivots.initialize(repeating: 0, count: max(1, n))
         factors = CompressedLU(order: n)
+        if n >= 12, let pattern = function.jacobianSparsity {
+            sparse = SparseLU(order: n, pattern: pattern)
+        } else {
+            sparse = nil
+        }
         jac = storage
         lu = storage + n * n
         let v = storage + 2 * n * n
@@ -119,14 +129,20 @@ final class Rodas4Stepper<F: ODEFunction>: Stepper {
         let f0 = self.f0, ft = self.ft, fs = self.fs, tmp = self.tmp
         let k1 = self.k1, k2 = self.k2, k3 = self.k3, k4 = self.k4, k5 = self.k5, k6 = self.k6
 
-        // W = I/(γh) − J
+        // W = I/(γh) − J: sparse along the fill-reducing order when possible, else dense with
+        // partial pivoting.
         let diagonal = 1 / (T.gamma * h)
-        for i in 0..<(n * n) { lu[i] = -jac[i] }
-        for i in 0..<n { lu[i * n + i] += diagonal }
         statistics.luDecompositions += 1
-        guard DenseLU.factor(lu, order: n, pivots: pivots) else { return .singularMatrix }
         let factors = self.factors
-        factors.compress(from: lu, order: n)
+        if let sparse, sparse.factor(jacobian: jac, diagonal: diagonal) {
+            usingSparse = true
+        } else {
+            usingSparse = false
+            for i in 0..<(n * n) { lu[i] = -jac[i] }
+            for i in 0..<n { lu[i * n + i] += diagonal }
+            guard DenseLU.factor(lu, order: n, pivots: pivots) else { return .singularMatrix }
+            factors.compress(from: lu, order: n)
+        }
 
         let invH = 1 / h
         let hd1 = h * T.d1, hd2 = h * T.d2, hd3 = h * T.d3, hd4 = h * T.d4
@@ -138,37 +154,47 @@ final class Rodas4Stepper<F: ODEFunction>: Stepper {
 
         // Stage 1
         for i in 0..<n { k1[i] = f0[i] + hd1 * ft[i] }
-        factors.solve(pivots: pivots, k1)
+        solveLinear(k1)
         // Stage 2
         for i in 0..<n { tmp[i] = y[i] + T.a21 * k1[i] }
         f.evaluate(t: t + T.c2 * h, y: tmp, dydt: fs)
         for i in 0..<n { k2[i] = fs[i] + hd2 * ft[i] + hc21 * k1[i] }
-        factors.solve(pivots: pivots, k2)
+        solveLinear(k2)
         // Stage 3
         for i in 0..<n { tmp[i] = y[i] + T.a31 * k1[i] + T.a32 * k2[i] }
         f.evaluate(t: t + T.c3 * h, y: tmp, dydt: fs)
         for i in 0..<n { k3[i] = fs[i] + hd3 * ft[i] + hc31 * k1[i] + hc32 * k2[i] }
-        factors.solve(pivots: pivots, k3)
+        solveLinear(k3)
         // Stage 4
         for i in 0..<n { tmp[i] = y[i] + T.a41 * k1[i] + T.a42 * k2[i] + T.a43 * k3[i] }
         f.evaluate(t: t + T.c4 * h, y: tmp, dydt: fs)
         for i in 0..<n { k4[i] = fs[i] + hd4 * ft[i] + hc41 * k1[i] + hc42 * k2[i] + hc43 * k3[i] }
-        factors.solve(pivots: pivots, k4)
+        solveLinear(k4)
         // Stage 5 (c₅ = 1, d₅ = 0)
         for i in 0..<n { tmp[i] = y[i] + T.a51 * k1[i] + T.a52 * k2[i] + T.a53 * k3[i] + T.a54 * k4[i] }
         f.evaluate(t: t + h, y: tmp, dydt: fs)
         for i in 0..<n { k5[i] = fs[i] + hc51 * k1[i] + hc52 * k2[i] + hc53 * k3[i] + hc54 * k4[i] }
-        factors.solve(pivots: pivots, k5)
+        solveLinear(k5)
         // Stage 6: embedded solution y₀ + Σa₅ⱼuⱼ + u₅ (c₆ = 1, d₆ = 0)
         for i in 0..<n { tmp[i] += k5[i] }
         f.evaluate(t: t + h, y: tmp, dydt: fs)
         for i in 0..<n {
             k6[i] = fs[i] + hc61 * k1[i] + hc62 * k2[i] + hc63 * k3[i] + hc64 * k4[i] + hc65 * k5[i]
         }
-        factors.solve(pivots: pivots, k6)
+        solveLinear(k6)
         statistics.rhsEvaluations += 5
         for i in 0..<n { yNew[i] = tmp[i] + k6[i] }
         return .completed(errorNorm: ErrorNorm.rms(k6, y: y, yNew: yNew, count: n, rtol: rtol, atol: atol))
+    }
+
+    /// Solves W·x = b in place with whichever factorisation is current.
+    @inlinable
+    func solveLinear(_ b: UnsafeMutablePointer<Double>) {
+        if usingSparse, let sparse {
+            sparse.solve(b)
+        } else {
+            factors.solve(pivots: pivots, b)
+        }
     }
 
     @inlinable

@@ -13,6 +13,10 @@ public struct Solution: Sendable {
     public var statistics: SolverStatistics
     /// How the solve ended. On failure, `times`/`states` hold what was recorded before it.
     public var status: SolverStatus
+    /// The state where integration stopped (at t₁ on success), for continuing a run.
+    public var finalState: [Double] = []
+    /// The time where integration stopped.
+    public var finalTime: Double = .nan
 
     public init(
         dimension: Int, times: [Double], states: [Double],

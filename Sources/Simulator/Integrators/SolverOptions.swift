@@ -33,6 +33,9 @@ public struct SolverOptions: Sendable, Equatable {
     /// The components the negative-state check applies to (concentrations and amounts);
     /// nil: all of them. Parameters carried in the state may be negative.
     public var nonNegativeComponents: [Int]?
+    /// Stop with ``SolverStatus/stiffnessDetected(time:)`` when the method's stiffness test fires
+    /// (Dormand–Prince only; used by ``AutoIntegrator``).
+    public var stopWhenStiff = false
     /// Multiplier in the negative-state threshold (default 10).
     public var negativeStateFactor: Double
 

@@ -13,6 +13,8 @@ public struct SolverStatistics: Sendable, Equatable, CustomStringConvertible {
     public var luDecompositions: Int = 0
     /// Event actions applied (timed and triggered).
     public var eventsFired: Int = 0
+    /// Where ``AutoIntegrator`` switched from Dormand–Prince to Rodas4 (nil: no switch).
+    public var switchedToStiffAt: Double?
 
     public init() {}
 
@@ -20,5 +22,21 @@ public struct SolverStatistics: Sendable, Equatable, CustomStringConvertible {
         "steps \(steps) (accepted \(acceptedSteps), rejected \(rejectedSteps)), "
             + "f evaluations \(rhsEvaluations), Jacobians \(jacobianEvaluations), "
             + "LU decompositions \(luDecompositions), events fired \(eventsFired)"
+            + (switchedToStiffAt.map { "; switched from dopri5 to rodas4 at t = \($0)" } ?? "")
+    }
+
+    /// The counters of two consecutive runs added up.
+    @inlinable
+    public func adding(_ other: SolverStatistics) -> SolverStatistics {
+        var s = self
+        s.steps += other.steps
+        s.acceptedSteps += other.acceptedSteps
+        s.rejectedSteps += other.rejectedSteps
+        s.rhsEvaluations += other.rhsEvaluations
+        s.jacobianEvaluations += other.jacobianEvaluations
+        s.luDecompositions += other.luDecompositions
+        s.eventsFired += other.eventsFired
+        s.switchedToStiffAt = switchedToStiffAt ?? other.switchedToStiffAt
+        return s
     }
 }

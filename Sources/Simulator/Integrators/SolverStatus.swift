@@ -16,6 +16,9 @@ public enum SolverStatus: Sendable, Equatable, CustomStringConvertible {
     case singularMatrix(time: Double)
     /// The problem, output schedule or options were inconsistent; nothing was integrated.
     case invalidInput(String)
+    /// Dormand–Prince's stiffness test fired and ``SolverOptions/stopWhenStiff`` asked to stop there
+    /// (``AutoIntegrator`` then continues with ``Rodas4``).
+    case stiffnessDetected(time: Double)
 
     /// `true` for ``success``.
     public var isSuccess: Bool {
@@ -37,6 +40,8 @@ public enum SolverStatus: Sendable, Equatable, CustomStringConvertible {
             return "component \(component) became negative at t = \(time) (value \(value))"
         case let .singularMatrix(time):
             return "singular iteration matrix at t = \(time)"
+        case let .stiffnessDetected(time):
+            return "the problem became stiff at t = \(time)"
         case let .invalidInput(reason):
             return "invalid input: \(reason)"
         }

@@ -32,6 +32,13 @@ protocol Stepper: AnyObject {
 
     /// Dense output of the last accepted step at `time` ∈ [t, t + h].
     func interpolate(at time: Double, into out: UnsafeMutablePointer<Double>, statistics: inout SolverStatistics)
+    /// Whether the method's stiffness test says the problem has become stiff.
+    var detectedStiffness: Bool { get }
+}
+
+extension Stepper {
+    @inlinable
+    var detectedStiffness: Bool { false }
 }
 
 /// Result of a step attempt.

@@ -222,6 +222,10 @@ enum ModelReport {
         root["scenarios"] = m.scenarios.map { s in
             ["id": s.id, "description": s.description, "perturbations": s.perturbations.map { describe($0, m.units) }] as [String: Any]
         }
+        var simulation: [String: Any] = ["observe": m.simulation.observe]
+        if let e = m.simulation.end { simulation["end"] = e }
+        if let p = m.simulation.points { simulation["points"] = p }
+        root["simulation"] = simulation
         root["conservation_laws"] = m.conservationLaws.map { law in
             ["species": law.terms.map(\.species), "weights": law.terms.map(\.weight), "total": law.total,
              "text": law.description] as [String: Any]
