@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import PathwayModel
+import SBML
 
 /// Writes diagnostics to standard error, one per line, in the `file:line:column: error: message` form.
 func report(_ diagnostics: [Diagnostic]) {
@@ -14,7 +15,18 @@ func printError(_ message: String) {
 }
 
 /// Loads a model, printing its diagnostics; throws `ExitCode.failure` when it has errors.
+/// `.xml` and `.sbml` files are read as SBML (Levels 2 and 3), everything else as the YAML format.
 func loadModel(_ path: String, quietWarnings: Bool = true) throws -> Model {
+    if isSBMLPath(path) {
+        do {
+            let imported = try SBMLImporter.importFile(path: path)
+            if !quietWarnings { report(imported.warnings) }
+            return imported.model
+        } catch {
+            report(error.diagnostics)
+            throw ExitCode.failure
+        }
+    }
     do {
         let loaded = try ModelLoader.load(path: path)
         if !quietWarnings { report(loaded.warnings) }
@@ -50,4 +62,10 @@ func emit(_ text: String, to path: String?) throws {
     } else {
         FileHandle.standardOutput.write(Data(text.utf8))
     }
+}
+
+/// Whether a path names an SBML file (by its extension: `.xml` or `.sbml`).
+func isSBMLPath(_ path: String) -> Bool {
+    let ext = (path as NSString).pathExtension.lowercased()
+    return ext == "xml" || ext == "sbml"
 }

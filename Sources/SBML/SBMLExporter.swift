@@ -1,0 +1,192 @@
+import Foundation
+import PathwayModel
+
+/// Writes models as SBML Level 3 Version 2.
+///
+/// - Units: the time unit, the volume unit and a substance unit (concentration unit × volume unit)
+///   become unit definitions and the model's defaults.
+/// - Species keep their values: `initialConcentration`, or `initialAmount` with
+///   `hasOnlySubstanceUnits` for amount-valued species. A constant species is also a boundary
+///   species (SBML forbids reactions to name a constant non-boundary species).
+/// - Kinetic laws are amounts per time: a reaction with a compartment gets `compartment * (rate)`.
+/// - Observables become non-constant parameters with assignment rules.
+/// - Events: `when` triggers carry over (`initialValue="true"`: a condition already true at the start
+///   does not fire, as in the simulator); timed events become `time >= t` triggers with
+///   `initialValue="false"` (so an event at 0 fires at the start), one event per occurrence when the
+///   count is known, else one periodic trigger. `add` is written `x + value`. Values are computed when
+///   the event executes (`useValuesFromTriggerTime="false"`), as the simulator does.
+/// - Diagram roles and reaction kinds become SBO terms; labels names; sources and notes XHTML notes.
+///
+/// Drugs and scenarios are not SBML: apply a scenario first (``Model/applying(scenario:)``) to export it.
+public enum SBMLExporter {
+    /// The model as SBML text.
+    public static func export(_ model: Model) throws(SBMLExportError) -> String {
+        LibSBML.write(try tree(for: model))
+    }
+
+    /// libSBML's full consistency check of SBML text (units included): errors and warnings, located.
+    public static func validate(xml: String, file: String = "<sbml>") -> [Diagnostic] {
+        LibSBML.validate(xml: xml).map { m in
+            Diagnostic(m.isError ? .error : .warning, at: SourceLocation(file: file, line: m.line, column: m.column),
+                       "\(m.text) [libSBML \(m.id)]")
+        }
+    }
+
+    static func tree(for model: Model) throws(SBMLExportError) -> SBMLTree {
+        var problems: [Diagnostic] = []
+        var t = SBMLTree()
+        t.level = 3
+        t.version = 2
+        var m = SBMLTree.ModelNode()
+        m.id = sanitize(model.id)
+        m.name = model.name
+        var notes = model.description
+        if model.modules.count > 1 {
+            notes += (notes.isEmpty ? "" : "\n") + "Composed of the modules " + model.modules.map(\.id).joined(separator: ", ") + "."
+        }
+        m.notes = notes.isEmpty ? nil : notes
+
+        // Units.
+        let u = model.units
+        m.unitDefinitions.append(.init(id: "time_unit", units: [.init(kind: "second", multiplier: u.time.seconds)]))
+        let volumeScale = Int((log10(u.volume.litres)).rounded())
+        m.unitDefinitions.append(.init(id: "volume_unit", units: [.init(kind: "litre", scale: volumeScale)]))
+        switch u.concentration {
+        case .perCell:
+            m.unitDefinitions.append(.init(id: "substance_unit", units: [.init(kind: "item")]))
+        case .arbitrary:
+            m.unitDefinitions.append(.init(id: "substance_unit", units: [.init(kind: "dimensionless")]))
+        default:
+            let molarScale = Int((log10(u.concentration.molar ?? 1)).rounded())
+            m.unitDefinitions.append(.init(id: "substance_unit", units: [.init(kind: "mole", scale: molarScale + volumeScale)]))
+        }
+        m.timeUnits = "time_unit"
+        m.volumeUnits = "volume_unit"
+        m.substanceUnits = "substance_unit"
+        m.extentUnits = "substance_unit"
+
+        for f in model.functions {
+            m.functions.append(.init(id: f.id, math: .lambda(arguments: f.arguments, body: MathNode(f.body))))
+        }
+        for c in model.compartments {
+            m.compartments.append(.init(id: c.id, name: c.label == c.id ? nil : c.label, size: c.size,
+                                        spatialDimensions: Double(c.dimensions), constant: true,
+                                        units: c.dimensions == 3 ? "volume_unit" : nil))
+        }
+
+        let ruled = Set(model.rateRules.map(\.variable))
+        let assigned = Set(model.events.flatMap { $0.assignments.map(\.target) })
+        for s in model.species {
+            var node = SBMLTree.SpeciesNode(id: s.id, name: s.display.label, compartment: s.compartment)
+            if s.amountValued { node.initialAmount = s.initialValue } else { node.initialConcentration = s.initialValue }
+            node.hasOnlySubstanceUnits = s.amountValued
+            node.boundaryCondition = s.boundary || s.constant
+            node.constant = s.constant
+            node.sboTerm = s.display.role.flatMap(SBO.term(for:))
+            let details = [s.display.state.map { "State: \($0)" }, s.display.link.map { "Link: \($0)" },
+                           s.display.entities.isEmpty ? nil : "Entities: " + s.display.entities.joined(separator: ", "),
+                           s.display.active ? "Active form" : nil, s.display.role.map { "Role: \($0.rawValue)" },
+                           s.display.note].compactMap { $0 }
+            node.notes = details.isEmpty ? nil : details.joined(separator: "\n")
+            m.species.append(node)
+        }
+        for p in model.parameters {
+            let notes = [p.source.map { "Source: \($0)" }, p.unit.map { "Unit: \($0)" }, p.note].compactMap { $0 }
+            m.parameters.append(.init(id: p.id, value: p.value, constant: !ruled.contains(p.id) && !assigned.contains(p.id),
+                                      notes: notes.isEmpty ? nil : notes.joined(separator: "\n")))
+        }
+        for o in model.observables {
+            let notes = [o.label, o.unit.map { "Unit: \($0)" }, o.note].compactMap { $0 }
+            m.parameters.append(.init(id: o.id, name: o.label, value: nil, constant: false,
+                                      notes: notes.isEmpty ? nil : notes.joined(separator: "\n")))
+            m.rules.append(.init(kind: .assignment, variable: o.id, math: MathNode(o.expression)))
+        }
+        for r in model.rateRules {
+            m.rules.append(.init(kind: .rate, variable: r.variable, math: MathNode(r.expression)))
+        }
+        for ia in model.initialAssignments {
+            m.initialAssignments.append(.init(symbol: ia.variable, math: MathNode(ia.expression)))
+        }
+
+        let speciesIDs = Set(model.species.map(\.id))
+        for r in model.reactions {
+            var node = SBMLTree.ReactionNode(id: r.id, name: r.label)
+            node.reversible = r.reversible
+            node.compartment = r.compartment.flatMap { $0.isEmpty ? nil : $0 }
+            node.reactants = r.reactants.map { .init(species: $0.species, stoichiometry: $0.coefficient) }
+            node.products = r.products.map { .init(species: $0.species, stoichiometry: $0.coefficient) }
+            let rate = r.rateExpression
+            var modifiers = r.modifiers.map(\.species)
+            let participants = Set(r.reactants.map(\.species) + r.products.map(\.species))
+            for s in rate.symbols where speciesIDs.contains(s) && !participants.contains(s) && !modifiers.contains(s) {
+                modifiers.append(s)
+            }
+            node.modifiers = modifiers.filter { !participants.contains($0) }
+            let amountRate: Expression = node.compartment.map { .symbol($0) * rate } ?? rate
+            node.kineticLaw = .init(math: MathNode(amountRate))
+            node.sboTerm = r.kind.flatMap(SBO.term(for:))
+            node.notes = r.note
+            m.reactions.append(node)
+        }
+
+        for e in model.events {
+            func assignments() -> [SBMLTree.EventAssignmentNode] {
+                e.assignments.map { a in
+                    let value = a.mode == .add ? .symbol(a.target) + a.value : a.value
+                    return .init(variable: a.target, math: MathNode(value))
+                }
+            }
+            switch e.trigger {
+            case .when(let condition):
+                m.events.append(.init(id: sanitize(e.id), name: e.note, trigger: MathNode(condition), persistent: true,
+                                      initialValue: true, useValuesFromTriggerTime: false, assignments: assignments()))
+            case .at(let time, let every, let count):
+                if let every, every > 0 {
+                    if let count {
+                        for k in 0..<max(count, 0) {
+                            let tk = time + Double(k) * every
+                            m.events.append(.init(id: sanitize(e.id) + "_\(k + 1)", name: e.note,
+                                                  trigger: MathNode(.binary(.greaterEqual, .time, .number(tk))),
+                                                  persistent: true, initialValue: false, useValuesFromTriggerTime: false,
+                                                  assignments: assignments()))
+                        }
+                    } else {
+                        // Fires at t0, t0 + every, …: true from each occurrence for half a period.
+                        let since = Expression.time - .number(time)
+                        let phase = since - .number(every) * .call("floor", [since / .number(every)])
+                        let condition = Expression.binary(.and, .binary(.greaterEqual, .time, .number(time)),
+                                                          .binary(.less, phase, .number(every / 2)))
+                        m.events.append(.init(id: sanitize(e.id), name: e.note, trigger: MathNode(condition),
+                                              persistent: true, initialValue: false, useValuesFromTriggerTime: false,
+                                              assignments: assignments()))
+                    }
+                } else {
+                    m.events.append(.init(id: sanitize(e.id), name: e.note,
+                                          trigger: MathNode(.binary(.greaterEqual, .time, .number(time))),
+                                          persistent: true, initialValue: false, useValuesFromTriggerTime: false,
+                                          assignments: assignments()))
+                }
+            }
+        }
+
+        let ids = m.compartments.map(\.id) + m.species.map(\.id) + m.parameters.map(\.id) + m.reactions.map(\.id)
+            + m.functions.map(\.id) + m.events.compactMap(\.id)
+        var seen = Set<String>()
+        for id in ids where !seen.insert(id).inserted {
+            problems.append(Diagnostic(.error, at: model.location, "'\(id)' names two elements; SBML needs distinct identifiers"))
+        }
+        for id in ids where !isValidIdentifier(id) {
+            problems.append(Diagnostic(.error, at: model.location, "'\(id)' is not a valid SBML identifier"))
+        }
+        if !problems.isEmpty { throw SBMLExportError(problems) }
+        t.model = m
+        return t
+    }
+
+    /// An SBML identifier from a model or event name (`egf-mini` → `egf_mini`).
+    static func sanitize(_ id: String) -> String {
+        var out = String(id.unicodeScalars.map { isValidIdentifier(String($0)) || ("0"..."9").contains($0) ? Character($0) : "_" })
+        if let f = out.unicodeScalars.first, ("0"..."9").contains(f) { out = "_" + out }
+        return out.isEmpty ? "model" : out
+    }
+}

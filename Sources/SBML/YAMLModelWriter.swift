@@ -1,0 +1,235 @@
+import PathwayModel
+
+/// Writes a model in the YAML model format (docs/model-format.md), for `pathway convert x.xml x.yaml`.
+///
+/// Rate laws are written as expressions (`rate:`), with `rate-units: amount` when the reaction has no
+/// compartment (as for SBML kinetic laws). Drugs and scenarios are written too. Everything the format
+/// cannot say (source locations, module structure) is left out; the written file is one module.
+public enum YAMLModelWriter {
+    public static func write(_ model: Model) -> String {
+        var out: [String] = []
+        out.append("model: \(key(model.id.isEmpty ? "model" : model.id))")
+        if !model.name.isEmpty { out.append("name: \(quote(model.name))") }
+        if !model.description.isEmpty { out.append("description: \(quote(model.description))") }
+        out.append("")
+        out.append("units: {time: \(model.units.time.rawValue), concentration: \(quote(model.units.concentration.rawValue)), volume: \(quote(model.units.volume.rawValue))}")
+
+        if !model.compartments.isEmpty {
+            out.append("")
+            out.append("compartments:")
+            for c in model.compartments {
+                var fields = ["size: \(number(c.size))"]
+                if c.dimensions != 3 { fields.append("dimensions: \(c.dimensions)") }
+                if let o = c.outside { fields.append("outside: \(key(o))") }
+                if c.label != c.id { fields.append("label: \(quote(c.label))") }
+                out.append("  \(key(c.id)): {\(fields.joined(separator: ", "))}")
+            }
+        }
+
+        out.append("")
+        out.append("species:")
+        for s in model.species {
+            out.append("  \(key(s.id)):")
+            out.append("    compartment: \(key(s.compartment))")
+            if s.amountValued { out.append("    amount: true") }
+            out.append("    initial: \(number(s.initialValue))")
+            if s.constant { out.append("    constant: true") }
+            if s.boundary { out.append("    boundary: true") }
+            let d = s.display
+            if let r = d.role { out.append("    role: \(r.rawValue)") }
+            if let l = d.label { out.append("    label: \(quote(l))") }
+            if let st = d.state { out.append("    state: \(quote(st))") }
+            if d.entities.count == 1 { out.append("    entity: \(key(d.entities[0]))") }
+            if d.entities.count > 1 { out.append("    entities: [\(d.entities.map(key).joined(separator: ", "))]") }
+            if d.active { out.append("    active: true") }
+            if let l = d.link { out.append("    link: \(quote(l))") }
+            if let n = d.note { out.append("    note: \(quote(n))") }
+        }
+
+        if !model.parameters.isEmpty {
+            out.append("")
+            out.append("parameters:")
+            for p in model.parameters {
+                var fields = ["value: \(number(p.value))"]
+                if let u = p.unit { fields.append("unit: \(quote(u))") }
+                if let s = p.source { fields.append("source: \(quote(s))") }
+                if let n = p.note { fields.append("note: \(quote(n))") }
+                out.append("  \(key(p.id)): {\(fields.joined(separator: ", "))}")
+            }
+        }
+
+        if !model.functions.isEmpty {
+            out.append("")
+            out.append("functions:")
+            for f in model.functions {
+                out.append("  \(key(f.id)): {arguments: [\(f.arguments.map(key).joined(separator: ", "))], body: \(quote(f.body.description))}")
+            }
+        }
+
+        if !model.reactions.isEmpty {
+            out.append("")
+            out.append("reactions:")
+            for r in model.reactions {
+                out.append("  \(key(r.id)):")
+                out.append("    equation: \(quote(r.equation))")
+                out.append("    rate: \(quote(r.rateExpression.description))")
+                if let c = r.compartment, !c.isEmpty {
+                    out.append("    compartment: \(key(c))")
+                } else {
+                    out.append("    rate-units: amount")
+                }
+                if !r.modifiers.isEmpty {
+                    out.append("    modifiers: {\(r.modifiers.map { "\(key($0.species)): \($0.role.rawValue)" }.joined(separator: ", "))}")
+                }
+                if let k = r.kind { out.append("    kind: \(k.rawValue)") }
+                if let l = r.label { out.append("    label: \(quote(l))") }
+                if let n = r.note { out.append("    note: \(quote(n))") }
+            }
+        }
+
+        if !model.observables.isEmpty {
+            out.append("")
+            out.append("observables:")
+            for o in model.observables {
+                var fields = ["expression: \(quote(o.expression.description))"]
+                if let l = o.label { fields.append("label: \(quote(l))") }
+                if let u = o.unit { fields.append("unit: \(quote(u))") }
+                if let n = o.note { fields.append("note: \(quote(n))") }
+                out.append("  \(key(o.id)): {\(fields.joined(separator: ", "))}")
+            }
+        }
+        if !model.rateRules.isEmpty {
+            out.append("")
+            out.append("rate-rules:")
+            for r in model.rateRules { out.append("  \(key(r.variable)): \(quote(r.expression.description))") }
+        }
+        if !model.initialAssignments.isEmpty {
+            out.append("")
+            out.append("initial-assignments:")
+            for a in model.initialAssignments { out.append("  \(key(a.variable)): \(quote(a.expression.description))") }
+        }
+
+        if !model.events.isEmpty {
+            out.append("")
+            out.append("events:")
+            for e in model.events {
+                var fields: [String] = []
+                switch e.trigger {
+                case .at(let t, let every, let count):
+                    fields.append("at: \(number(t))")
+                    if let every { fields.append("every: \(number(every))") }
+                    if let count { fields.append("count: \(count)") }
+                case .when(let c):
+                    fields.append("when: \(quote(c.description))")
+                }
+                for mode in [EventAssignment.Mode.set, .add] {
+                    let items = e.assignments.filter { $0.mode == mode }
+                    if !items.isEmpty {
+                        fields.append("\(mode.rawValue): {\(items.map { "\(key($0.target)): \(quote($0.value.description))" }.joined(separator: ", "))}")
+                    }
+                }
+                if let n = e.note { fields.append("note: \(quote(n))") }
+                out.append("  \(key(e.id)): {\(fields.joined(separator: ", "))}")
+            }
+        }
+
+        if !model.drugs.isEmpty {
+            out.append("")
+            out.append("drugs:")
+            for d in model.drugs {
+                out.append("  \(key(d.id)):")
+                if let l = d.label { out.append("    label: \(quote(l))") }
+                out.append("    targets: [\(d.targets.map(key).joined(separator: ", "))]")
+                out.append("    ic50: \(parameter(d.ic50))")
+                if let c = d.clearance { out.append("    clearance: \(parameter(c))") }
+                if let c = d.compartment { out.append("    compartment: \(key(c))") }
+                if let l = d.link { out.append("    link: \(quote(l))") }
+                if let n = d.note { out.append("    note: \(quote(n))") }
+            }
+        }
+
+        if !model.scenarios.isEmpty {
+            out.append("")
+            out.append("scenarios:")
+            for s in model.scenarios {
+                out.append("  \(key(s.id)):")
+                if !s.description.isEmpty { out.append("    description: \(quote(s.description))") }
+                out.append(contentsOf: scenarioLines(s.perturbations))
+            }
+        }
+
+        let sim = model.simulation
+        if sim.end != nil || sim.points != nil || !sim.observe.isEmpty {
+            out.append("")
+            out.append("simulation:")
+            if let e = sim.end { out.append("  t-end: \(number(e))") }
+            if let p = sim.points { out.append("  points: \(p)") }
+            if !sim.observe.isEmpty { out.append("  observe: [\(sim.observe.map(key).joined(separator: ", "))]") }
+        }
+        return out.joined(separator: "\n") + "\n"
+    }
+
+    private static func scenarioLines(_ perturbations: [Perturbation]) -> [String] {
+        var knockout: [String] = [], inhibit: [String] = [], drugs: [String] = [], set: [String] = []
+        var scale: [String] = [], initial: [String] = [], doses: [String] = []
+        for p in perturbations {
+            switch p {
+            case .knockout(let s): knockout.append(key(s))
+            case .inhibit(let r, let f): inhibit.append("\(key(r)): \(number(f))")
+            case .drug(let d, let c): drugs.append("\(key(d)): \(number(c))")
+            case .setParameter(let n, let v): set.append("\(key(n)): \(number(v))")
+            case .scaleParameter(let n, let f): scale.append("\(key(n)): \(number(f))")
+            case .setInitial(let s, let v): initial.append("\(key(s)): \(number(v))")
+            case .dose(let s, let a, let t, let every, let count):
+                var fields = ["species: \(key(s))", "amount: \(number(a))", "at: \(number(t))"]
+                if let every { fields.append("every: \(number(every))") }
+                if let count { fields.append("count: \(count)") }
+                doses.append("{\(fields.joined(separator: ", "))}")
+            }
+        }
+        var out: [String] = []
+        if !knockout.isEmpty { out.append("    knockout: [\(knockout.joined(separator: ", "))]") }
+        for (name, items) in [("inhibit", inhibit), ("drugs", drugs), ("set", set), ("scale", scale), ("initial", initial)]
+            where !items.isEmpty {
+            out.append("    \(name): {\(items.joined(separator: ", "))}")
+        }
+        if !doses.isEmpty { out.append("    doses: [\(doses.joined(separator: ", "))]") }
+        return out
+    }
+
+    private static func parameter(_ p: Parameter) -> String {
+        var fields = ["value: \(number(p.value))"]
+        if let u = p.unit { fields.append("unit: \(quote(u))") }
+        if let s = p.source { fields.append("source: \(quote(s))") }
+        return "{\(fields.joined(separator: ", "))}"
+    }
+
+    /// Shortest text that reads back as the same double.
+    static func number(_ v: Double) -> String {
+        if v.isNaN { return ".nan" }
+        if v.isInfinite { return v > 0 ? ".inf" : "-.inf" }
+        if v == v.rounded(), abs(v) < 1e15 { return String(Int64(v)) }
+        return "\(v)"
+    }
+
+    /// Words YAML 1.1 reads as booleans or null: quoted when used as names.
+    private static let specialWords: Set<String> = ["y", "yes", "n", "no", "true", "false", "on", "off", "null", "~"]
+
+    static func key(_ s: String) -> String {
+        specialWords.contains(s.lowercased()) ? quote(s) : s
+    }
+
+    static func quote(_ s: String) -> String {
+        var out = "\""
+        for c in s.unicodeScalars {
+            switch c {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "\t": out += "\\t"
+            default: out.unicodeScalars.append(c)
+            }
+        }
+        return out + "\""
+    }
+}

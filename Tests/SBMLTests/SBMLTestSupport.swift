@@ -1,0 +1,58 @@
+import Foundation
+import PathwayModel
+import SBML
+import Simulator
+
+/// Paths of the repository and the shared SBML Test Suite subset.
+enum Paths {
+    static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent()
+    static let suite = repository.deletingLastPathComponent().appendingPathComponent("shared/sbml-test-suite/cases")
+    static var hasSuite: Bool { FileManager.default.fileExists(atPath: suite.path) }
+    static func testCase(_ id: String) -> String { suite.appendingPathComponent(id).path }
+    static let binary = repository.appendingPathComponent(".build/debug/pathway")
+    static var hasBinary: Bool { FileManager.default.isExecutableFile(atPath: binary.path) }
+}
+
+/// Runs a suite case as `pathway sbml-test` does: import, simulate at tight tolerances, compare.
+func runSuiteCase(_ id: String) throws -> (passed: Bool, worst: TestSuiteCase.Deviation?) {
+    let testCase = try TestSuiteCase(directory: Paths.testCase(id))
+    let imported = try SBMLImporter.importFile(path: testCase.modelPath)
+    let compiled = try CompiledModel(imported.model)
+    let columns = testCase.variables.map { imported.column(for: $0, amount: testCase.quantity(of: $0)) }
+    let settings = SimulationSettings(start: testCase.start, end: testCase.start + testCase.duration,
+                                      output: .times(testCase.times), rtol: 1e-10, atol: testCase.absolute * 1e-6)
+    let result = try compiled.simulate(settings, observe: columns.map(\.symbol))
+    let values = result.values.map { row in zip(row, columns).map { $0 * $1.factor } }
+    return testCase.compare(values)
+}
+
+/// Simulates a model and returns the named columns at `points` times from 0 to `end`.
+func trajectories(_ model: Model, names: [String], end: Double, points: Int = 101) throws -> [[Double]] {
+    let compiled = try CompiledModel(model)
+    let result = try compiled.simulate(SimulationSettings(end: end, output: .points(points), rtol: 1e-9, atol: 1e-12),
+                                       observe: names)
+    return result.values
+}
+
+/// Runs the built binary; returns the exit status, standard output and standard error.
+func runPathway(_ arguments: [String], in directory: URL = Paths.repository) throws -> (status: Int32, out: String, err: String) {
+    let process = Process()
+    process.executableURL = Paths.binary
+    process.arguments = arguments
+    process.currentDirectoryURL = directory
+    let out = Pipe(), err = Pipe()
+    process.standardOutput = out
+    process.standardError = err
+    try process.run()
+    let o = out.fileHandleForReading.readDataToEndOfFile()
+    let e = err.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    return (process.terminationStatus, String(decoding: o, as: UTF8.self), String(decoding: e, as: UTF8.self))
+}
+
+func temporaryDirectory() throws -> URL {
+    let url = FileManager.default.temporaryDirectory.appendingPathComponent("sbml-tests-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+    return url
+}
