@@ -1,13 +1,17 @@
 // gv-bench: in-process Graphviz SVG rendering against `/usr/bin/dot -Tsvg` as a subprocess.
 //
-//   swift run -c release gv-bench [--runs N] [--emit-dot]
+//   swift run -c release graphviz-render-bench [--runs N] [--emit-dot]
 //
-// Builds a 60-node layered signalling graph with nested clusters, then prints the median
-// wall-clock time of N renders (default 30) for each way of rendering it.
+// 1. Builds a 60-node layered signalling graph with nested clusters, then prints the median
+//    wall-clock time of N renders (default 30) for each way of rendering it.
+// 2. Draws the combined IL-11 model (models/il11.yaml) as its activity diagram and times the
+//    in-process render against `dot -Tsvg` on the same DOT text (median of N runs each).
+// 3. Times `pathway render models/*.yaml --out-dir DIR` (the `pathway` binary built next to this one).
 
 import Diagram
 import Dispatch
 import Foundation
+import PathwayModel
 
 // MARK: The graph
 
@@ -142,6 +146,7 @@ while let argument = arguments.popFirst() {
     switch argument {
     case "--runs": runs = arguments.popFirst().flatMap(Int.init) ?? runs
     case "--emit-dot": emitDOT = true
+
     default:
         print("usage: gv-bench [--runs N] [--emit-dot]")
         exit(2)
@@ -186,8 +191,69 @@ func run(graph: GraphDescription, dotText: String, runs: Int) throws {
                  milliseconds(dotWaitUntilExit) / milliseconds(buildAndRender)))
 }
 
+/// The combined IL-11 activity diagram, in process and through `dot -Tsvg`, then the CLI batch.
+func runModels(runs: Int) throws {
+    let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent()
+    let modelsDirectory = root.appendingPathComponent("models")
+    let il11 = modelsDirectory.appendingPathComponent("il11.yaml").path
+    guard FileManager.default.fileExists(atPath: il11) else {
+        print("\nmodels/il11.yaml not found; skipping the IL-11 diagram")
+        return
+    }
+    let model = try ModelLoader.load(path: il11).model
+    let diagram = try DiagramBuilder.diagram(for: model, options: DiagramOptions(view: .activity))
+    let text = diagram.graph.dotText
+    let data = Data(text.utf8)
+    let svg = try Graphviz.render(diagram.graph, format: .svg)
+    let clusters = text.split(separator: "\n").filter { $0.contains("subgraph") && $0.contains("cluster_") }.count
+    print("\nIL-11 activity diagram: \(diagram.graph.nodes.count) nodes, \(diagram.graph.edges.count) edges,"
+        + " \(clusters) clusters; SVG \(svg.count) bytes")
+    print("in-process SVG == `dot -Tsvg` output: \(svg == [UInt8](try runDot(data, wait: .terminationHandler)))")
+
+    let layoutOnly = try measure(runs: runs) { _ = try Graphviz.render(diagram.graph, format: .svg) }
+    let whole = try measure(runs: runs) {
+        _ = try DiagramRenderer.render(
+            DiagramBuilder.diagram(for: model, options: DiagramOptions(view: .activity)), format: .svg)
+    }
+    let subprocess = try measure(runs: runs) { _ = try runDot(data, wait: .terminationHandler) }
+    print("median of \(runs) runs each:")
+    row("in-process, GraphDescription -> SVG", layoutOnly)
+    row("in-process, model -> diagram -> wiki SVG", whole)
+    row("subprocess /usr/bin/dot -Tsvg, same DOT text", subprocess)
+    print(String(format: "ratio dot -Tsvg / in-process: %.1fx (target >= 5x)",
+                 milliseconds(subprocess) / milliseconds(layoutOnly)))
+
+    let binary = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("pathway")
+    guard FileManager.default.isExecutableFile(atPath: binary.path) else {
+        print("\n\(binary.path) not built; skipping `pathway render --out-dir`")
+        return
+    }
+    let files = try FileManager.default.contentsOfDirectory(atPath: modelsDirectory.path)
+        .filter { $0.hasSuffix(".yaml") }.sorted().map { modelsDirectory.appendingPathComponent($0).path }
+    let out = FileManager.default.temporaryDirectory.appendingPathComponent("graphviz-render-bench-\(getpid())")
+    try FileManager.default.createDirectory(at: out, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: out) }
+    let batchRuns = max(3, runs / 6)
+    let batch = try measure(runs: batchRuns) {
+        let process = Process()
+        process.executableURL = binary
+        process.arguments = ["render"] + files + ["--out-dir", out.path]
+        let exited = DispatchSemaphore(value: 0)
+        process.terminationHandler = { _ in exited.signal() }
+        try process.run()
+        exited.wait()
+        guard process.terminationStatus == 0 else {
+            throw CocoaError(.executableLoad, userInfo: [NSLocalizedDescriptionKey: "pathway render failed"])
+        }
+    }
+    print("\n`pathway render models/*.yaml --out-dir DIR` (\(files.count) models, SVG), median of \(batchRuns) runs:")
+    row("whole process (load, draw, lay out, write)", batch)
+}
+
 do {
     try run(graph: graph, dotText: dotText, runs: runs)
+    try runModels(runs: runs)
 } catch {
     FileHandle.standardError.write(Data("gv-bench: \(error)\n".utf8))
     exit(1)

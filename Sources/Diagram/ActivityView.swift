@@ -1,0 +1,471 @@
+import PathwayModel
+
+/// The activity view: one node per gene product, edges for who activates or inhibits whom
+/// (SBGN Activity Flow).
+///
+/// Species fold into gene products through `display.entities`: a species with one entity is a
+/// form of it (STAT3, pSTAT3 and the nuclear pSTAT3 dimer are all STAT3); a complex is made of
+/// several. Influences are read off the reactions:
+///
+/// - **activation**: a step that makes an active form of X (or is a phosphorylation or activation of
+///   X) is driven by its catalysts, activators and modifiers, by species on both sides of the
+///   equation (templates), and by the partners of X in a reactant complex: each activates X;
+/// - an **active complex** (`active: true`, several entities) is a chain of activations between its
+///   entities, in the order the model lists them (IL-11 → IL-11Rα → gp130 → JAK1);
+/// - **inhibition**: an inhibitor of an activating step inhibits X; the catalysts and complex
+///   partners of a dephosphorylation or inactivation of X inhibit X; and a species that binds an
+///   active form or complex into a complex that does nothing further (SOCS3 on the active
+///   receptor) inhibits it;
+/// - **transcription**: the activators of a transcription of X's mRNA or gene induce X.
+///
+/// A complex's influence is carried by its *effector*: for an active complex the last entity of its
+/// chain; otherwise the partner most likely to act (kinase, then phosphatase, GTPase, enzyme, transcription factor, adaptor, inhibitor, receptor, protein,
+/// ligand; the last listed among equals). Partners released unchanged from a complex (the enzyme of
+/// an enzyme–substrate complex) are catalysts, not products. Self-influences are dropped and
+/// duplicate edges merged, keeping the reactions they come from.
+struct ActivityView {
+    let selection: Selection
+    let model: Model
+    private var speciesByID: [String: Species] = [:]
+    // Computed once: what each reaction does, and the gene products, by id.
+    private var releasedCache: [String: Set<String>] = [:]
+    private var effectCache: [String: Effect] = [:]
+    private var entityCache: [String: Entity] = [:]
+    private var productive: Set<String> = []
+
+    init(_ selection: Selection) {
+        self.selection = selection
+        self.model = selection.model
+        for s in model.species { speciesByID[s.id] = s }
+        for r in model.reactions { releasedCache[r.id] = computeReleasedPartners(of: r) }
+        for r in model.reactions { effectCache[r.id] = computeEffect(of: r) }
+        var ids: [String] = []
+        for s in model.species { ids += entities(of: s) }
+        for e in orderedUnique(ids) { entityCache[e] = computeEntity(e) }
+        for r in model.reactions where effect(of: r) == .activating && !targets(of: r, effect: .activating).isEmpty {
+            for t in r.reactants { productive.insert(t.species) }
+        }
+    }
+
+    // MARK: Gene products
+
+    struct Entity {
+        var id: String
+        var label: String
+        var role: Role
+        var compartment: String?
+        var module: String
+        var link: String?
+        /// The state of the first active form that has one (`pY705`), shown as a badge.
+        var activeState: String?
+        var hasActiveForm: Bool
+        var forms: [String]
+    }
+
+    func entities(of s: Species) -> [String] { s.display.entities.isEmpty ? [s.id] : s.display.entities }
+    func isForm(_ s: Species) -> Bool { entities(of: s).count == 1 }
+    func isActive(_ s: Species) -> Bool { s.display.active }
+
+    private static let geneRoles: Set<Role> = [.mrna, .gene]
+
+    func entity(_ id: String) -> Entity { entityCache[id] ?? computeEntity(id) }
+
+    private func computeEntity(_ id: String) -> Entity {
+        let forms = model.species.filter { isForm($0) && entities(of: $0)[0] == id }
+        let rep = forms.first { $0.id == id }
+            ?? forms.first { !$0.display.active && !Self.geneRoles.contains($0.display.role ?? .protein) }
+            ?? forms.first { !Self.geneRoles.contains($0.display.role ?? .protein) }
+            ?? forms.first
+        let link = rep?.display.link ?? forms.compactMap(\.display.link).first
+        let activeForm = forms.first { $0.display.active && $0.display.state != nil }
+        var e = Entity(
+            id: id, label: rep?.display.label ?? id, role: rep?.display.role ?? .protein,
+            compartment: rep?.compartment, module: rep?.module ?? "", link: link,
+            activeState: activeForm?.display.state, hasActiveForm: forms.contains { $0.display.active },
+            forms: forms.map(\.id))
+        if rep == nil, let complex = model.species.first(where: { entities(of: $0).contains(id) }) {
+            e.compartment = complex.compartment
+            e.module = complex.module
+        }
+        if !forms.isEmpty, forms.allSatisfy({ Self.geneRoles.contains($0.display.role ?? .protein) }) {
+            // A gene known only by its transcripts: drawn as the gene, where it is transcribed.
+            e.role = .gene
+            e.label = Self.withoutMRNA(e.label)
+            let formIDs = Set(forms.map(\.id))
+            if let tx = model.reactions.first(where: { r in
+                r.kind == .transcription && r.products.contains { formIDs.contains($0.species) } && r.compartment != nil
+            }) {
+                e.compartment = tx.compartment
+            }
+        }
+        if e.role == .mrna { e.role = .gene }
+        return e
+    }
+
+    /// Whether `text` contains `word` as a whole word.
+    static func mentions(_ text: String, _ word: String) -> Bool {
+        guard !word.isEmpty else { return false }
+        let separators: (Character) -> Bool = { !($0.isLetter || $0.isNumber || $0 == "_" || $0 == "-") }
+        return text.split(whereSeparator: separators).contains { $0 == word }
+    }
+
+    static func withoutMRNA(_ label: String) -> String {
+        let words = label.split(separator: " ").filter { $0.lowercased() != "mrna" }
+        return words.isEmpty ? label : words.joined(separator: " ")
+    }
+
+    /// The partner of complex `s` that carries its influence, leaving out `excluded`.
+    func effector(_ s: Species, excluding excluded: Set<String>) -> String? {
+        let candidates = entities(of: s).filter { !excluded.contains($0) }
+        guard candidates.count > 1 else { return candidates.first }
+        // An active complex signals through the end of its chain (the model lists it in signal order).
+        if isActive(s) { return candidates.last }
+        func rank(_ e: String) -> Int {
+            let role = entityRole(e)
+            switch role {
+            case .kinase: return 0
+            case .phosphatase: return 1
+            case .gtpase: return 2
+            case .enzyme: return 3
+            case .transcriptionFactor: return 4
+            case .adaptor: return 5
+            case .inhibitor: return 6
+            case .receptor: return 7
+            case .protein, .other, .complex: return 8
+            case .lipid, .smallMolecule: return 9
+            case .drug: return 10
+            case .gene, .mrna: return 11
+            case .ligand: return 12
+            }
+        }
+        var best = candidates[0]
+        for c in candidates.dropFirst() where rank(c) <= rank(best) { best = c }
+        return best
+    }
+
+    private func entityRole(_ e: String) -> Role {
+        if let cached = entityCache[e] { return cached.role }
+        if let s = speciesByID[e], isForm(s) { return s.display.role ?? .protein }
+        return model.species.first { isForm($0) && entities(of: $0)[0] == e }?.display.role ?? .protein
+    }
+
+    // MARK: Reactions
+
+    enum Effect { case activating, inactivating, neutral, transcription }
+
+    func effect(of r: Reaction) -> Effect { effectCache[r.id] ?? computeEffect(of: r) }
+
+    private func computeEffect(of r: Reaction) -> Effect {
+        switch r.kind {
+        case .transcription: return .transcription
+        case .phosphorylation, .activation: return .activating
+        case .dephosphorylation, .inactivation: return .inactivating
+        case .synthesis:
+            let allGenes = !r.products.isEmpty && r.products.allSatisfy {
+                Self.geneRoles.contains(speciesByID[$0.species]?.display.role ?? .protein)
+            }
+            return allGenes && !r.modifiers.isEmpty ? .transcription : .neutral
+        case .binding, .dissociation, .transport, .degradation, .translation:
+            return .neutral
+        case .conversion, .catalysis, nil:
+            let released = releasedPartners(of: r)
+            let reactantActive = Set(r.reactants.compactMap { t -> String? in
+                guard let s = speciesByID[t.species], isForm(s), isActive(s) else { return nil }
+                return entities(of: s)[0]
+            })
+            let reactantInactive = Set(r.reactants.compactMap { t -> String? in
+                guard let s = speciesByID[t.species], isForm(s), !isActive(s) else { return nil }
+                return entities(of: s)[0]
+            })
+            for t in r.products where !released.contains(t.species) {
+                guard let s = speciesByID[t.species] else { continue }
+                if isForm(s) {
+                    let x = entities(of: s)[0]
+                    if isActive(s) && !reactantActive.contains(x) { return .activating }
+                    if !isActive(s) && reactantActive.contains(x) && !reactantInactive.contains(x) { return .inactivating }
+                } else if isActive(s) {
+                    return .activating
+                }
+            }
+            return .neutral
+        }
+    }
+
+    /// Products of `r` that were partners binding into one of its reactant complexes and leave
+    /// it unchanged: the enzyme of an enzyme–substrate complex.
+    func releasedPartners(of r: Reaction) -> Set<String> { releasedCache[r.id] ?? computeReleasedPartners(of: r) }
+
+    private func computeReleasedPartners(of r: Reaction) -> Set<String> {
+        var out: Set<String> = []
+        let complexes = r.reactants.map(\.species).filter { id in speciesByID[id].map { !isForm($0) } ?? false }
+        guard !complexes.isEmpty else { return out }
+        let productIDs = Set(r.products.map(\.species))
+        for f in model.reactions where f.id != r.id && f.reactants.count >= 2 {
+            guard f.products.contains(where: { complexes.contains($0.species) }) else { continue }
+            for t in f.reactants where productIDs.contains(t.species) { out.insert(t.species) }
+        }
+        return out
+    }
+
+    /// The gene products whose activity `r` changes.
+    func targets(of r: Reaction, effect: Effect) -> [String] {
+        let released = releasedPartners(of: r)
+        var out: [String] = []
+        let products = r.products.compactMap { speciesByID[$0.species] }.filter { !released.contains($0.id) }
+        switch effect {
+        case .activating:
+            for s in products {
+                if isForm(s) {
+                    if isActive(s) || r.kind == .phosphorylation || r.kind == .activation { out.append(entities(of: s)[0]) }
+                } else if isActive(s), let e = effector(s, excluding: []) {
+                    out.append(e)
+                } else if let state = s.display.state {
+                    // A partner modified inside a complex: the one its state names ("SHP2 pY542").
+                    out += entities(of: s).filter { Self.mentions(state, $0) || Self.mentions(state, entity($0).label) }
+                }
+            }
+        case .inactivating:
+            for s in products where isForm(s) && !isActive(s) { out.append(entities(of: s)[0]) }
+        case .transcription:
+            for s in products where isForm(s) { out.append(entities(of: s)[0]) }
+        case .neutral:
+            for s in products { if let e = effector(s, excluding: []) { out.append(e) } }
+            if products.isEmpty {
+                for t in r.reactants { if let s = speciesByID[t.species], let e = effector(s, excluding: []) { out.append(e) } }
+            }
+        }
+        return orderedUnique(out)
+    }
+
+    // MARK: Influences
+
+    struct Influence {
+        var tail: String
+        var head: String
+        var arc: DiagramStyle.Arc
+        var reactions: [String]
+        /// Reactions whose blocking blocks this edge (the edge's head is what they change).
+        var blockable: [String]
+    }
+
+    func influences() -> [Influence] {
+        var list: [Influence] = []
+        var index: [String: Int] = [:]
+        func add(_ tail: String?, _ head: String, _ arc: DiagramStyle.Arc, _ reaction: String?, blockable: Bool = true) {
+            guard let tail, tail != head else { return }
+            let key = "\(tail)\u{1}\(head)\u{1}\(arc.rawValue)"
+            if let i = index[key] {
+                if let reaction, !list[i].reactions.contains(reaction) { list[i].reactions.append(reaction) }
+                if blockable, let reaction, !list[i].blockable.contains(reaction) { list[i].blockable.append(reaction) }
+            } else {
+                index[key] = list.count
+                list.append(Influence(
+                    tail: tail, head: head, arc: arc, reactions: reaction.map { [$0] } ?? [],
+                    blockable: blockable ? (reaction.map { [$0] } ?? []) : []))
+            }
+        }
+        let drugEntities = Set(model.species.filter { $0.display.role == .drug }.flatMap { entities(of: $0) })
+        func inhibitionArc(_ tail: String?) -> DiagramStyle.Arc {
+            tail.map(drugEntities.contains) == true ? .drugInhibition : .inhibition
+        }
+
+        // Active complexes: chains of activation between their entities.
+        for s in selection.species where !isForm(s) && isActive(s) {
+            let makers = selection.reactions.filter { r in r.products.contains { $0.species == s.id } }
+                .filter { effect(of: $0) == .activating && !releasedPartners(of: $0).contains(s.id) }.map(\.id)
+            let parts = entities(of: s)
+            let effectorID = effector(s, excluding: [])
+            for (a, b) in zip(parts, parts.dropFirst()) {
+                add(a, b, .activation, makers.first, blockable: b == effectorID)
+                for m in makers.dropFirst() { add(a, b, .activation, m, blockable: b == effectorID) }
+            }
+        }
+
+        for r in selection.reactions {
+            let fx = effect(of: r)
+            let xs = targets(of: r, effect: fx)
+            let released = releasedPartners(of: r)
+            let reactantIDs = Set(r.reactants.map(\.species))
+            let productIDs = Set(r.products.map(\.species))
+            let templates = r.reactants.map(\.species).filter { productIDs.contains($0) }
+            for x in xs {
+                var positive: [Species] = []
+                var negative: [Species] = []
+                for m in r.modifiers {
+                    guard let s = speciesByID[m.species] else { continue }
+                    if m.role == .inhibitor { negative.append(s) } else { positive.append(s) }
+                }
+                positive += templates.compactMap { speciesByID[$0] }
+                var partners: [Species] = []
+                if fx == .activating || fx == .inactivating {
+                    partners += r.reactants.compactMap { speciesByID[$0.species] }
+                        .filter { !isForm($0) && !templates.contains($0.id) }
+                    partners += released.compactMap { speciesByID[$0] }.filter { !reactantIDs.contains($0.id) }
+                }
+                switch fx {
+                case .activating:
+                    for s in positive + partners { add(effector(s, excluding: [x]), x, .activation, r.id) }
+                    for s in negative { let t = effector(s, excluding: [x]); add(t, x, inhibitionArc(t), r.id) }
+                case .inactivating:
+                    for s in positive + partners { add(effector(s, excluding: [x]), x, .inhibition, r.id) }
+                case .transcription:
+                    for s in positive { add(effector(s, excluding: [x]), x, .transcription, r.id) }
+                    for s in negative { let t = effector(s, excluding: [x]); add(t, x, inhibitionArc(t), r.id) }
+                case .neutral:
+                    for s in positive { add(effector(s, excluding: [x]), x, .activation, r.id) }
+                    for s in negative { let t = effector(s, excluding: [x]); add(t, x, inhibitionArc(t), r.id) }
+                }
+            }
+            // Sequestration: binding an active form or complex into a complex that does nothing.
+            if r.kind == .binding || r.kind == nil, r.products.count == 1,
+               let c = speciesByID[r.products[0].species], !isForm(c), !isActive(c), !isProductive(c.id)
+            {
+                let reactants = r.reactants.compactMap { speciesByID[$0.species] }
+                let active = reactants.filter(isActive)
+                if active.count == 1, reactants.count > 1 {
+                    let a = active[0]
+                    for b in reactants where b.id != a.id {
+                        guard let head = effector(a, excluding: Set(entities(of: b))) else { continue }
+                        let tail = effector(b, excluding: Set(entities(of: a)))
+                        add(tail, head, inhibitionArc(tail), r.id)
+                    }
+                }
+            }
+        }
+        return list
+    }
+
+    /// Whether complex `id` goes on to activate something (an enzyme–substrate complex).
+    private func isProductive(_ id: String) -> Bool { productive.contains(id) }
+
+    // MARK: Plan
+
+    func plan() -> DrawPlan {
+        var plan = DrawPlan()
+        let influences = influences()
+
+        // Gene products: those of the drawn forms, then any an influence names, in model order.
+        var ids: [String] = []
+        for s in selection.species where isForm(s) { ids.append(entities(of: s)[0]) }
+        for i in influences { ids.append(i.tail); ids.append(i.head) }
+        ids = orderedUnique(ids)
+        var firstForm: [String: Int] = [:]
+        var firstMention: [String: Int] = [:]
+        for (i, s) in model.species.enumerated() {
+            firstForm[s.id] = firstForm[s.id] ?? i
+            if isForm(s) { firstForm[entities(of: s)[0]] = firstForm[entities(of: s)[0]] ?? i }
+            for e in entities(of: s) { firstMention[e] = firstMention[e] ?? i }
+        }
+        let position = ids.map { firstForm[$0] ?? firstMention[$0] ?? Int.max }
+        ids = ids.indices.sorted { (position[$0], $0) < (position[$1], $1) }.map { ids[$0] }
+
+        let knockedOutEntities = Set(selection.knockedOut.compactMap { id -> String? in
+            guard let s = speciesByID[id], isForm(s) else { return nil }
+            return entities(of: s)[0]
+        })
+        let selectedModule = selection.options.module
+        var nodeID: [String: String] = [:]
+        var used: Set<String> = []
+        for e in ids {
+            var id = "entity-" + ElementID.sanitize(e)
+            while used.contains(id) { id += "_" }
+            used.insert(id)
+            nodeID[e] = id
+        }
+        for e in ids {
+            let info = entity(e)
+            let ko = knockedOutEntities.contains(e)
+            let external = selectedModule.map { info.module != $0 } ?? false
+            var a = DiagramStyle.nodeAttributes(role: info.role, active: false, external: external, knockedOut: ko)
+            a["label"] = DiagramStyle.label(info.label, state: info.activeState, fontColor: ko ? "#9a9a9a" : nil)
+            a["id"] = .string(nodeID[e]!)
+            var classes = ["entity", DiagramStyle.cssClass(info.role)]
+            if info.hasActiveForm { classes.append("has-active-form") }
+            if external { classes.append("external") }
+            if ko { classes.append("knocked-out") }
+            a["class"] = .string(classes.joined(separator: " "))
+            if let link = info.link { a["URL"] = .string(link) }
+            var tip = info.label
+            if info.label != e { tip += " (\(e))" }
+            tip += ": " + DiagramStyle.style(for: info.role).name
+            if let st = info.activeState { tip += ", active form \(st)" }
+            if ko { tip += "; knocked out in this scenario" }
+            a["tooltip"] = .string(tip)
+            plan.use(info.role)
+            plan.nodes.append(PlannedNode(id: nodeID[e]!, compartment: info.compartment, module: info.module, attributes: a, title: tip))
+        }
+
+        // Distances from the sources along activations, to spot feedback.
+        var incoming: [String: [String]] = [:]
+        var outgoing: [String: [String]] = [:]
+        for i in influences where i.arc == .activation || i.arc == .transcription {
+            incoming[i.head, default: []].append(i.tail)
+            outgoing[i.tail, default: []].append(i.head)
+        }
+        var distance: [String: Int] = [:]
+        var queue = ids.filter { (incoming[$0] ?? []).isEmpty }
+        for q in queue { distance[q] = 0 }
+        var head = 0
+        while head < queue.count {
+            let u = queue[head]
+            head += 1
+            for v in outgoing[u] ?? [] where distance[v] == nil {
+                distance[v] = distance[u]! + 1
+                queue.append(v)
+            }
+        }
+
+        // Pure regulators (a phosphatase acting on one kinase) sit beside their target.
+        var targetsOf: [String: Set<String>] = [:]
+        var regulated: Set<String> = []
+        for i in influences {
+            targetsOf[i.tail, default: []].insert(i.head)
+            regulated.insert(i.head)
+            if i.arc != .inhibition { targetsOf[i.tail, default: []].insert("\u{0}") }
+        }
+        var pairedTargets: Set<String> = []
+        for e in ids where !regulated.contains(e) {
+            guard let heads = targetsOf[e], heads.count == 1, let target = heads.first, target != "\u{0}",
+                  let a = nodeID[e], let b = nodeID[target], !pairedTargets.contains(target) else { continue }
+            pairedTargets.insert(target)
+            plan.sameRank.append((a, b))
+        }
+
+        var edgeIDs: Set<String> = []
+        for i in influences {
+            guard let t = nodeID[i.tail], let h = nodeID[i.head] else { continue }
+            var id = "influence-\(ElementID.sanitize(i.tail))-\(i.arc.rawValue)-\(ElementID.sanitize(i.head))"
+            while edgeIDs.contains(id) { id += "_" }
+            edgeIDs.insert(id)
+            var a = i.arc.attributes
+            var classes = ["influence", i.arc.rawValue]
+            let verb: String =
+                switch i.arc {
+                case .activation: "activates"
+                case .inhibition, .drugInhibition: "inhibits"
+                case .transcription: "induces transcription of"
+                default: "acts on"
+                }
+            var tip = "\(entity(i.tail).label) \(verb) \(entity(i.head).label)"
+            if !i.reactions.isEmpty { tip += " (" + i.reactions.joined(separator: ", ") + ")" }
+            let blockedBy = i.blockable.compactMap { selection.blocked[$0] }
+            if !blockedBy.isEmpty, i.arc != .drugInhibition {
+                for attribute in DiagramStyle.blockedArc { a[attribute.name] = attribute.value }
+                classes.append("blocked")
+                tip += "; " + orderedUnique(blockedBy).joined(separator: ", ")
+            }
+            if knockedOutEntities.contains(i.tail) || knockedOutEntities.contains(i.head) {
+                for attribute in DiagramStyle.knockedOutArc { a[attribute.name] = attribute.value }
+                classes.append("knocked-out")
+            }
+            a["id"] = .string(id)
+            a["class"] = .string(classes.joined(separator: " "))
+            a["tooltip"] = .string(tip)
+            if let dt = distance[i.tail], let dh = distance[i.head], dh < dt { plan.feedback.insert(plan.edges.count) }
+            plan.use(i.arc)
+            plan.edges.append(GraphDescription.Edge(from: t, to: h, a))
+            plan.edgeTitles[id] = tip
+        }
+        return plan
+    }
+}

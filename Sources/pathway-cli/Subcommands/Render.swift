@@ -1,0 +1,167 @@
+import ArgumentParser
+import Diagram
+import Foundation
+import PathwayModel
+
+extension Pathway {
+    struct Render: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Draw models as pathway diagrams: SVG for a wiki page, PNG, PDF or DOT.",
+            discussion: """
+                Views: 'activity' (default) draws one node per gene product and who activates or \
+                inhibits whom, the picture for a wiki page; 'process' draws every species and \
+                reaction, for modellers. Compartments are stacked in the order a signal travels; \
+                shapes and colours follow the molecule's role (see docs/diagrams.md).
+
+                Output:
+                  -o FILE          one model to FILE (the format follows the extension unless --format says)
+                  --out-dir DIR    any number of models, each to DIR/<model file name>.<format>
+                  neither          one model as SVG or DOT on standard output (PNG and PDF need -o or --out-dir)
+
+                Files are written atomically and only once every model has rendered: on any error \
+                nothing is written. The same input gives byte-identical output.
+
+                Examples:
+                  pathway render models/il11.yaml -o il11.svg
+                  pathway render models/il11.yaml --view process --module il11-jak-stat --format png -o jak-stat.png
+                  pathway render models/il11.yaml --scenario ruxolitinib -o il11-ruxolitinib.svg
+                  pathway render models/*.yaml --out-dir diagrams
+                """)
+
+        @Argument(help: "Model files.")
+        var files: [String]
+
+        @Option(name: .shortAndLong, help: ArgumentHelp("Write to this file.", valueName: "file"))
+        var output: String?
+
+        @Option(name: .customLong("out-dir"), help: ArgumentHelp("Write one file per model into this directory.", valueName: "dir"))
+        var outDir: String?
+
+        @Option(help: ArgumentHelp("svg, png, pdf or dot (default: from -o's extension, else svg).", valueName: "format"))
+        var format: String?
+
+        @Option(help: ArgumentHelp("activity or process.", valueName: "view"))
+        var view: String = DiagramView.activity.rawValue
+
+        @Option(help: ArgumentHelp("Draw only this module of a composed model.", valueName: "name"))
+        var module: String?
+
+        @Option(help: ArgumentHelp("Graphviz layout: dot (layered, default) or neato (spring model).", valueName: "layout"))
+        var layout: String = "dot"
+
+        @Option(help: ArgumentHelp(
+            "Apply a scenario: knocked-out molecules greyed out, blocked steps marked, drugs drawn.", valueName: "name"))
+        var scenario: String?
+
+        @Flag(inversion: .prefixedNo, help: "Draw a legend.")
+        var legend = true
+
+        func run() throws {
+            let (options, format) = try checkedOptions()
+            let destinations = try checkedDestinations(format: format)
+
+            // Load everything, then draw everything, then write: an error leaves no file behind.
+            var models: [Model] = []
+            var failed = false
+            for file in files {
+                do { models.append(try loadModel(file)) } catch { failed = true }
+            }
+            if failed { throw ExitCode.failure }
+            var outputs: [[UInt8]] = []
+            for (file, model) in zip(files, models) {
+                do {
+                    outputs.append(try DiagramRenderer.render(model, options: options, format: format))
+                } catch {
+                    printError("\(file): \(error)")
+                    throw ExitCode.failure
+                }
+            }
+            for (bytes, destination) in zip(outputs, destinations) {
+                if let destination {
+                    try writeAtomically(Data(bytes), to: destination)
+                } else {
+                    FileHandle.standardOutput.write(Data(bytes))
+                }
+            }
+        }
+
+        /// The options, or a one-line error and exit status 64.
+        private func checkedOptions() throws -> (DiagramOptions, DiagramFormat) {
+            guard let view = DiagramView(rawValue: view) else {
+                throw usage("unknown view '\(view)' (valid views: \(DiagramView.allCases.map(\.rawValue).joined(separator: ", ")))")
+            }
+            let layout = LayoutEngine(rawValue: layout)
+            guard DiagramOptions.supportedLayouts.contains(layout) else {
+                throw usage(DiagramError.unsupportedLayout(layout.rawValue).description)
+            }
+            let formats = DiagramFormat.allCases.map(\.rawValue).joined(separator: ", ")
+            let fromExtension = output.flatMap { DiagramFormat(rawValue: URL(fileURLWithPath: $0).pathExtension.lowercased()) }
+            var chosen = fromExtension ?? .svg
+            if let format {
+                guard let f = DiagramFormat(rawValue: format.lowercased()) else {
+                    throw usage("unknown format '\(format)' (valid formats: \(formats))")
+                }
+                if let e = fromExtension, e != f, let output {
+                    throw usage("--format \(f.rawValue) does not match the extension of '\(output)'")
+                }
+                chosen = f
+            }
+            let options = DiagramOptions(view: view, module: module, scenario: scenario, layout: layout, showsLegend: legend)
+            return (options, chosen)
+        }
+
+        /// Where each model goes (nil: standard output), checked before anything is drawn.
+        private func checkedDestinations(format: DiagramFormat) throws -> [String?] {
+            let fm = FileManager.default
+            if output != nil, outDir != nil { throw usage("give either -o or --out-dir, not both") }
+            if let outDir {
+                var isDirectory: ObjCBool = false
+                guard fm.fileExists(atPath: outDir, isDirectory: &isDirectory), isDirectory.boolValue else {
+                    throw failure("cannot write into '\(outDir)': no such directory")
+                }
+                guard fm.isWritableFile(atPath: outDir) else { throw failure("cannot write into '\(outDir)': permission denied") }
+                var seen: [String: String] = [:]
+                return try files.map { file in
+                    let base = URL(fileURLWithPath: file).deletingPathExtension().lastPathComponent
+                    let path = URL(fileURLWithPath: outDir).appendingPathComponent(base + "." + format.fileExtension).path
+                    if let other = seen[path] {
+                        throw usage("'\(file)' and '\(other)' would both be written to '\(path)'")
+                    }
+                    seen[path] = file
+                    return path
+                }
+            }
+            guard files.count == 1 else {
+                throw usage("\(files.count) models need --out-dir DIR (-o and standard output take one model)")
+            }
+            if let output, output != "-" {
+                var isDirectory: ObjCBool = false
+                if fm.fileExists(atPath: output, isDirectory: &isDirectory), isDirectory.boolValue {
+                    throw failure("cannot write '\(output)': it is a directory")
+                }
+                let directory = URL(fileURLWithPath: output).deletingLastPathComponent().path
+                guard fm.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue else {
+                    throw failure("cannot write '\(output)': directory '\(directory)' does not exist")
+                }
+                guard fm.isWritableFile(atPath: directory) else {
+                    throw failure("cannot write '\(output)': permission denied")
+                }
+                return [output]
+            }
+            if format == .png || format == .pdf {
+                throw usage("\(format.rawValue.uppercased()) output is binary: give -o FILE or --out-dir DIR")
+            }
+            return [nil]
+        }
+
+        private func usage(_ message: String) -> ExitCode {
+            printError(message)
+            return ExitCode.validationFailure
+        }
+
+        private func failure(_ message: String) -> ExitCode {
+            printError(message)
+            return ExitCode.failure
+        }
+    }
+}

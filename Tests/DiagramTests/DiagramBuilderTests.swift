@@ -1,0 +1,113 @@
+import Foundation
+import PathwayModel
+import Testing
+@testable import Diagram
+
+@Suite("DiagramBuilder")
+struct DiagramBuilderTests {
+    @Test("the worked example's activity view is drawn as its golden DOT")
+    func workedExampleActivity() throws {
+        let model = try ModelLoader.load(path: Repository.workedExample).model
+        try expectGolden(DiagramBuilder.graph(for: model, view: .activity).dotText, "worked-example.activity.dot")
+    }
+
+    @Test("the worked example's process view is drawn as its golden DOT")
+    func workedExampleProcess() throws {
+        let model = try ModelLoader.load(path: Repository.workedExample).model
+        try expectGolden(DiagramBuilder.graph(for: model, view: .process).dotText, "worked-example.process.dot")
+    }
+
+    @Test("a scenario with a drug and a knockout is drawn as its golden DOT")
+    func workedExampleScenarios() throws {
+        let model = try ModelLoader.load(path: Repository.workedExample).model
+        try expectGolden(DiagramBuilder.graph(for: model, view: .activity, scenario: "blocked").dotText,
+                         "worked-example.activity.blocked.dot")
+        try expectGolden(DiagramBuilder.graph(for: model, view: .process, scenario: "no-receptor").dotText,
+                         "worked-example.process.no-receptor.dot")
+    }
+
+    @Test("the worked example's influences: EGF → EGFR → ERK, DUSP6 ⊣ ERK")
+    func workedExampleInfluences() throws {
+        let model = try ModelLoader.load(path: Repository.workedExample).model
+        let edges = influenceEdges(try DiagramBuilder.graph(for: model))
+        #expect(edges == ["L activation R", "R activation K", "P inhibition K"])
+    }
+
+    @Test("the IL-11 receptor and JAK–STAT modules: the chain, STAT3's targets and SOCS3's feedback")
+    func il11Influences() throws {
+        let path = Repository.exists("models/il11.yaml") ? "models/il11.yaml" : "models/il11-jak-stat.yaml"
+        let model = try Repository.model(path)
+        let edges = Set(influenceEdges(try DiagramBuilder.graph(for: model)))
+        for expected in [
+            "IL11 activation IL11RA", "IL11RA activation GP130", "GP130 activation JAK1", "JAK1 activation STAT3",
+            "STAT3 transcription SOCS3", "STAT3 transcription BCL2L1", "SOCS3 inhibition JAK1", "PP1 inhibition STAT3",
+        ] {
+            #expect(edges.contains(expected), "missing \(expected)")
+        }
+        #expect(!edges.contains("JAK1 activation SOCS3"))
+        #expect(!edges.contains("STAT3 inhibition JAK1"))
+    }
+
+    @Test("--module draws one module, with the species it borrows marked external")
+    func module() throws {
+        let model = try Repository.model("models/il11-jak-stat.yaml")
+        let graph = try DiagramBuilder.graph(for: model, view: .process, module: "il11-jak-stat")
+        let ids = Set(graph.nodes.map(\.id))
+        #expect(ids.contains("species-STAT3"))
+        #expect(ids.contains("species-IL11R_active"))
+        #expect(!ids.contains("species-IL11RA"))
+        let borrowed = graph.nodes.first { $0.id == "species-IL11R_active" }
+        #expect(borrowed?.attributes["class"]?.description.contains("external") == true)
+        #expect(throws: DiagramError.unknownModule("nope", available: ["il11-jak-stat", "il11-receptor"])) {
+            try DiagramBuilder.graph(for: model, module: "nope")
+        }
+    }
+
+    @Test("unknown scenarios and layouts are errors that name the valid choices")
+    func badOptions() throws {
+        let model = try ModelLoader.load(path: Repository.workedExample).model
+        #expect(throws: DiagramError.unknownScenario("nope", available: ["no-receptor", "blocked", "slow-binding"])) {
+            try DiagramBuilder.graph(for: model, scenario: "nope")
+        }
+        #expect(throws: DiagramError.unsupportedLayout("circo")) {
+            try DiagramBuilder.diagram(for: model, options: DiagramOptions(layout: .circo))
+        }
+    }
+
+    @Test("every model in models/ draws in both views without Graphviz warnings", arguments: DiagramView.allCases)
+    func allModels(view: DiagramView) throws {
+        let files = try FileManager.default.contentsOfDirectory(atPath: Repository.path("models"))
+            .filter { $0.hasSuffix(".yaml") }.sorted()
+        #expect(!files.isEmpty)
+        for file in files {
+            let model = try Repository.model("models/" + file)
+            let diagram = try DiagramBuilder.diagram(for: model, options: DiagramOptions(view: view))
+            let rendering = try Graphviz.rendering(diagram.graph, format: .svg)
+            #expect(rendering.warnings.isEmpty, "\(file): \(rendering.warnings)")
+            let ids = diagram.graph.nodes.map(\.id)
+            #expect(Set(ids).count == ids.count, "\(file): duplicate node ids")
+        }
+    }
+
+    @Test("edges that run upwards are turned round for layout but drawn as before")
+    func reversedEdges() {
+        let edge = GraphDescription.Edge(from: "a", to: "b", ["arrowhead": "tee", "color": "red"])
+        let reversed = DrawPlan.reversedForLayout(edge)
+        #expect(reversed.tail == "b" && reversed.head == "a")
+        #expect(reversed.attributes["dir"] == "back")
+        #expect(reversed.attributes["arrowtail"] == "tee")
+        #expect(reversed.attributes["color"] == "red")
+    }
+}
+
+/// "tail arc head" for each influence edge (as drawn, whatever its layout direction), entity ids only.
+func influenceEdges(_ graph: GraphDescription) -> [String] {
+    graph.edges.compactMap { edge -> String? in
+        guard let id = edge.attributes["id"]?.description, id.hasPrefix("influence-") else { return nil }
+        let backwards = edge.attributes["dir"] == "back"
+        let (t, h) = backwards ? (edge.head, edge.tail) : (edge.tail, edge.head)
+        let classes = edge.attributes["class"]?.description.split(separator: " ") ?? []
+        let arc = classes.count > 1 ? String(classes[1]) : ""
+        return "\(t.dropFirst("entity-".count)) \(arc) \(h.dropFirst("entity-".count))"
+    }
+}

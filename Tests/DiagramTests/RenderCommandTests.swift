@@ -1,0 +1,129 @@
+import Foundation
+import Testing
+
+/// Runs the built `pathway` binary (next to the test bundle, else in .build/debug).
+struct PathwayBinary {
+    static let url: URL? = {
+        var candidates: [URL] = []
+        let bundle = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+        candidates.append(bundle.appendingPathComponent("pathway"))
+        candidates.append(Repository.root.appendingPathComponent(".build/debug/pathway"))
+        return candidates.first { FileManager.default.isExecutableFile(atPath: $0.path) }
+    }()
+
+    struct MissingBinary: Error, CustomStringConvertible {
+        var description: String { "the pathway binary is not built: run swift build first" }
+    }
+
+    struct Result {
+        var status: Int32
+        var stdout: Data
+        var stderr: String
+    }
+
+    static func run(_ arguments: [String], in directory: URL? = nil) throws -> Result {
+        let process = Process()
+        guard let executable = url else { throw MissingBinary() }
+        process.executableURL = executable
+        process.arguments = arguments
+        process.currentDirectoryURL = directory ?? Repository.root
+        let out = Pipe(), err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        try process.run()
+        let stdout = out.fileHandleForReading.readDataToEndOfFile()
+        let stderr = err.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return Result(status: process.terminationStatus, stdout: stdout, stderr: String(decoding: stderr, as: UTF8.self))
+    }
+}
+
+@Suite("pathway render", .serialized)
+struct RenderCommandTests {
+    static func temporaryDirectory() throws -> URL {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("pathway-render-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        return url
+    }
+
+    static var model: String { Repository.exists("models/il11.yaml") ? "models/il11.yaml" : "models/il11-jak-stat.yaml" }
+
+    @Test("renders SVG to a file, byte-identical run after run")
+    func svgToFile() throws {
+        let dir = try Self.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let a = dir.appendingPathComponent("a.svg").path, b = dir.appendingPathComponent("b.svg").path
+        #expect(try PathwayBinary.run(["render", Self.model, "-o", a]).status == 0)
+        #expect(try PathwayBinary.run(["render", Self.model, "-o", b]).status == 0)
+        let first = try Data(contentsOf: URL(fileURLWithPath: a))
+        #expect(first == (try Data(contentsOf: URL(fileURLWithPath: b))))
+        #expect(String(decoding: first, as: UTF8.self).contains("viewBox="))
+    }
+
+    @Test("SVG and DOT go to standard output without -o; the format follows -o's extension")
+    func stdoutAndExtension() throws {
+        let dot = try PathwayBinary.run(["render", "models/kholodenko-2000.yaml", "--format", "dot", "--view", "process"])
+        #expect(dot.status == 0)
+        #expect(String(decoding: dot.stdout, as: UTF8.self).hasPrefix("digraph"))
+        let dir = try Self.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let png = dir.appendingPathComponent("k.png").path
+        #expect(try PathwayBinary.run(["render", "models/kholodenko-2000.yaml", "-o", png]).status == 0)
+        let bytes = try Data(contentsOf: URL(fileURLWithPath: png))
+        #expect(Array(bytes.prefix(4)) == [0x89, 0x50, 0x4E, 0x47])
+    }
+
+    @Test("a batch renders every model into --out-dir, named after the model files")
+    func batch() throws {
+        let dir = try Self.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let files = try FileManager.default.contentsOfDirectory(atPath: Repository.path("models"))
+            .filter { $0.hasSuffix(".yaml") }.sorted()
+        let result = try PathwayBinary.run(["render"] + files.map { "models/" + $0 } + ["--out-dir", dir.path, "--format", "pdf"])
+        #expect(result.status == 0, "\(result.stderr)")
+        let written = try FileManager.default.contentsOfDirectory(atPath: dir.path).sorted()
+        #expect(written == files.map { $0.replacingOccurrences(of: ".yaml", with: ".pdf") })
+    }
+
+    @Test("bad input: a one-line error, a non-zero status, nothing written", arguments: [
+        (["--view", "pretty"], "error: unknown view 'pretty' (valid views: activity, process)"),
+        (["--format", "gif"], "error: unknown format 'gif' (valid formats: svg, png, pdf, dot)"),
+        (["--layout", "circo"], "error: unknown layout 'circo' (valid layouts: dot, neato)"),
+        (["--module", "nope"], "unknown module 'nope'"),
+        (["--scenario", "nope"], "unknown scenario 'nope'"),
+        (["--format", "png"], "error: PNG output is binary: give -o FILE or --out-dir DIR"),
+    ])
+    func badInput(arguments: [String], message: String) throws {
+        let dir = try Self.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        var args = ["render", Repository.path(Self.model)] + arguments
+        if !arguments.contains("png") { args += ["-o", dir.appendingPathComponent("out.svg").path] }
+        let result = try PathwayBinary.run(args, in: dir)
+        #expect(result.status != 0)
+        let lines = result.stderr.split(separator: "\n")
+        #expect(lines.count == 1, "\(result.stderr)")
+        #expect(lines.first?.hasPrefix("error: ") == true)
+        #expect(result.stderr.contains(message))
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path).isEmpty)
+    }
+
+    @Test("an unwritable output path is a one-line error")
+    func unwritable() throws {
+        let missing = try PathwayBinary.run(["render", Self.model, "-o", "/nonexistent-dir/x.svg"])
+        #expect(missing.status != 0)
+        #expect(missing.stderr == "error: cannot write '/nonexistent-dir/x.svg': directory '/nonexistent-dir' does not exist\n")
+        let proc = try PathwayBinary.run(["render", Self.model, "--out-dir", "/proc/self"])
+        #expect(proc.status != 0)
+        #expect(proc.stderr.hasPrefix("error: "))
+        let notDir = try PathwayBinary.run(["render", Self.model, "--out-dir", "/nonexistent-dir"])
+        #expect(notDir.stderr == "error: cannot write into '/nonexistent-dir': no such directory\n")
+    }
+
+    @Test("help documents the output rules")
+    func help() throws {
+        let result = try PathwayBinary.run(["render", "--help"])
+        let text = String(decoding: result.stdout, as: UTF8.self)
+        #expect(text.contains("--out-dir"))
+        #expect(text.contains("standard output"))
+    }
+}
