@@ -49,6 +49,9 @@ public struct SimulationSettings: Sendable {
     /// Step of the fixed-step methods; default: the output spacing.
     public var fixedStep: Double?
     public var maxSteps: Int
+    /// Stop when a concentration goes negative beyond the tolerance (on by default; SBML models may
+    /// have quantities that legitimately go negative).
+    public var checkNegative = true
 
     public init(start: Double = 0, end: Double, output: Output = .points(201), method: Method = .auto,
                 rtol: Double = 1e-6, atol: Double = 1e-9, fixedStep: Double? = nil, maxSteps: Int = 500_000) {
@@ -134,6 +137,7 @@ extension CompiledModel {
             options.stepSize = h
         }
         options.nonNegativeComponents = nonNegativeComponents
+        options.checkNegative = settings.checkNegative
 
         reset()
         let (timed, triggered) = integratorEvents()
@@ -155,11 +159,14 @@ extension CompiledModel {
             }
         }
         if dimension == 0 {
-            // Nothing changes: every value is its initial value.
-            rows = times.map { _ in
-                var r = [Double](repeating: 0, count: names.count)
-                [Double]().withUnsafeBufferPointer { reader.read(t: 0, y: $0.baseAddress ?? UnsafePointer(bitPattern: 8)!, into: &r) }
-                return r
+            // Nothing is integrated: every value is computed from time alone, at its own time.
+            rows = []
+            let empty = [Double](repeating: 0, count: 1)
+            empty.withUnsafeBufferPointer { y in
+                for t in times {
+                    reader.read(t: t, y: y.baseAddress!, into: &row)
+                    rows.append(row)
+                }
             }
         }
         let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18

@@ -199,3 +199,35 @@ struct CompiledModelTests {
         #expect(abs(ratio - 2) < 0.1)
     }
 }
+
+@Suite("Event edge cases")
+struct EventEdgeCaseTests {
+    @Test func aStrictTriggerThatIsZeroAtTheStartFiresJustAfter() throws {
+        // `time > 0` is false at t = 0 and true right after: the event fires once, at the start.
+        let m = try compile("""
+            model: start
+            compartments: {cell: 1}
+            species: {A: {compartment: cell, initial: 1}}
+            parameters: {k: 0}
+            reactions:
+              loss: {equation: A ->, mass-action: {kf: k}}
+            events:
+              on: {when: time > 0, set: {k: 1}}
+            """)
+        let r = try m.simulate(SimulationSettings(end: 2, output: .points(3), rtol: 1e-10, atol: 1e-12), observe: ["A", "k"])
+        #expect(r.statistics.eventsFired == 1)
+        #expect(abs(r.values[2][0] - exp(-2)) < 1e-6)
+    }
+
+    @Test func timeDependentObservablesWithNothingToIntegrate() throws {
+        let m = try compile("""
+            model: clock
+            compartments: {cell: 1}
+            species: {A: {compartment: cell, initial: 1, constant: true}}
+            observables:
+              ramp: 2 * time
+            """)
+        let r = try m.simulate(SimulationSettings(end: 4, output: .points(5)), observe: ["ramp"])
+        #expect(r.values.map { $0[0] } == [0, 2, 4, 6, 8])
+    }
+}

@@ -412,14 +412,23 @@ public final class CompiledModel: ODEFunction {
 
     /// A continuous function that crosses zero upwards when the condition becomes true:
     /// `a − b` for `a > b`, `b − a` for `a < b`, else ±1.
+    ///
+    /// Where the difference is exactly zero its sign follows the condition (negative for a strict
+    /// inequality, positive otherwise), so `time > 0` starts false at t = 0 and fires just after.
     static func rootFunction(_ c: Expression) -> Expression {
+        func difference(_ a: Expression, _ b: Expression, strict: Bool) -> Expression {
+            let d = (a - b).simplified()
+            return .call("piecewise", [d, .binary(.notEqual, d, .number(0)), .number(strict ? -1e-300 : 1e-300)])
+        }
         switch c {
-        case .binary(.greater, let a, let b), .binary(.greaterEqual, let a, let b): return (a - b).simplified()
-        case .binary(.less, let a, let b), .binary(.lessEqual, let a, let b): return (b - a).simplified()
-        case .call("gt", let args) where args.count == 2, .call("geq", let args) where args.count == 2:
-            return (args[0] - args[1]).simplified()
-        case .call("lt", let args) where args.count == 2, .call("leq", let args) where args.count == 2:
-            return (args[1] - args[0]).simplified()
+        case .binary(.greater, let a, let b): return difference(a, b, strict: true)
+        case .binary(.greaterEqual, let a, let b): return difference(a, b, strict: false)
+        case .binary(.less, let a, let b): return difference(b, a, strict: true)
+        case .binary(.lessEqual, let a, let b): return difference(b, a, strict: false)
+        case .call("gt", let args) where args.count == 2: return difference(args[0], args[1], strict: true)
+        case .call("geq", let args) where args.count == 2: return difference(args[0], args[1], strict: false)
+        case .call("lt", let args) where args.count == 2: return difference(args[1], args[0], strict: true)
+        case .call("leq", let args) where args.count == 2: return difference(args[1], args[0], strict: false)
         default: return .call("piecewise", [.number(1), c, .number(-1)])
         }
     }
