@@ -6,7 +6,7 @@ PATHWAY     = $(BIN_DIR)/pathway
 OUT        ?= out
 SYSTEM_PKGS = pkg-config libgraphviz-dev libsbml5-dev fonts-dejavu-core
 
-.PHONY: all build deps demo test clean
+.PHONY: all build deps demo test clean conformance crosscheck
 
 all: build
 
@@ -28,6 +28,18 @@ demo: build
 test: deps
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
+
+## conformance: run the SBML Test Suite subset (../shared/sbml-test-suite/cases) with the release binary;
+## every case passes or is refused with the construct named (not part of `make test`)
+SBML_CASES ?= ../shared/sbml-test-suite/cases
+conformance: build
+	@mkdir -p $(OUT)/sbml-test
+	$(PATHWAY) sbml-test $(SBML_CASES)/* --output-dir $(OUT)/sbml-test > $(OUT)/sbml-test.txt; status=$$?; \
+	  grep -v ' passed' $(OUT)/sbml-test.txt | grep -v '^sbml-test:' | head -50; tail -1 $(OUT)/sbml-test.txt; exit $$status
+
+## crosscheck: shipped models exported to SBML, simulated here and with libRoadRunner (needs pip)
+crosscheck: build
+	bash bench/crosscheck.sh
 
 clean:
 	rm -rf .build $(OUT)

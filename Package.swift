@@ -22,10 +22,16 @@ let package = Package(
             name: "Simulator",
             dependencies: ["PathwayModel"]
         ),
+        .target(name: "Plot"),
+        .target(
+            name: "Analysis",
+            dependencies: ["PathwayModel", "Simulator"]
+        ),
         .target(
             name: "Diagram",
             dependencies: ["PathwayModel", "CGraphviz"]
         ),
+        .target(name: "SBML", dependencies: ["PathwayModel", "CSBML"]),
 
         // MARK: C libraries (system packages; headers are the installed ones)
         .systemLibrary(
@@ -34,6 +40,7 @@ let package = Package(
             pkgConfig: "libgvc",
             providers: [.apt(["libgraphviz-dev"])]
         ),
+        .systemLibrary(name: "CSBML", path: "Sources/CSBML", pkgConfig: "libsbml", providers: [.apt(["libsbml5-dev"])]),
 
         // MARK: Command-line tool
         .executableTarget(
@@ -42,17 +49,24 @@ let package = Package(
                 "PathwayModel",
                 "Diagram",
                 "Simulator",
+                "Analysis",
+                "Plot",
+                "SBML",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
 
         // MARK: Tests
         .testTarget(name: "PathwayModelTests", dependencies: ["PathwayModel"], exclude: ["Fixtures"]),
-        .testTarget(name: "DiagramTests", dependencies: ["Diagram"]),
+        .testTarget(name: "DiagramTests", dependencies: ["Diagram"], exclude: ["Golden"]),
         .testTarget(name: "SimulatorTests", dependencies: ["Simulator", "PathwayModel"]),
+        .testTarget(name: "CLITests", dependencies: ["pathway-cli"]),
+        .testTarget(name: "AnalysisTests", dependencies: ["Analysis", "Plot", "Simulator", "PathwayModel"]),
+        .testTarget(name: "SBMLTests", dependencies: ["SBML", "Simulator", "PathwayModel"]),
 
         // MARK: Benchmarks (run with `make bench`; not tests)
         .executableTarget(name: "rk4-throughput", dependencies: ["Simulator"], path: "bench/rk4-throughput"),
+        .executableTarget(name: "simulate-bench", dependencies: ["PathwayModel", "Simulator"], path: "bench/simulate"),
         .executableTarget(name: "graphviz-render-bench", dependencies: ["Diagram"], path: "bench/graphviz-render"),
     ],
     swiftLanguageModes: [.v6]

@@ -11,6 +11,7 @@ struct Pathway: ParsableCommand {
               pathway info models/il11.yaml
             """,
         version: "0.1.0",
-        subcommands: [Validate.self, Info.self, Simulate.self]
+        subcommands: [Validate.self, Info.self, Simulate.self, Convert.self, SBMLTest.self,
+                      Compare.self, Scan.self, Merge.self, DoseResponseCommand.self, SteadyStateCommand.self, Sensitivity.self, Render.self]
     )
 }

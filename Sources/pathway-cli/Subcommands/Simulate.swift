@@ -54,6 +54,12 @@ extension Pathway {
         @Flag(name: .long, help: "Print the solver's counters and the wall time of loading, compiling and solving.")
         var stats = false
 
+        @Option(name: .long, help: "Also plot the time courses as SVG (labelled axes, legend; one line per species or observable).")
+        var plot: String?
+
+        @Flag(name: .customLong("log-y"), help: "Logarithmic value axis in the plot.")
+        var logY = false
+
         func validate() throws {
             if points != nil && step != nil { throw ValidationError("give either --points or --step, not both") }
             if let p = points, p < 2 { throw ValidationError("--points must be at least 2") }
@@ -95,6 +101,11 @@ extension Pathway {
             }
             let text = TableWriter.write(result, format: format)
             try emit(text, to: output)
+            if let plot {
+                let series = result.names.indices.map { k in result.values.map { $0[k] } }
+                try writeSVG(timeCoursePlot(title: model.name.isEmpty ? model.id : model.name, model: model, names: result.names,
+                                            runs: [("", result.times, series)], logY: logY), to: plot)
+            }
             let t3 = clock.now
             if stats {
                 let s = result.statistics

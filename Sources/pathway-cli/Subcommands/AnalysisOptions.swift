@@ -1,0 +1,141 @@
+import Analysis
+import ArgumentParser
+import Foundation
+import PathwayModel
+import Plot
+import Simulator
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// The time span and solver options of the analysis commands (compare, scan, dose-response, sensitivity).
+struct SimulationOptions: ParsableArguments {
+    @Option(name: .customLong("t-end"), help: "End time, with a unit (120min, 2h) or in model units (default: the model's simulation.t-end, else 100).")
+    var tEnd: String?
+
+    @Option(name: .long, help: "Output points from 0 to the end, both included (default: the model's, else 201). Peaks, times to peak and AUCs are read off this grid.")
+    var points: Int?
+
+    @Option(name: .long, help: "Method: \(Method.allCases.map(\.rawValue).joined(separator: ", ")).")
+    var method: Method = .auto
+
+    @Option(name: .long, help: "Relative tolerance of the adaptive methods.")
+    var rtol: Double = 1e-6
+
+    @Option(name: .long, help: "Absolute tolerance, in the model's concentration unit.")
+    var atol: Double = 1e-9
+
+    func validate() throws {
+        if let p = points, p < 2 { throw ValidationError("--points must be at least 2") }
+        if !(rtol > 0 && rtol < 1) { throw ValidationError("--rtol must be between 0 and 1, not \(rtol)") }
+        if !(atol > 0) { throw ValidationError("--atol must be positive, not \(atol)") }
+    }
+
+    func settings(for model: Model) throws -> SimulationSettings {
+        let end = try tEnd.map { try parseDuration($0, option: "--t-end", unit: model.units.time) } ?? model.simulation.end ?? 100
+        guard end > 0 else {
+            printError("--t-end must be positive (simulations start at 0)")
+            throw ExitCode.failure
+        }
+        return SimulationSettings(end: end, output: .points(points ?? model.simulation.points ?? 201), method: method,
+                                  rtol: rtol, atol: atol)
+    }
+}
+
+extension Metric: ExpressibleByArgument {}
+extension Comparison.Format: ExpressibleByArgument {}
+
+/// `a,b , c` → ["a", "b", "c"].
+func parseList(_ text: String) -> [String] {
+    text.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+}
+
+/// The default number of worker threads: every core.
+var defaultJobs: Int { Parallel.availableCores }
+
+func checkJobs(_ jobs: Int?) throws {
+    if let jobs, jobs < 1 { throw ValidationError("--jobs must be at least 1, not \(jobs)") }
+}
+
+/// Writes an SVG atomically, checking the extension.
+func writeSVG(_ svg: String, to path: String) throws {
+    try writeAtomically(Data(svg.utf8), to: path)
+}
+
+/// `plots/run.svg` + `pSTAT3` → `plots/run-pSTAT3.svg` (one file per observable when there are several).
+func plotPath(_ path: String, suffix: String?) -> String {
+    guard let suffix else { return path }
+    if path.hasSuffix(".svg") { return String(path.dropLast(4)) + "-\(suffix).svg" }
+    return path + "-\(suffix)"
+}
+
+/// The axis label of time, e.g. `time (min)`.
+func timeLabel(_ model: Model) -> String { "time (\(model.units.time.rawValue))" }
+
+/// The axis label of some species or observables: their unit when they share the model's concentration unit.
+func valueLabel(_ names: [String], _ model: Model) -> String {
+    let unit = model.units.concentration.rawValue
+    let units = names.map { n in model.observable(named: n).map { $0.unit ?? "" } ?? (model.species(named: n) != nil ? unit : "") }
+    let common = Set(units)
+    let what = names.count == 1 ? names[0] : "concentration"
+    if common.count == 1, let u = common.first, !u.isEmpty { return "\(what) (\(u))" }
+    return what
+}
+
+/// A progress bar on standard error, drawn only when standard error is a terminal.
+final class ProgressBar: @unchecked Sendable {
+    private let total: Int
+    private let label: String
+    private let enabled: Bool
+    private let started = ContinuousClock.now
+    private var lastDraw = ContinuousClock.now - .seconds(1)
+    private var done = 0
+
+    init(total: Int, label: String, alreadyDone: Int = 0) {
+        self.total = total
+        self.label = label
+        self.done = alreadyDone
+        enabled = isatty(STDERR_FILENO) == 1 && total > 0
+    }
+
+    /// Called for each finished item (from one thread at a time).
+    func advance() {
+        done += 1
+        guard enabled else { return }
+        let now = ContinuousClock.now
+        if now - lastDraw < .milliseconds(100) && done < total { return }
+        lastDraw = now
+        let width = 30
+        let filled = total > 0 ? done * width / total : width
+        let elapsed = now - started
+        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
+        var eta = ""
+        if done > 0 && done < total {
+            let rest = seconds / Double(done) * Double(total - done)
+            eta = String(format: "  ETA %.0fs", rest)
+        }
+        let bar = String(repeating: "#", count: filled) + String(repeating: ".", count: width - filled)
+        FileHandle.standardError.write(Data("\r\(label) [\(bar)] \(done)/\(total)\(eta)   ".utf8))
+    }
+
+    func finish() {
+        guard enabled else { return }
+        FileHandle.standardError.write(Data("\r\u{1B}[K".utf8))
+    }
+}
+
+/// Plots time courses (one series per name and run) as an SVG line plot.
+func timeCoursePlot(title: String, model: Model, names: [String], runs: [(label: String, times: [Double], series: [[Double]])],
+                    logY: Bool) -> String {
+    var series: [Series] = []
+    for run in runs {
+        for (k, name) in names.enumerated() where k < run.series.count {
+            let label = runs.count == 1 ? name : (names.count == 1 ? run.label : "\(name) — \(run.label)")
+            series.append(Series(name: label, x: run.times, y: run.series[k]))
+        }
+    }
+    return LinePlot(title: title, xLabel: timeLabel(model), yLabel: valueLabel(names, model), series: series, logY: logY).svg()
+}

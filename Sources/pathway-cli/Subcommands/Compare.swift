@@ -1,0 +1,88 @@
+import Analysis
+import ArgumentParser
+import Foundation
+import PathwayModel
+import Simulator
+
+extension Pathway {
+    struct Compare: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Compare scenarios with the baseline: peak, time to peak, final value, AUC and fold changes.",
+            discussion: """
+                Runs the unperturbed model (the baseline), then each --scenario, and — when perturbation
+                options such as --knockout or --drug are given — one more run with those ("command-line").
+                For each observable it reports the peak, the time to peak, the final value, the area under
+                the curve and the fold change of peak and AUC against the baseline. Everything is read
+                off the output grid (--points): the AUC is the trapezoid rule on that grid.
+                --plot overlays the runs (one SVG per observable when there are several: FILE-NAME.svg).
+                Examples:
+                  pathway compare models/il11.yaml --scenario socs3-knockout --scenario shp2-knockout
+                  pathway compare models/il11.yaml --scenario ruxolitinib --observe pSTAT3 --plot rux.svg
+                  pathway compare models/il11.yaml --drug trametinib=10nM --format csv
+                """)
+
+        @Argument(help: "A model file.")
+        var file: String
+
+        @OptionGroup var perturbations: PerturbationOptions
+
+        @Option(name: .long, help: "Comma-separated species or observables (default: the model's simulation.observe).")
+        var observe: String?
+
+        @OptionGroup var simulation: SimulationOptions
+
+        @Option(name: .long, help: "Output format: text, csv or json.")
+        var format: Comparison.Format = .text
+
+        @Option(name: .shortAndLong, help: "Write the table to this file (atomically) instead of standard output.")
+        var output: String?
+
+        @Option(name: .long, help: "Overlay the runs' time courses in an SVG file.")
+        var plot: String?
+
+        @Flag(name: .customLong("log-y"), help: "Logarithmic value axis in the plot.")
+        var logY = false
+
+        @Option(name: .long, help: "Worker threads (default: all cores).")
+        var jobs: Int?
+
+        func validate() throws { try checkJobs(jobs) }
+
+        func run() throws {
+            let model = try loadModel(file)
+            var runs: [ComparisonRun] = []
+            for name in perturbations.scenario {
+                runs.append(ComparisonRun(label: name, perturbations: try PerturbationOptions.scenario(name, in: model)))
+            }
+            if perturbations.hasAdHoc {
+                runs.append(ComparisonRun(label: "command-line", perturbations: try perturbations.adHoc(for: model)))
+            }
+            if runs.isEmpty {
+                printError("nothing to compare: give at least one --scenario (\(model.scenarios.isEmpty ? "the model defines none" : "the model's: " + model.scenarios.map(\.id).joined(separator: ", "))) or a perturbation such as --knockout")
+                throw ExitCode.failure
+            }
+            let names = observe.map(parseList) ?? model.simulation.observe
+            guard !names.isEmpty else {
+                printError("nothing to observe: give --observe (the model has no simulation.observe)")
+                throw ExitCode.failure
+            }
+            let settings = try simulation.settings(for: model)
+            let comparison = try analysis { () throws(AnalysisError) in
+                try Comparison.run(model: model, runs: runs, observe: names, settings: settings, jobs: jobs ?? defaultJobs)
+            }
+            try emit(comparison.formatted(format), to: output)
+            if let plot {
+                for (k, name) in names.enumerated() {
+                    let svg = timeCoursePlot(
+                        title: "\(name): \(model.name.isEmpty ? model.id : model.name)", model: model, names: [name],
+                        runs: comparison.runs.map { ($0.label, $0.times, [$0.series[k]]) }, logY: logY)
+                    try writeSVG(svg, to: plotPath(plot, suffix: names.count > 1 ? name : nil))
+                }
+            }
+            if comparison.runs.contains(where: { $0.failure != nil }) {
+                for r in comparison.runs where r.failure != nil { printError("run '\(r.label)' failed: \(r.failure!)") }
+                throw ExitCode.failure
+            }
+        }
+    }
+}

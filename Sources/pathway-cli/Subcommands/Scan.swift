@@ -1,0 +1,230 @@
+import Analysis
+import ArgumentParser
+import Foundation
+import PathwayModel
+import Plot
+import Simulator
+
+extension Pathway {
+    struct Scan: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Scan one or two parameters (or initial amounts) and write a readout per grid point as CSV.",
+            discussion: """
+                One quantity: --param NAME --from A --to B --steps N [--log].
+                Two (a grid; the first varies slowest): --param NAME:FROM:TO:STEPS[:log] twice.
+                FROM and TO of a species take concentration units (10nM); a parameter takes plain numbers.
+                Each row holds the scanned values, then the readout (the metric of --observe over the
+                time course, or its steady-state value with --steady-state).
+
+                Runs on every core (--jobs to limit). Rows are written in grid order as soon as every
+                earlier row is done, appended to the output and flushed one by one — the output file is
+                deliberately not written atomically, so an interrupted scan keeps what it computed and
+                --resume completes it (the file's header must match the scan). A progress bar shows on
+                standard error when it is a terminal.
+
+                --shard i/n (1 ≤ i ≤ n) computes the i-th of n contiguous blocks of rows, for batch
+                schedulers: SLURM (--shard $((SLURM_ARRAY_TASK_ID))/N with --array=1-N), GNU parallel
+                (--shard {}/N ::: $(seq N)), Kubernetes indexed jobs (--shard $((JOB_COMPLETION_INDEX+1))/N).
+                `pathway merge` joins the shards into the file a single run writes, byte for byte.
+                Examples:
+                  pathway scan models/il11.yaml --param IL11 --from 0.01nM --to 10nM --steps 41 --log --observe pSTAT3 --metric peak
+                  pathway scan models/il11.yaml --param IL11:0.01nM:10nM:21:log --param k_socs3:0.1:10:21:log --observe pSTAT3 --plot grid.svg -o grid.csv
+                  pathway scan models/il11.yaml --param IL11 --from 0.1 --to 5 --steps 1000 --observe pERK --shard 3/8 -o part3.csv
+                """)
+
+        @Argument(help: "A model file.")
+        var file: String
+
+        @Option(name: .long, help: ArgumentHelp("The quantity to scan: NAME (with --from, --to, --steps), or NAME:FROM:TO:STEPS[:log] (repeat for a 2-D grid).", valueName: "PARAM"))
+        var param: [String] = []
+
+        @Option(name: .long, help: "Start of the range (with a single --param NAME).")
+        var from: String?
+
+        @Option(name: .long, help: "End of the range (above --from).")
+        var to: String?
+
+        @Option(name: .long, help: "Number of values, both ends included (at least 2).")
+        var steps: Int?
+
+        @Flag(name: .long, help: "Logarithmic spacing.")
+        var log = false
+
+        @Option(name: .long, help: "The species or observable to read.")
+        var observe: String
+
+        @Option(name: .long, help: "Metric of the time course: peak, final, auc or time-to-peak.")
+        var metric: Metric = .peak
+
+        @Flag(name: .customLong("steady-state"), help: "Read the steady-state value instead of a time-course metric.")
+        var steadyState = false
+
+        @OptionGroup var simulation: SimulationOptions
+
+        @OptionGroup var perturbations: PerturbationOptions
+
+        @Option(name: .long, help: "Worker threads (default: all cores).")
+        var jobs: Int?
+
+        @Option(name: .shortAndLong, help: "The output CSV (streamed row by row; default: standard output).")
+        var output: String?
+
+        @Flag(name: .long, help: "Complete an interrupted scan in --output: keep its rows, compute the rest.")
+        var resume = false
+
+        @Option(name: .long, help: ArgumentHelp("Compute only shard i of n (1-based), for running a scan across machines.", valueName: "i/n"))
+        var shard: String?
+
+        @Option(name: .long, help: "Plot the result as SVG: a line for one parameter, a heat map for two.")
+        var plot: String?
+
+        @Flag(name: .customLong("log-y"), help: "Logarithmic value axis in a one-parameter plot.")
+        var logY = false
+
+        func validate() throws {
+            try checkJobs(jobs)
+            if param.isEmpty { throw ValidationError("give the quantity to scan with --param") }
+            if param.count > 2 { throw ValidationError("a scan takes one or two --param, not \(param.count)") }
+            let compact = param.contains { $0.contains(":") }
+            if compact && (from != nil || to != nil || steps != nil) {
+                throw ValidationError("give the range either in --param NAME:FROM:TO:STEPS or with --from/--to/--steps, not both")
+            }
+            if !compact && param.count == 2 { throw ValidationError("for two parameters write each as NAME:FROM:TO:STEPS[:log]") }
+            if !compact && (from == nil || to == nil || steps == nil) {
+                throw ValidationError("--param \(param[0]) needs --from, --to and --steps (or write NAME:FROM:TO:STEPS)")
+            }
+            if resume && output == nil { throw ValidationError("--resume needs the output file (-o FILE)") }
+            if plot != nil && shard != nil { throw ValidationError("--plot draws a whole scan: merge the shards first") }
+        }
+
+        func run() throws {
+            var model = try loadModel(file)
+            let list = try perturbations.perturbations(for: model)
+            let base = model
+            model = try PerturbationOptions.apply(list, to: model)
+            let settings = try simulation.settings(for: model)
+            let perturbed = model
+            let axes: [ScanAxis] = try analysis { () throws(AnalysisError) in
+                if param.count == 1 && !param[0].contains(":") {
+                    return [try ScanAxis(name: param[0], from: from!, to: to!, steps: steps!, logarithmic: log, model: perturbed)]
+                }
+                var out: [ScanAxis] = []
+                for p in param { out.append(try ScanAxis(parsing: p, defaultLog: log, model: perturbed)) }
+                return out
+            }
+            let readout = Readout(observe: observe, kind: steadyState ? .steadyState : .timeCourse(metric), settings: settings)
+            let definition = try analysis { () throws(AnalysisError) in
+                try perturbed.checkObservable(observe)
+                return try ScanDefinition(model: base, perturbations: list, axes: axes, readout: readout)
+            }
+            let part = try shard.map { text in try analysis { () throws(AnalysisError) in try Shard(parsing: text) } }
+            let rows = part?.rows(of: definition.count) ?? 0..<definition.count
+
+            // The output: a file appended to row by row, or standard output.
+            let header = ScanOutput.header(definition, shard: part)
+            var done = 0
+            let sink: FileHandle
+            if let output, output != "-" {
+                if resume, FileManager.default.fileExists(atPath: output) {
+                    let existing = try readText(output)
+                    let point = try analysis { () throws(AnalysisError) in
+                        try ScanOutput.resumePoint(existing: existing, definition: definition, shard: part)
+                    }
+                    done = point.rows
+                    guard let h = FileHandle(forWritingAtPath: output) else {
+                        printError("cannot open '\(output)' for writing")
+                        throw ExitCode.failure
+                    }
+                    try h.truncate(atOffset: UInt64(point.keepBytes))
+                    try h.seekToEnd()
+                    if point.keepBytes == 0 { h.write(Data(header.utf8)) }
+                    sink = h
+                    FileHandle.standardError.write(Data("resuming: \(done) of \(rows.count) rows already done\n".utf8))
+                } else {
+                    guard FileManager.default.createFile(atPath: output, contents: Data(header.utf8)),
+                          let h = FileHandle(forWritingAtPath: output) else {
+                        printError("cannot create '\(output)'")
+                        throw ExitCode.failure
+                    }
+                    try h.seekToEnd()
+                    sink = h
+                }
+            } else {
+                sink = FileHandle.standardOutput
+                sink.write(Data(header.utf8))
+            }
+            let todo = (rows.lowerBound + done)..<rows.upperBound
+            let progress = ProgressBar(total: rows.count, label: "scan", alreadyDone: done)
+            let failures = FailureLog()
+            let collected = ScanCollector()
+            do {
+                try ScanEngine.run(model: perturbed, definition: definition, rows: todo, jobs: jobs ?? defaultJobs) { point in
+                    sink.write(Data(definition.line(index: point.index, value: point.outcome.value).utf8))
+                    if let why = point.outcome.failure { failures.add("row \(point.index + 1) (\(point.values.map { NumberFormat.short($0) }.joined(separator: ", "))): \(why)") }
+                    collected.add(point)
+                    progress.advance()
+                }
+            } catch let error as AnalysisError {
+                progress.finish()
+                printError(error.message)
+                throw ExitCode.failure
+            }
+            progress.finish()
+            if sink !== FileHandle.standardOutput { try sink.close() }
+
+            if let plot {
+                let values: [[Double]]
+                if let output, output != "-" {
+                    values = ScanOutput.rows(of: try readText(output)).rows
+                } else {
+                    values = collected.rows
+                }
+                try writeSVG(scanPlot(definition, rows: values, model: perturbed), to: plot)
+            }
+            if !failures.messages.isEmpty {
+                for m in failures.messages.prefix(5) { printError(m) }
+                if failures.messages.count > 5 { printError("… and \(failures.messages.count - 5) more failed points") }
+                printError("\(failures.messages.count) of \(todo.count) points failed (their value is NaN)")
+                throw ExitCode.failure
+            }
+        }
+
+        func scanPlot(_ d: ScanDefinition, rows: [[Double]], model: Model) -> String {
+            let title = d.readout.label
+            let desc = "\(d.readout.label) of \(model.name.isEmpty ? model.id : model.name) over " + d.axes.map(\.name).joined(separator: " and ")
+            func axisLabel(_ name: String) -> String {
+                model.species(named: name) != nil && model.parameter(named: name) == nil ? "\(name) (\(model.units.concentration.rawValue))" : name
+            }
+            if d.axes.count == 1 {
+                return LinePlot(title: title, description: desc, xLabel: axisLabel(d.axes[0].name), yLabel: d.readout.label,
+                                series: [Series(name: "", x: rows.map { $0[0] }, y: rows.map { $0.last! })],
+                                logX: d.axes[0].logarithmic, logY: logY, markers: [rows.count <= 60]).svg()
+            }
+            let xs = d.axes[0].values, ys = d.axes[1].values
+            var grid = [[Double]](repeating: [Double](repeating: .nan, count: ys.count), count: xs.count)
+            for (k, row) in rows.enumerated() where k < xs.count * ys.count { grid[k / ys.count][k % ys.count] = row.last! }
+            return HeatMap(title: title, description: desc, xLabel: axisLabel(d.axes[0].name), yLabel: axisLabel(d.axes[1].name), colourLabel: d.readout.label,
+                           x: xs, y: ys, values: grid).svg()
+        }
+    }
+}
+
+/// Collects failure messages from the delivery callback (which runs one call at a time).
+final class FailureLog: @unchecked Sendable {
+    private(set) var messages: [String] = []
+    func add(_ m: String) { messages.append(m) }
+}
+
+/// Keeps delivered rows for plotting when the output is standard output.
+final class ScanCollector: @unchecked Sendable {
+    private(set) var rows: [[Double]] = []
+    func add(_ p: ScanPoint) { rows.append(p.values + [p.outcome.value]) }
+}
+
+func readText(_ path: String) throws -> String {
+    guard let data = FileManager.default.contents(atPath: path) else {
+        printError("cannot read '\(path)'")
+        throw ExitCode.failure
+    }
+    return String(decoding: data, as: UTF8.self)
+}

@@ -1,0 +1,57 @@
+import Analysis
+import ArgumentParser
+import Foundation
+import PathwayModel
+import Simulator
+
+extension Pathway {
+    struct SteadyStateCommand: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "steady-state",
+            abstract: "Find a steady state (Newton on the system reduced by its conservation laws) and its stability.",
+            discussion: """
+                Tries Newton from the initial state, then integrates towards t = --t-max looking for a settled
+                state to finish with Newton. Conserved moieties keep the totals of the initial state. The
+                stability comes from the eigenvalues of the reduced Jacobian. When no steady state is found
+                it says why: the residual, the strategies tried and the conserved moieties.
+                Examples:
+                  pathway steady-state models/huang-ferrell-1996.yaml
+                  pathway steady-state models/il11.yaml --scenario socs3-knockout --format csv
+                """)
+
+        @Argument(help: "A model file.")
+        var file: String
+
+        @OptionGroup var perturbations: PerturbationOptions
+
+        @Option(name: .long, help: "Output format: text, csv or json.")
+        var format: Comparison.Format = .text
+
+        @Option(name: .shortAndLong, help: "Write to this file (atomically) instead of standard output.")
+        var output: String?
+
+        @Option(name: .customLong("t-max"), help: "How far the fallback integration may go (with a unit, or in model units).")
+        var tMax: String = "1e9"
+
+        @Option(name: .long, help: "Accept when ‖f‖∞ ≤ TOL · max(1, ‖x‖∞) per model time unit.")
+        var tolerance: Double = 1e-9
+
+        func validate() throws {
+            if !(tolerance > 0) { throw ValidationError("--tolerance must be positive") }
+        }
+
+        func run() throws {
+            var model = try loadModel(file)
+            model = try perturbations.apply(to: model)
+            let compiled: CompiledModel
+            do { compiled = try CompiledModel(model) } catch {
+                printError("cannot compile '\(file)': \(error.message)")
+                throw ExitCode.failure
+            }
+            let end = try parseDuration(tMax, option: "--t-max", unit: model.units.time)
+            let solver = SteadyStateSolver(options: SteadyStateOptions(tolerance: tolerance, integrationEnd: end))
+            let state = try analysis { () throws(AnalysisError) in try solver.solve(compiled) }
+            try emit(state.formatted(format, model: model), to: output)
+        }
+    }
+}
