@@ -17,12 +17,27 @@ deps:
 build: deps
 	$(SWIFT) build -c $(CONFIG)
 
-## demo: build, then work on the IL-11 model (validate, describe) into out/
+## demo: build, then work on the IL-11 model into out/: validate, describe, draw, simulate, compare
 demo: build
-	@mkdir -p $(OUT)
+	@mkdir -p $(OUT)/diagrams
 	$(PATHWAY) validate models/*.yaml
 	$(PATHWAY) info models/il11.yaml -o $(OUT)/il11-info.txt
-	@echo "wrote $(OUT)/il11-info.txt"
+	$(PATHWAY) render models/il11.yaml -o $(OUT)/il11.svg
+	$(PATHWAY) render models/il11.yaml --format png -o $(OUT)/il11.png
+	$(PATHWAY) render models/il11.yaml --view process -o $(OUT)/il11-process.svg
+	$(PATHWAY) render models/il11.yaml --scenario ruxolitinib -o $(OUT)/il11-ruxolitinib.svg
+	$(PATHWAY) render models/*.yaml --out-dir $(OUT)/diagrams
+	$(PATHWAY) simulate models/il11.yaml -o $(OUT)/il11.csv --plot $(OUT)/il11-timecourse.svg --stats
+	$(PATHWAY) simulate models/il11.yaml --scenario socs3-knockout -o $(OUT)/il11-socs3-knockout.csv
+	$(PATHWAY) compare models/il11.yaml --scenario socs3-knockout --scenario shp2-knockout --scenario ruxolitinib \
+	  --scenario trametinib --scenario pi3k-inhibitor --scenario il11ra-knockout -o $(OUT)/il11-compare.txt \
+	  --plot $(OUT)/il11-compare.svg
+	$(PATHWAY) convert models/il11.yaml $(OUT)/il11.xml
+	@echo
+	@echo "Results in $(OUT)/:"
+	@ls $(OUT)
+	@echo
+	@cat $(OUT)/il11-compare.txt
 
 ## test: the whole test suite (unit tests and CLI tests on the built binary)
 test: deps
