@@ -13,6 +13,8 @@ public enum Method: String, CaseIterable, Sendable {
     case dopri5
     /// Adaptive, L-stable Rosenbrock method (Rodas4) with the analytic Jacobian.
     case rosenbrock
+    /// Adaptive variable-order BDF/NDF (orders 1–5) with a reused Jacobian, in the style of CVODE.
+    case bdf
 
     public var integrator: any Integrator {
         switch self {
@@ -21,6 +23,7 @@ public enum Method: String, CaseIterable, Sendable {
         case .rk4: return RungeKutta4()
         case .dopri5: return DormandPrince54()
         case .rosenbrock: return Rodas4()
+        case .bdf: return BDF()
         }
     }
 

@@ -1,11 +1,18 @@
-/// The default method: Dormand–Prince 5(4) while the problem is non-stiff, switching to ``Rodas4``
-/// (L-stable, analytic Jacobian) for the rest of the run as soon as Dormand–Prince's stiffness test
-/// fires (h·ρ > 3.25 on 15 accepted steps without 6 non-stiff ones in between; Hairer & Wanner I, IV.2).
+/// The default method: Dormand–Prince 5(4) while the problem is non-stiff, switching to ``BDF``
+/// (variable-order NDF/BDF with a reused Jacobian and LU) for the rest of the run as soon as
+/// Dormand–Prince's stiffness test fires (h·ρ > 3.25 on 15 accepted steps without 6 non-stiff ones in
+/// between; Hairer & Wanner I, IV.2).
 ///
 /// Signalling models with fast binding and slow transcription are stiff and switch within the first
 /// few dozen steps; oscillators and slow cascades stay with the cheaper explicit method. The switch
 /// happens at an accepted step end: outputs before it come from Dormand–Prince's dense output, later
-/// ones from Rodas4's; events already applied are not applied again.
+/// ones from BDF's; events already applied are not applied again.
+///
+/// BDF rather than ``Rodas4``: on the stiff shipped models at rtol 1e-6 it takes about as many steps
+/// but needs about 1.2 evaluations of f per step and one Jacobian and LU per ~10 steps, against
+/// Rodas4's 6 and 1, for comparable accuracy (Huang–Ferrell 1996 and IL-11 agree with a tight Rodas4
+/// reference to better than 1e-5 of each species' scale either way); alone it is 2.3–2.5× faster
+/// there (measured: Huang–Ferrell 0.57 vs 1.32 ms, IL-11 1.8 vs 4.7 ms, 1001 outputs).
 public struct AutoIntegrator: Integrator {
     public init() {}
 
@@ -19,10 +26,11 @@ public struct AutoIntegrator: Integrator {
         adaptive.stepSize = nil
         var first = adaptive
         first.stopWhenStiff = true
-        let explicit = DormandPrince54().solve(problem, output: output, options: first)
+        var explicit = DormandPrince54().solve(problem, output: output, options: first)
         guard case .stiffnessDetected(let tSwitch) = explicit.status else { return explicit }
 
-        // Continue from the switch with the stiff method.
+        // Continue from the switch with the stiff method, appending to the output recorded so far
+        // (moved, not copied: the recorded arrays can be large).
         var rest = problem
         rest.initialState = explicit.finalState
         rest.timeSpan = tSwitch...problem.timeSpan.upperBound
@@ -32,21 +40,14 @@ public struct AutoIntegrator: Integrator {
         case .times(let ts): remainingOutput = .times(ts.filter { $0 >= tSwitch })
         case .everyStep: remainingOutput = .everyStep
         }
-        let stiff = Rodas4().solve(rest, output: remainingOutput, options: adaptive)
-
-        var merged = stiff
-        var times = explicit.times, states = explicit.states
-        if case .everyStep = output, let last = times.last, stiff.times.first == last {
-            // The switch point is already recorded.
-            times.append(contentsOf: stiff.times.dropFirst())
-            states.append(contentsOf: stiff.states.dropFirst(stiff.dimension))
-        } else {
-            times.append(contentsOf: stiff.times)
-            states.append(contentsOf: stiff.states)
-        }
-        merged.times = times
-        merged.states = states
-        merged.statistics = explicit.statistics.adding(stiff.statistics)
+        let times = explicit.times, states = explicit.states
+        explicit.times = []
+        explicit.states = []
+        let stepper = BDFStepper(function: problem.function, rtol: adaptive.rtol, atol: adaptive.atol)
+        var merged = IntegrationDriver.run(
+            problem: rest, output: remainingOutput, options: adaptive, stepper: stepper,
+            recordedTimes: times, recordedStates: states)
+        merged.statistics = explicit.statistics.adding(merged.statistics)
         merged.statistics.switchedToStiffAt = tSwitch
         return merged
     }

@@ -3,7 +3,8 @@
 /// and counters. Methods plug in through ``Stepper``.
 ///
 /// Step sequence:
-/// * adaptive (no `stepSize`): h from the method's ``StepSizeController``; a step that would
+/// * adaptive (no `stepSize`): h from the method's ``StepSizeController`` (or, for a stepper that
+///   ``Stepper/selectsStepSize``, its own ``Stepper/proposedStepSize``); a step that would
 ///   pass the next timed event or t₁ (or come within 1 % of it) is shortened to end exactly there;
 /// * fixed (`stepSize` = Δ): the grid t₀ + kΔ, with a step cut short to end exactly at a timed
 ///   event, t₁ or a triggered event's root; the grid itself is never shifted.
@@ -108,9 +109,13 @@ enum IntegrationDriver {
         return (a, b)
     }
 
+    /// Integrates `problem` with `stepper`. `recordedTimes`/`recordedStates` are output already
+    /// recorded before t₀ by an earlier run that this one continues (``AutoIntegrator``); new output is
+    /// appended to them (in `.everyStep` mode, t₀ is not recorded again if it ends them).
     @inlinable
     static func run<F: ODEFunction, S: Stepper>(
-        problem: ODEProblem<F>, output: OutputSchedule, options: SolverOptions, stepper: S
+        problem: ODEProblem<F>, output: OutputSchedule, options: SolverOptions, stepper: S,
+        recordedTimes: consuming [Double] = [], recordedStates: consuming [Double] = []
     ) -> Solution {
         let n = problem.function.dimension
         let t0 = problem.timeSpan.lowerBound, tEnd = problem.timeSpan.upperBound
@@ -128,11 +133,12 @@ enum IntegrationDriver {
             outTimes = []
             everyStep = true
         }
-        var times: [Double] = []
-        var states: [Double] = []
+        var times = recordedTimes
+        var states = recordedStates
+        let continuesEveryStep = everyStep && times.last == t0
         let expected = everyStep ? 256 : outTimes.count
-        times.reserveCapacity(expected)
-        states.reserveCapacity(expected * n)
+        times.reserveCapacity(times.count + expected)
+        states.reserveCapacity(states.count + expected * n)
 
         let timed = problem.timedEvents
         let schedule = ScheduledEvent.schedule(timed, from: t0, to: tEnd)
@@ -178,7 +184,7 @@ enum IntegrationDriver {
         // Which components the negative-state check covers (built once, before the loop).
         var checked = [Bool](repeating: options.nonNegativeComponents == nil, count: n)
         for i in options.nonNegativeComponents ?? [] where i < n { checked[i] = true }
-        if everyStep {
+        if everyStep && !continuesEveryStep {
             times.append(t)
             states.append(contentsOf: UnsafeBufferPointer(start: y, count: n))
         }
@@ -243,12 +249,23 @@ enum IntegrationDriver {
                 controller.noteFailure()
                 h = 0.5 * hStep
                 continue mainLoop
+            case .convergenceFailure:
+                stats.rejectedSteps += 1
+                controller.noteFailure()
+                h = stepper.selectsStepSize ? stepper.proposedStepSize : 0.25 * hStep
+                if fixedStep != nil || h < minimumStep(at: t) {
+                    status = .stepSizeUnderflow(time: t, stepSize: fixedStep == nil ? h : hStep)
+                    break mainLoop
+                }
+                continue mainLoop
             case let .completed(err):
                 consecutiveSingular = 0
                 if fixedStep == nil {
                     if !(err <= 1) {
                         stats.rejectedSteps += 1
-                        if err.isFinite {
+                        if stepper.selectsStepSize {
+                            h = stepper.proposedStepSize
+                        } else if err.isFinite {
                             h = controller.rejected(h: hStep, error: err)
                         } else {
                             controller.noteFailure()
@@ -262,7 +279,7 @@ enum IntegrationDriver {
                         }
                         continue mainLoop
                     }
-                    h = controller.accepted(h: hStep, error: err)
+                    if !stepper.selectsStepSize { h = controller.accepted(h: hStep, error: err) }
                 }
             }
             stats.acceptedSteps += 1
@@ -282,6 +299,7 @@ enum IntegrationDriver {
                 }
             }
             stepper.accept(t: t, h: hStep, y: y, yNew: yNew, statistics: &stats)
+            if fixedStep == nil && stepper.selectsStepSize { h = stepper.proposedStepSize }
 
             // Triggered events: sign changes at the step end, roots on the dense output.
             var tReached = tTarget

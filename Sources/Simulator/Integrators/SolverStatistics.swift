@@ -13,7 +13,7 @@ public struct SolverStatistics: Sendable, Equatable, CustomStringConvertible {
     public var luDecompositions: Int = 0
     /// Event actions applied (timed and triggered).
     public var eventsFired: Int = 0
-    /// Where ``AutoIntegrator`` switched from Dormand–Prince to Rodas4 (nil: no switch).
+    /// Where ``AutoIntegrator`` switched from Dormand–Prince to BDF (nil: no switch).
     public var switchedToStiffAt: Double?
 
     public init() {}
@@ -22,7 +22,7 @@ public struct SolverStatistics: Sendable, Equatable, CustomStringConvertible {
         "steps \(steps) (accepted \(acceptedSteps), rejected \(rejectedSteps)), "
             + "f evaluations \(rhsEvaluations), Jacobians \(jacobianEvaluations), "
             + "LU decompositions \(luDecompositions), events fired \(eventsFired)"
-            + (switchedToStiffAt.map { "; switched from dopri5 to rodas4 at t = \($0)" } ?? "")
+            + (switchedToStiffAt.map { "; switched from dopri5 to bdf at t = \($0)" } ?? "")
     }
 
     /// The counters of two consecutive runs added up.

@@ -17,7 +17,7 @@ public enum SolverStatus: Sendable, Equatable, CustomStringConvertible {
     /// The problem, output schedule or options were inconsistent; nothing was integrated.
     case invalidInput(String)
     /// Dormand–Prince's stiffness test fired and ``SolverOptions/stopWhenStiff`` asked to stop there
-    /// (``AutoIntegrator`` then continues with ``Rodas4``).
+    /// (``AutoIntegrator`` then continues with ``BDF``).
     case stiffnessDetected(time: Double)
 
     /// `true` for ``success``.

@@ -34,11 +34,27 @@ protocol Stepper: AnyObject {
     func interpolate(at time: Double, into out: UnsafeMutablePointer<Double>, statistics: inout SolverStatistics)
     /// Whether the method's stiffness test says the problem has become stiff.
     var detectedStiffness: Bool { get }
+
+    /// `true` if the method chooses its own step sizes (and orders), as multistep methods must:
+    /// the driver then takes ``proposedStepSize`` after every attempt instead of asking its
+    /// ``StepSizeController``. Default `false`.
+    var selectsStepSize: Bool { get }
+
+    /// The step the method wants next, read by the driver after a rejected attempt and after
+    /// `accept` when ``selectsStepSize`` is `true` (the driver may still shorten it to land on
+    /// an event, t₁ or `maxStep`).
+    var proposedStepSize: Double { get }
 }
 
 extension Stepper {
     @inlinable
     var detectedStiffness: Bool { false }
+
+    @inlinable
+    var selectsStepSize: Bool { false }
+
+    @inlinable
+    var proposedStepSize: Double { 0 }
 }
 
 /// Result of a step attempt.
@@ -49,4 +65,8 @@ enum StepOutcome {
     case completed(errorNorm: Double)
     /// The linear system of an implicit method was singular.
     case singularMatrix
+    /// The nonlinear (Newton) iteration of an implicit method did not converge even with a fresh
+    /// Jacobian; the step must be retried smaller (``Stepper/proposedStepSize`` if the method
+    /// selects its steps, else a quarter of it).
+    case convergenceFailure
 }
