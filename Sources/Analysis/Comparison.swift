@@ -39,7 +39,6 @@ public struct Comparison: Sendable {
         let all = [ComparisonRun(label: "baseline", perturbations: [])] + runs
         var models: [Model] = []
         for run in all {
-            for p in run.perturbations { try p.check(against: model) }
             models.append(try model.perturbed(by: run.perturbations))
         }
         let frozen = models

@@ -69,11 +69,15 @@ public struct HillFit: Sendable, Hashable {
                 let s = HillCurve.sigmoid(p[3] * (lx[i] - p[2]))
                 let f = p[0] + (p[1] - p[0]) * s
                 let ds = s * (1 - s) * (p[1] - p[0])
-                let g = [1 - s, s, -p[3] * ds, (lx[i] - p[2]) * ds]
+                // Gradient of the model in (bottom, top, ln EC50, n), as a tuple (no allocation).
+                let g = (1 - s, s, -p[3] * ds, (lx[i] - p[2]) * ds)
                 let r = ys[i] - f
-                for a in 0..<4 {
-                    jtr[a] += g[a] * r
-                    for b in 0..<4 { jtj[a * 4 + b] += g[a] * g[b] }
+                withUnsafeBytes(of: g) { raw in
+                    let gv = raw.bindMemory(to: Double.self)
+                    for a in 0..<4 {
+                        jtr[a] += gv[a] * r
+                        for b in 0..<4 { jtj[a * 4 + b] += gv[a] * gv[b] }
+                    }
                 }
             }
             var improved = false

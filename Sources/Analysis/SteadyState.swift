@@ -82,6 +82,7 @@ public struct SteadyStateSolver {
 
     /// Solves from the compiled model's current initial state (``CompiledModel/setValue(_:_:)`` changes it).
     public func solve(_ compiled: CompiledModel) throws(AnalysisError) -> SteadyState {
+        compiled.reset() // parameters as set, not as a previous run's events left them
         let system = ReducedSystem(compiled)
         let x0 = compiled.initialState
         var attempts: [String] = []
@@ -196,6 +197,8 @@ struct ReducedSystem {
     let dependent: [Int]
     /// State indices held at their initial value.
     let fixed: [Int]
+    /// `isFixed[i]`: whether state i is held.
+    let isFixed: [Bool]
     let initial: [Double]
     let nonNegative: [Int]
 
@@ -233,6 +236,9 @@ struct ReducedSystem {
         dependent = dep
         let reactive = Set(model.reactiveSpecies.map(\.id)), ruled = Set(model.rateRules.map(\.variable))
         fixed = compiled.stateNames.enumerated().filter { !reactive.contains($0.element) && !ruled.contains($0.element) }.map(\.offset)
+        var mask = [Bool](repeating: false, count: n)
+        for k in fixed { mask[k] = true }
+        isFixed = mask
     }
 
     /// ‖f‖∞ of the original equations (free components only) and the largest conservation violation.
@@ -240,8 +246,7 @@ struct ReducedSystem {
         var f = [Double](repeating: 0, count: n)
         evaluate(x, &f)
         var r = 0.0
-        let held = Set(fixed)
-        for i in 0..<n where !held.contains(i) { r = max(r, abs(f[i])) }
+        for i in 0..<n where !isFixed[i] { r = max(r, abs(f[i])) }
         var c = 0.0
         for l in laws.indices {
             var s = -lawTotals[l]

@@ -99,6 +99,11 @@ public struct HeatMap: Sendable {
         let m = abs(v)
         guard m >= 1e-3, m < 1e5 else { return String(format: "%.2e", v) }
         let digits = max(0, 2 - Int(floor(log10(m))))
-        return String(format: "%.\(digits)f", v)
+        var text = String(format: "%.\(digits)f", v)
+        if text.contains(".") {
+            while text.hasSuffix("0") { text.removeLast() }
+            if text.hasSuffix(".") { text.removeLast() }
+        }
+        return text
     }
 }

@@ -35,11 +35,14 @@ struct PerturbationOptions: ParsableArguments {
         let groups: [(PerturbationKind, [String])] = [
             (.knockout, knockout), (.inhibit, inhibit), (.drug, drug), (.dose, dose), (.set, set), (.scale, scale),
         ]
+        // Names are checked against the model as perturbed so far (so `--set drug_X=…` can follow `--drug X=…`).
+        var current = model
         for (kind, texts) in groups {
             for text in texts {
                 do {
                     let p = try Perturbation(parsing: text, kind: kind, units: model.units)
-                    try p.check(against: model)
+                    try p.check(against: current)
+                    current = (try? current.applying([p])) ?? current
                     out.append(p)
                 } catch {
                     printError(error.kind == .unknownName ? "--\(kind.rawValue) \(text): \(error.message)" : error.message)

@@ -90,4 +90,15 @@ struct SteadyStateTests {
             #expect(abs(last[k] - ss.values[k]) <= 1e-6 * max(abs(ss.values[k]), 1e-6), "\(name)")
         }
     }
+
+    /// Kholodenko 2000: negative feedback plus ultrasensitivity; the steady state is an unstable focus
+    /// (a complex pair crosses into the right half-plane), hence the sustained oscillations.
+    @Test func kholodenkoSteadyStateIsAnUnstableFocus() throws {
+        let compiled = try CompiledModel(try loadShippedModel("kholodenko-2000.yaml"))
+        let ss = try SteadyStateSolver().solve(compiled)
+        #expect(ss.stability == .unstable)
+        let top = try #require(ss.eigenvalues.first)
+        #expect(top.real > 0 && top.imaginary != 0, "\(ss.eigenvalues)")
+        #expect(ss.residual < 1e-6)
+    }
 }

@@ -9,11 +9,11 @@ extension Pathway {
         static let configuration = CommandConfiguration(
             abstract: "Compare scenarios with the baseline: peak, time to peak, final value, AUC and fold changes.",
             discussion: """
-                Runs the unperturbed model (the baseline), then each --scenario, and — when perturbation
-                options such as --knockout or --drug are given — one more run with those ("command-line").
-                For each observable it reports the peak, the time to peak, the final value, the area under
-                the curve and the fold change of peak and AUC against the baseline. Everything is read
-                off the output grid (--points): the AUC is the trapezoid rule on that grid.
+                Runs the unperturbed model (the baseline), then each --scenario, and — when perturbation \
+                options such as --knockout or --drug are given — one more run with those ("command-line"). \
+                For each observable it reports the peak, the time to peak, the final value, the area under \
+                the curve and the fold change of peak and AUC against the baseline. Everything is read \
+                off the output grid (--points): the AUC is the trapezoid rule on that grid. \
                 --plot overlays the runs (one SVG per observable when there are several: FILE-NAME.svg).
                 Examples:
                   pathway compare models/il11.yaml --scenario socs3-knockout --scenario shp2-knockout

@@ -11,11 +11,11 @@ extension Pathway {
             commandName: "dose-response",
             abstract: "Sweep an input over a log-spaced range: EC10/EC50/EC90, effective Hill coefficient and a fitted Hill curve.",
             discussion: """
-                The input is a species (its initial amount: a ligand, a drug species) or a parameter. The
-                response is --observe at steady state (the default, or --steady-state), or at --at TIME
-                (or another --metric of the time course up to TIME). EC values are interpolated in log dose
-                where the response covers 10 %, 50 % and 90 % of its range (min to max); the effective
-                Hill coefficient is nH = ln 81 / ln(EC90/EC10). The Hill curve
+                The input is a species (its initial amount: a ligand, a drug species) or a parameter. The \
+                response is --observe at steady state (the default, or --steady-state), or at --at TIME \
+                (or another --metric of the time course up to TIME). EC values are interpolated in log dose \
+                where the response covers 10 %, 50 % and 90 % of its range (min to max); the effective \
+                Hill coefficient is nH = ln 81 / ln(EC90/EC10). The Hill curve \
                 bottom + (top − bottom)·xⁿ/(EC50ⁿ + xⁿ) is fitted by least squares (Levenberg–Marquardt).
                 Examples:
                   pathway dose-response models/huang-ferrell-1996.yaml --input E1 --observe MAPK_PP --from 1e-7 --to 1e-2 --steps 41
@@ -47,7 +47,7 @@ extension Pathway {
         var to: String?
 
         @Option(name: .long, help: "Number of log-spaced doses (at least 4).")
-        var steps: Int = 25
+        var steps: Int = 41
 
         @Option(name: .long, help: "Output points of each simulation (with --at).")
         var points: Int = 201

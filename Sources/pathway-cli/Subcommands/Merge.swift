@@ -7,7 +7,7 @@ extension Pathway {
         static let configuration = CommandConfiguration(
             abstract: "Join the shards of a scan (pathway scan --shard i/n) into the file a single run gives.",
             discussion: """
-                Every shard of the scan must be given once, complete, and from the same scan (the header
+                Every shard of the scan must be given once, complete, and from the same scan (the header \
                 line's hash must agree); the order on the command line does not matter.
                 Example:
                   pathway merge part*.csv -o scan.csv

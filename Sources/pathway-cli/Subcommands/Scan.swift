@@ -12,23 +12,23 @@ extension Pathway {
             discussion: """
                 One quantity: --param NAME --from A --to B --steps N [--log].
                 Two (a grid; the first varies slowest): --param NAME:FROM:TO:STEPS[:log] twice.
-                FROM and TO of a species take concentration units (10nM); a parameter takes plain numbers.
-                Each row holds the scanned values, then the readout (the metric of --observe over the
+                FROM and TO of a species take concentration units (10nM); a parameter takes plain numbers. \
+                Each row holds the scanned values, then the readout (the metric of --observe over the \
                 time course, or its steady-state value with --steady-state).
 
-                Runs on every core (--jobs to limit). Rows are written in grid order as soon as every
-                earlier row is done, appended to the output and flushed one by one — the output file is
-                deliberately not written atomically, so an interrupted scan keeps what it computed and
-                --resume completes it (the file's header must match the scan). A progress bar shows on
+                Runs on every core (--jobs to limit). Rows are written in grid order as soon as every \
+                earlier row is done, appended to the output and flushed one by one — the output file is \
+                deliberately not written atomically, so an interrupted scan keeps what it computed and \
+                --resume completes it (the file's header must match the scan). A progress bar shows on \
                 standard error when it is a terminal.
 
-                --shard i/n (1 ≤ i ≤ n) computes the i-th of n contiguous blocks of rows, for batch
-                schedulers: SLURM (--shard $((SLURM_ARRAY_TASK_ID))/N with --array=1-N), GNU parallel
-                (--shard {}/N ::: $(seq N)), Kubernetes indexed jobs (--shard $((JOB_COMPLETION_INDEX+1))/N).
+                --shard i/n (1 ≤ i ≤ n) computes the i-th of n contiguous blocks of rows, for batch \
+                schedulers: SLURM (--shard $((SLURM_ARRAY_TASK_ID))/N with --array=1-N), GNU parallel \
+                (--shard {}/N ::: $(seq N)), Kubernetes indexed jobs (--shard $((JOB_COMPLETION_INDEX+1))/N). \
                 `pathway merge` joins the shards into the file a single run writes, byte for byte.
                 Examples:
                   pathway scan models/il11.yaml --param IL11 --from 0.01nM --to 10nM --steps 41 --log --observe pSTAT3 --metric peak
-                  pathway scan models/il11.yaml --param IL11:0.01nM:10nM:21:log --param k_socs3:0.1:10:21:log --observe pSTAT3 --plot grid.svg -o grid.csv
+                  pathway scan models/il11.yaml --param IL11:0.01nM:10nM:21:log --param kon_SOCS3:0.002:0.2:21:log --observe pSTAT3 --plot grid.svg -o grid.csv
                   pathway scan models/il11.yaml --param IL11 --from 0.1 --to 5 --steps 1000 --observe pERK --shard 3/8 -o part3.csv
                 """)
 

@@ -9,7 +9,7 @@ extension Pathway {
         static let configuration = CommandConfiguration(
             abstract: "Normalised local sensitivities ∂ln(readout)/∂ln(p) of a readout to every parameter, ranked.",
             discussion: """
-                Central finite differences: each parameter scaled by 1 ± --step (default 1 %), the readout
+                Central finite differences: each parameter scaled by 1 ± --step (default 1 %), the readout \
                 integrated with tight tolerances, on every core. Parameters whose value is 0 get S = 0.
                 Examples:
                   pathway sensitivity models/il11.yaml --observe pSTAT3 --metric peak

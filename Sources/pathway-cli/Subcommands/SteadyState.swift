@@ -10,9 +10,9 @@ extension Pathway {
             commandName: "steady-state",
             abstract: "Find a steady state (Newton on the system reduced by its conservation laws) and its stability.",
             discussion: """
-                Tries Newton from the initial state, then integrates towards t = --t-max looking for a settled
-                state to finish with Newton. Conserved moieties keep the totals of the initial state. The
-                stability comes from the eigenvalues of the reduced Jacobian. When no steady state is found
+                Tries Newton from the initial state, then integrates towards t = --t-max looking for a settled \
+                state to finish with Newton. Conserved moieties keep the totals of the initial state. The \
+                stability comes from the eigenvalues of the reduced Jacobian. When no steady state is found \
                 it says why: the residual, the strategies tried and the conserved moieties.
                 Examples:
                   pathway steady-state models/huang-ferrell-1996.yaml
