@@ -89,10 +89,13 @@ public enum DiagramBuilder {
         }
         let drawn = comps.drawn(withMembers: Set(members.keys))
         let bands = options.groupsModules && options.module == nil && model.modules.count > 1
+        /// Pairs drawn on one rank (they share a cluster), for stacking below.
+        var tied: [(String, String)] = []
         /// A regulator beside what it regulates, when both are in the same cluster.
         func sameRank(within ids: Set<String>) -> [GraphDescription.Subgraph] {
             plan.sameRank.filter { ids.contains($0.0) && ids.contains($0.1) }.map { pair in
-                GraphDescription.Subgraph(name: "rank_\(pair.0)", attributes: ["rank": "same"], nodeIDs: [pair.1, pair.0])
+                tied.append(pair)
+                return GraphDescription.Subgraph(name: "rank_\(pair.0)", attributes: ["rank": "same"], nodeIDs: [pair.1, pair.0])
             }
         }
         var clusterCompartment: [String: String] = [:]
@@ -132,6 +135,10 @@ public enum DiagramBuilder {
         // Compartments stacked in the order a signal travels: every node of one depth (outside,
         // membrane, inside, nucleus, ...) above an invisible junction above every node of the next,
         // so that each compartment is a band below the one outside it. The legend is the last band.
+        // Only the band's last nodes lead to the junction and only its first nodes hang from it
+        // (see `Stacking`): the rest follow through the band's own edges. Invisible edges cost as
+        // much to rank, order and route as visible ones, and one to every node made the layout
+        // twice as slow and pulled regulators and late nodes of a band up towards the junction.
         var levels: [(ids: [String], compartments: [String])] = []
         let depths = orderedUnique(drawn.compactMap { comps.depth[$0] }).sorted()
         for d in depths {
@@ -151,6 +158,7 @@ public enum DiagramBuilder {
             titles["legend"] = "Legend"
             if !levels.isEmpty { levels.append((["legend"], [])) }
         }
+        let stacking = Stacking(edges: plan.edges, tied: tied)
         for (k, (upper, lower)) in zip(levels, levels.dropFirst()).enumerated() {
             let junction = "stack-\(k + 1)"
             graph.addNode(junction, [
@@ -158,8 +166,8 @@ public enum DiagramBuilder {
                 "id": .string(junction), "class": "layout-helper",
             ])
             if let home = comps.commonAncestor(lower.compartments) { junctionHome[home, default: []].append(junction) }
-            for id in upper.ids { graph.addEdge(from: id, to: junction, ["style": "invis", "weight": "0"]) }
-            for id in lower.ids { graph.addEdge(from: junction, to: id, ["style": "invis", "weight": "0"]) }
+            for id in stacking.last(of: upper.ids) { graph.addEdge(from: id, to: junction, ["style": "invis", "weight": "0"]) }
+            for id in stacking.first(of: lower.ids) { graph.addEdge(from: junction, to: id, ["style": "invis", "weight": "0"]) }
         }
         func placeJunctions(_ subgraphs: inout [GraphDescription.Subgraph]) {
             for i in subgraphs.indices {

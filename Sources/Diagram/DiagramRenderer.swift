@@ -13,7 +13,7 @@ public enum DiagramRenderer {
             return Array(diagram.graph.dotText.utf8)
         case .svg:
             let svg = try graphviz(diagram.graph, layout: diagram.options.layout, format: .svg)
-            return Array(WikiSVG.postprocess(String(decoding: svg, as: UTF8.self), for: diagram).utf8)
+            return WikiSVG.postprocess(svg, for: diagram)
         case .png:
             var graph = diagram.graph
             graph.attributes["dpi"] = .string(String(pngDPI))

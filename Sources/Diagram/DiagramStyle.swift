@@ -225,33 +225,41 @@ enum DiagramStyle {
 
     /// An HTML-table legend: a swatch per role drawn, an arrow per kind of arc drawn, and the
     /// scenario's marks when a scenario is applied.
+    ///
+    /// Molecules and arrows each get their own rows, and each row is its own borderless table:
+    /// in one shared grid a wide entry ("induces transcription") widened its whole column and
+    /// left gaps in the rows above it. An arrow is one left-aligned cell (glyph and words), so
+    /// that the room a shorter row is stretched by falls after each entry, not inside it.
     static func legend(roles: [Role], arcs: [Arc], scenario: String?) -> AttributeValue {
-        var entries: [String] = []
+        var molecules: [String] = []
         for role in roles {
             let s = style(for: role)
-            entries.append("<TD BGCOLOR=\"\(s.fill)\" COLOR=\"\(s.border)\" BORDER=\"1\" WIDTH=\"20\" HEIGHT=\"12\"></TD>"
+            molecules.append("<TD BGCOLOR=\"\(s.fill)\" COLOR=\"\(s.border)\" BORDER=\"1\" WIDTH=\"20\" HEIGHT=\"12\"></TD>"
                 + "<TD ALIGN=\"LEFT\">\(escapeHTML(s.name))</TD>")
         }
+        var arrows: [String] = []
         for arc in arcs {
-            entries.append("<TD><FONT COLOR=\"\(arc.color)\">\(arc.legendGlyph)</FONT></TD>"
-                + "<TD ALIGN=\"LEFT\">\(escapeHTML(arc.legendText))</TD>")
+            arrows.append("<TD ALIGN=\"LEFT\"><FONT COLOR=\"\(arc.color)\">\(arc.legendGlyph)</FONT> \(escapeHTML(arc.legendText))</TD>")
         }
         if scenario != nil {
-            entries.append("<TD BGCOLOR=\"#f0f0f0\" COLOR=\"#b0b0b0\" BORDER=\"1\" WIDTH=\"20\" HEIGHT=\"12\"></TD>"
+            molecules.append("<TD BGCOLOR=\"#f0f0f0\" COLOR=\"#b0b0b0\" BORDER=\"1\" WIDTH=\"20\" HEIGHT=\"12\"></TD>"
                 + "<TD ALIGN=\"LEFT\"><FONT COLOR=\"#777777\">knocked out</FONT></TD>")
-            entries.append("<TD><FONT COLOR=\"#b0175a\">╌╌▶</FONT></TD><TD ALIGN=\"LEFT\">blocked step</TD>")
+            arrows.append("<TD ALIGN=\"LEFT\"><FONT COLOR=\"#b0175a\">╌╌▶</FONT> blocked step</TD>")
         }
         let perRow = 8
         var rows = ""
-        var start = 0
-        while start < entries.count {
-            rows += "<TR>" + entries[start..<min(start + perRow, entries.count)].joined() + "</TR>"
-            start += perRow
+        for entries in [molecules, arrows] {
+            var start = 0
+            while start < entries.count {
+                let row = entries[start..<min(start + perRow, entries.count)].joined()
+                rows += "<TR><TD ALIGN=\"LEFT\"><TABLE BORDER=\"0\" CELLBORDER=\"0\" CELLSPACING=\"2\" CELLPADDING=\"1\">"
+                    + "<TR>\(row)</TR></TABLE></TD></TR>"
+                start += perRow
+            }
         }
-        let columns = 2 * min(perRow, max(entries.count, 1))
         var heading = "<B>Legend</B>"
         if let scenario { heading += "  <I>scenario: \(escapeHTML(scenario))</I>" }
-        return .html("<TABLE BORDER=\"1\" COLOR=\"#999999\" CELLBORDER=\"0\" CELLSPACING=\"2\" CELLPADDING=\"2\""
-            + " BGCOLOR=\"white\"><TR><TD COLSPAN=\"\(columns)\" ALIGN=\"LEFT\">\(heading)</TD></TR>\(rows)</TABLE>")
+        return .html("<TABLE BORDER=\"1\" COLOR=\"#999999\" CELLBORDER=\"0\" CELLSPACING=\"0\" CELLPADDING=\"2\""
+            + " BGCOLOR=\"white\"><TR><TD ALIGN=\"LEFT\">\(heading)</TD></TR>\(rows)</TABLE>")
     }
 }

@@ -1,12 +1,18 @@
 // gv-bench: in-process Graphviz SVG rendering against `/usr/bin/dot -Tsvg` as a subprocess.
 //
-//   swift run -c release graphviz-render-bench [--runs N] [--emit-dot]
+//   swift run -c release graphviz-render-bench [--runs N] [--emit-dot] [--profile N] [--dot FILE]...
 //
 // 1. Builds a 60-node layered signalling graph with nested clusters, then prints the median
 //    wall-clock time of N renders (default 30) for each way of rendering it.
 // 2. Draws the combined IL-11 model (models/il11.yaml) as its activity diagram and times the
-//    in-process render against `dot -Tsvg` on the same DOT text (median of N runs each).
+//    in-process render against `dot -Tsvg` on the same DOT text (median of N runs each), and
+//    the steps from model to wiki SVG (diagram, DOT text and its hash, post-processing).
 // 3. Times `pathway render models/*.yaml --out-dir DIR` (the `pathway` binary built next to this one).
+//
+// --dot FILE (repeatable) times only the given DOT files, in process and through `dot -Tsvg`,
+// printing the median and the minimum (the minimum is steadier on a busy machine).
+// --profile N renders the IL-11 diagram N times in process and exits (with --dot: each file), for
+// `perf record -g`; nothing else runs, so the profile holds only the in-process work.
 
 import Diagram
 import Dispatch
@@ -93,14 +99,19 @@ func milliseconds(_ duration: Duration) -> Double {
     return Double(seconds) * 1000 + Double(attoseconds) / 1e15
 }
 
-func measure(runs: Int, _ body: () throws -> Void) rethrows -> Duration {
+/// The wall-clock time of each of `runs` calls of `body`, after one warm-up call.
+func samples(runs: Int, _ body: () throws -> Void) rethrows -> [Duration] {
     try body()  // warm-up: plugin loading, font cache, page cache
     let clock = ContinuousClock()
     var samples: [Duration] = []
-    for _ in 0..<runs {
+    for _ in 0..<max(runs, 1) {
         samples.append(try clock.measure(body))
     }
-    return median(samples)
+    return samples
+}
+
+func measure(runs: Int, _ body: () throws -> Void) rethrows -> Duration {
+    median(try samples(runs: runs, body))
 }
 
 struct DotFailed: Error, CustomStringConvertible {
@@ -141,16 +152,43 @@ func runDot(_ input: Data, wait: Wait) throws -> Data {
 
 var runs = 30
 var emitDOT = false
+var profileIterations = 0
+var dotFiles: [String] = []
 var arguments = CommandLine.arguments.dropFirst()
 while let argument = arguments.popFirst() {
     switch argument {
     case "--runs": runs = arguments.popFirst().flatMap(Int.init) ?? runs
     case "--emit-dot": emitDOT = true
+    case "--dot": if let file = arguments.popFirst() { dotFiles.append(file) }
+    case "--profile": profileIterations = arguments.popFirst().flatMap(Int.init) ?? 500
 
     default:
-        print("usage: gv-bench [--runs N] [--emit-dot]")
+        print("usage: gv-bench [--runs N] [--emit-dot] [--profile N] [--dot FILE]...")
         exit(2)
     }
+}
+
+if !dotFiles.isEmpty {
+    // Times DOT files as they are: in process from the text, and through `dot -Tsvg`.
+    do {
+        for file in dotFiles {
+            let text = try String(contentsOfFile: file, encoding: .utf8)
+            if profileIterations > 0 {
+                for _ in 0..<profileIterations { _ = try Graphviz.render(dot: text, format: .svg) }
+                continue
+            }
+            let inProcess = try samples(runs: runs) { _ = try Graphviz.render(dot: text, format: .svg) }
+            let subprocess = try samples(runs: runs) { _ = try runDot(Data(text.utf8), wait: .terminationHandler) }
+            print(String(format: "%@: in-process %.2f ms (min %.2f), dot -Tsvg %.2f ms (min %.2f), ratio %.1fx", file,
+                         milliseconds(median(inProcess)), milliseconds(inProcess.min()!),
+                         milliseconds(median(subprocess)), milliseconds(subprocess.min()!),
+                         milliseconds(median(subprocess)) / milliseconds(median(inProcess))))
+        }
+    } catch {
+        FileHandle.standardError.write(Data("gv-bench: \(error)\n".utf8))
+        exit(1)
+    }
+    exit(0)
 }
 
 let graph = layeredPathway()
@@ -192,7 +230,7 @@ func run(graph: GraphDescription, dotText: String, runs: Int) throws {
 }
 
 /// The combined IL-11 activity diagram, in process and through `dot -Tsvg`, then the CLI batch.
-func runModels(runs: Int) throws {
+func runModels(runs: Int, profileIterations: Int) throws {
     let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent()
     let modelsDirectory = root.appendingPathComponent("models")
@@ -211,15 +249,35 @@ func runModels(runs: Int) throws {
         + " \(clusters) clusters; SVG \(svg.count) bytes")
     print("in-process SVG == `dot -Tsvg` output: \(svg == [UInt8](try runDot(data, wait: .terminationHandler)))")
 
+    if profileIterations > 0 {
+        // For `perf record`: only the in-process work, nothing else in the profile.
+        for _ in 0..<profileIterations {
+            _ = try DiagramRenderer.render(
+                DiagramBuilder.diagram(for: model, options: DiagramOptions(view: .activity)), format: .svg)
+        }
+        exit(0)
+    }
+
     let layoutOnly = try measure(runs: runs) { _ = try Graphviz.render(diagram.graph, format: .svg) }
+    let fromText = try measure(runs: runs) { _ = try Graphviz.render(dot: text, format: .svg) }
     let whole = try measure(runs: runs) {
         _ = try DiagramRenderer.render(
             DiagramBuilder.diagram(for: model, options: DiagramOptions(view: .activity)), format: .svg)
     }
+    let build = try measure(runs: runs) { _ = try DiagramBuilder.diagram(for: model, options: DiagramOptions(view: .activity)) }
+    let writeDOT = measure(runs: runs) { _ = diagram.graph.dotText }
+    let metadata = measure(runs: runs) { _ = WikiSVG.metadata(for: diagram) }
+    let svgText = String(decoding: svg, as: UTF8.self)
+    let post = measure(runs: runs) { _ = WikiSVG.postprocess(svgText, for: diagram) }
     let subprocess = try measure(runs: runs) { _ = try runDot(data, wait: .terminationHandler) }
     print("median of \(runs) runs each:")
     row("in-process, GraphDescription -> SVG", layoutOnly)
+    row("in-process, DOT text -> SVG", fromText)
     row("in-process, model -> diagram -> wiki SVG", whole)
+    row("  of which: model -> diagram (DiagramBuilder)", build)
+    row("  of which: DOT text (for the hash)", writeDOT)
+    row("  of which: metadata (DOT text + SHA-256)", metadata)
+    row("  of which: WikiSVG.postprocess (incl. metadata)", post)
     row("subprocess /usr/bin/dot -Tsvg, same DOT text", subprocess)
     print(String(format: "ratio dot -Tsvg / in-process: %.1fx (target >= 5x)",
                  milliseconds(subprocess) / milliseconds(layoutOnly)))
@@ -253,7 +311,7 @@ func runModels(runs: Int) throws {
 
 do {
     try run(graph: graph, dotText: dotText, runs: runs)
-    try runModels(runs: runs)
+    try runModels(runs: runs, profileIterations: profileIterations)
 } catch {
     FileHandle.standardError.write(Data("gv-bench: \(error)\n".utf8))
     exit(1)
