@@ -58,11 +58,12 @@ let package = Package(
 
         // MARK: Tests
         .testTarget(name: "PathwayModelTests", dependencies: ["PathwayModel"], exclude: ["Fixtures"]),
-        .testTarget(name: "DiagramTests", dependencies: ["Diagram"], exclude: ["Golden"]),
+        .target(name: "PathwayTestSupport", path: "Tests/PathwayTestSupport"),
+        .testTarget(name: "DiagramTests", dependencies: ["Diagram", "PathwayModel", "PathwayTestSupport"], exclude: ["Golden"]),
         .testTarget(name: "SimulatorTests", dependencies: ["Simulator", "PathwayModel"]),
-        .testTarget(name: "CLITests", dependencies: ["pathway-cli"]),
-        .testTarget(name: "AnalysisTests", dependencies: ["Analysis", "Plot", "Simulator", "PathwayModel"]),
-        .testTarget(name: "SBMLTests", dependencies: ["SBML", "Simulator", "PathwayModel"]),
+        .testTarget(name: "CLITests", dependencies: ["pathway-cli", "PathwayTestSupport"]),
+        .testTarget(name: "AnalysisTests", dependencies: ["Analysis", "Plot", "Simulator", "PathwayModel", "PathwayTestSupport", "pathway-cli"]),
+        .testTarget(name: "SBMLTests", dependencies: ["SBML", "Simulator", "PathwayModel", "PathwayTestSupport", "pathway-cli"]),
 
         // MARK: Benchmarks (run with `make bench`; not tests)
         .executableTarget(name: "rk4-throughput", dependencies: ["Simulator"], path: "bench/rk4-throughput"),

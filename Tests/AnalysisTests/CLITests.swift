@@ -1,30 +1,15 @@
 import Foundation
+import PathwayTestSupport
 import Testing
 
-/// Runs the built binary (`.build/debug/pathway`; build first) and returns its exit status and output.
+/// Runs the built binary and returns its exit status and output.
 @discardableResult
 func pathway(_ arguments: [String]) throws -> (status: Int32, stdout: String, stderr: String) {
-    let binary = repositoryRoot.appendingPathComponent(".build/debug/pathway")
-    let process = Process()
-    process.executableURL = binary
-    process.arguments = arguments
-    process.currentDirectoryURL = repositoryRoot
-    let out = Pipe(), err = Pipe()
-    process.standardOutput = out
-    process.standardError = err
-    try process.run()
-    // Read before waiting, so that a full pipe cannot block the child.
-    let o = out.fileHandleForReading.readDataToEndOfFile()
-    let e = err.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    return (process.terminationStatus, String(decoding: o, as: UTF8.self), String(decoding: e, as: UTF8.self))
+    let r = try PathwayBinary.run(arguments)
+    return (r.status, r.stdout, r.stderr)
 }
 
-func temporaryDirectory() throws -> URL {
-    let url = FileManager.default.temporaryDirectory.appendingPathComponent("pathway-analysis-\(UUID().uuidString)")
-    try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-    return url
-}
+func temporaryDirectory() throws -> URL { try makeTemporaryDirectory("pathway-analysis") }
 
 @Suite("The pathway command line: compare, scan, merge, dose-response, steady-state, sensitivity", .serialized)
 struct CLITests {

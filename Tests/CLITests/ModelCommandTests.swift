@@ -1,10 +1,11 @@
 import Foundation
+import PathwayTestSupport
 import Testing
 
 @Suite("pathway validate, info and simulate (built binary)")
 struct ModelCommandTests {
     @Test func validateAcceptsTheShippedModels() throws {
-        let models = try FileManager.default.contentsOfDirectory(atPath: PathwayBinary.repositoryRoot.appendingPathComponent("models").path)
+        let models = try FileManager.default.contentsOfDirectory(atPath: Repository.root.appendingPathComponent("models").path)
             .filter { $0.hasSuffix(".yaml") }.sorted().map { "models/\($0)" }
         #expect(models.count >= 7)
         let r = try PathwayBinary.run(["validate"] + models)
@@ -13,7 +14,7 @@ struct ModelCommandTests {
     }
 
     @Test func validateReportsErrorsWithPositions() throws {
-        let dir = try temporaryDirectory()
+        let dir = try makeTemporaryDirectory()
         let file = dir.appendingPathComponent("bad.yaml")
         try """
             model: bad
@@ -42,7 +43,7 @@ struct ModelCommandTests {
     }
 
     @Test func simulateWritesCSVAtomicallyAndDeterministically() throws {
-        let dir = try temporaryDirectory()
+        let dir = try makeTemporaryDirectory()
         let a = dir.appendingPathComponent("a.csv").path, b = dir.appendingPathComponent("b.csv").path
         for path in [a, b] {
             let r = try PathwayBinary.run(["simulate", "models/il11.yaml", "--t-end", "2h", "--points", "25",

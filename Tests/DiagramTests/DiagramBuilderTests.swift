@@ -1,4 +1,5 @@
 import Foundation
+import PathwayTestSupport
 import PathwayModel
 import Testing
 @testable import Diagram

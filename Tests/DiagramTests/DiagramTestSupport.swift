@@ -1,21 +1,17 @@
 import Foundation
+import PathwayTestSupport
 import PathwayModel
 import Testing
 @testable import Diagram
 
 /// Paths in the repository, found from this file's location.
-enum Repository {
-    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent()
-    static func path(_ relative: String) -> String { root.appendingPathComponent(relative).path }
+extension Repository {
     static let workedExample = path("Tests/PathwayModelTests/Fixtures/worked-example.yaml")
     static let goldenDirectory = path("Tests/DiagramTests/Golden")
 
     static func model(_ relative: String) throws -> Model {
         try ModelLoader.load(path: path(relative)).model
     }
-
-    static func exists(_ relative: String) -> Bool { FileManager.default.fileExists(atPath: path(relative)) }
 }
 
 /// Compares `text` with the golden file `name`; with `UPDATE_GOLDEN=1` in the environment,

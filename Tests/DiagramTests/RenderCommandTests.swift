@@ -1,50 +1,10 @@
 import Foundation
+import PathwayTestSupport
 import Testing
-
-/// Runs the built `pathway` binary (next to the test bundle, else in .build/debug).
-struct PathwayBinary {
-    static let url: URL? = {
-        var candidates: [URL] = []
-        let bundle = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
-        candidates.append(bundle.appendingPathComponent("pathway"))
-        candidates.append(Repository.root.appendingPathComponent(".build/debug/pathway"))
-        return candidates.first { FileManager.default.isExecutableFile(atPath: $0.path) }
-    }()
-
-    struct MissingBinary: Error, CustomStringConvertible {
-        var description: String { "the pathway binary is not built: run swift build first" }
-    }
-
-    struct Result {
-        var status: Int32
-        var stdout: Data
-        var stderr: String
-    }
-
-    static func run(_ arguments: [String], in directory: URL? = nil) throws -> Result {
-        let process = Process()
-        guard let executable = url else { throw MissingBinary() }
-        process.executableURL = executable
-        process.arguments = arguments
-        process.currentDirectoryURL = directory ?? Repository.root
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        let stdout = out.fileHandleForReading.readDataToEndOfFile()
-        let stderr = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return Result(status: process.terminationStatus, stdout: stdout, stderr: String(decoding: stderr, as: UTF8.self))
-    }
-}
 
 @Suite("pathway render", .serialized)
 struct RenderCommandTests {
-    static func temporaryDirectory() throws -> URL {
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent("pathway-render-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-        return url
-    }
+    static func temporaryDirectory() throws -> URL { try makeTemporaryDirectory("pathway-render") }
 
     static var model: String { Repository.exists("models/il11.yaml") ? "models/il11.yaml" : "models/il11-jak-stat.yaml" }
 
@@ -64,7 +24,7 @@ struct RenderCommandTests {
     func stdoutAndExtension() throws {
         let dot = try PathwayBinary.run(["render", "models/kholodenko-2000.yaml", "--format", "dot", "--view", "process"])
         #expect(dot.status == 0)
-        #expect(String(decoding: dot.stdout, as: UTF8.self).hasPrefix("digraph"))
+        #expect(dot.stdout.hasPrefix("digraph"))
         let dir = try Self.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
         let png = dir.appendingPathComponent("k.png").path
@@ -122,7 +82,7 @@ struct RenderCommandTests {
     @Test("help documents the output rules")
     func help() throws {
         let result = try PathwayBinary.run(["render", "--help"])
-        let text = String(decoding: result.stdout, as: UTF8.self)
+        let text = result.stdout
         #expect(text.contains("--out-dir"))
         #expect(text.contains("standard output"))
     }

@@ -1,4 +1,5 @@
 import Foundation
+import PathwayTestSupport
 import FoundationXML
 import PathwayModel
 import Testing

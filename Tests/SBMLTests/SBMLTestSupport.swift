@@ -1,4 +1,5 @@
 import Foundation
+import PathwayTestSupport
 import PathwayModel
 import SBML
 import Simulator
@@ -37,22 +38,8 @@ func trajectories(_ model: Model, names: [String], end: Double, points: Int = 10
 
 /// Runs the built binary; returns the exit status, standard output and standard error.
 func runPathway(_ arguments: [String], in directory: URL = Paths.repository) throws -> (status: Int32, out: String, err: String) {
-    let process = Process()
-    process.executableURL = Paths.binary
-    process.arguments = arguments
-    process.currentDirectoryURL = directory
-    let out = Pipe(), err = Pipe()
-    process.standardOutput = out
-    process.standardError = err
-    try process.run()
-    let o = out.fileHandleForReading.readDataToEndOfFile()
-    let e = err.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    return (process.terminationStatus, String(decoding: o, as: UTF8.self), String(decoding: e, as: UTF8.self))
+    let r = try PathwayBinary.run(arguments, in: directory)
+    return (r.status, r.stdout, r.stderr)
 }
 
-func temporaryDirectory() throws -> URL {
-    let url = FileManager.default.temporaryDirectory.appendingPathComponent("sbml-tests-\(UUID().uuidString)")
-    try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-    return url
-}
+func temporaryDirectory() throws -> URL { try makeTemporaryDirectory("sbml-tests") }
