@@ -6,7 +6,7 @@ PATHWAY     = $(BIN_DIR)/pathway
 OUT        ?= out
 SYSTEM_PKGS = pkg-config libgraphviz-dev libsbml5-dev fonts-dejavu-core
 
-.PHONY: all build deps demo test clean conformance crosscheck
+.PHONY: all build deps demo test clean conformance crosscheck bench
 
 all: build
 
@@ -55,6 +55,15 @@ conformance: build
 ## crosscheck: shipped models exported to SBML, simulated here and with libRoadRunner (needs pip)
 crosscheck: build
 	bash bench/crosscheck.sh
+
+## bench: simulation, scan and rendering speed against libRoadRunner and the dot binary (release build;
+## creates bench/.venv with libroadrunner); figures are recorded in BENCHMARKS.md
+bench: build
+	@bash scripts/install-deps.sh graphviz
+	bash bench/run-simulate.sh
+	bash bench/scan-il11.sh
+	$(BIN_DIR)/graphviz-render-bench
+	$(BIN_DIR)/rk4-throughput
 
 clean:
 	rm -rf .build $(OUT)

@@ -13,8 +13,7 @@ STEPS=${STEPS:-1000}
 CORES=$(nproc)
 LOW=0.01 HIGH=10 END=14400 POINTS=241
 
-if [ -e /tmp/pathway-build.lock ]; then LOCK=(flock /tmp/pathway-build.lock); else LOCK=(); fi
-"${LOCK[@]}" swift build -c release --product pathway >/dev/null
+swift build -c release --product pathway >/dev/null
 BIN=$(swift build -c release --show-bin-path)
 if [ ! -x bench/.venv/bin/python ]; then
   python3 -m venv bench/.venv
