@@ -426,17 +426,35 @@ public struct Event: Hashable, Sendable {
     public var id: String
     public var trigger: EventTrigger
     public var assignments: [EventAssignment]
-    /// Whether assignments use the values from the moment the trigger fired (SBML
-    /// `useValuesFromTriggerTime`); without delays the two are the same.
+    /// Time from triggering to execution (SBML `delay`), evaluated when the event triggers; nil: none.
+    public var delay: Expression?
+    /// Among executions due at the same time, higher priorities go first (SBML `priority`, evaluated
+    /// when the choice is made); events without one go after those with one, ties in the order triggered.
+    public var priority: Expression?
+    /// Whether assigned values are computed when the event triggers (SBML `useValuesFromTriggerTime`)
+    /// rather than when it executes; without delays or simultaneous events the two are the same.
+    public var useValuesFromTriggerTime: Bool
+    /// `false`: a pending execution is cancelled when the trigger turns false before it happens.
+    public var persistent: Bool
+    /// The trigger's value before the start (SBML `initialValue`): `false` makes a `when` condition that
+    /// holds at the start fire then.
+    public var initialValue: Bool
     public var note: String?
     public var module: String
     public var location: SourceLocation
 
-    public init(id: String, trigger: EventTrigger, assignments: [EventAssignment], note: String? = nil,
+    public init(id: String, trigger: EventTrigger, assignments: [EventAssignment], delay: Expression? = nil,
+                priority: Expression? = nil, useValuesFromTriggerTime: Bool = false, persistent: Bool = true,
+                initialValue: Bool = true, note: String? = nil,
                 module: String = "", location: SourceLocation = .synthetic("<model>")) {
         self.id = id
         self.trigger = trigger
         self.assignments = assignments
+        self.delay = delay
+        self.priority = priority
+        self.useValuesFromTriggerTime = useValuesFromTriggerTime
+        self.persistent = persistent
+        self.initialValue = initialValue
         self.note = note
         self.module = module
         self.location = location

@@ -557,7 +557,8 @@ struct ModelFileParser {
 
     private mutating func parseEvent(_ id: String, _ key: Node, _ node: Node) -> Event? {
         guard let pairs = r.mapping(node, "event '\(id)'") else { return nil }
-        r.checkKeys(pairs, allowed: ["at", "every", "count", "when", "set", "add", "note"], in: "event '\(id)'")
+        r.checkKeys(pairs, allowed: ["at", "every", "count", "when", "set", "add", "delay", "priority", "persistent",
+                                    "values-from-trigger-time", "initial-value", "note"], in: "event '\(id)'")
         let v = { (k: String) in YAMLReader.value(pairs, k) }
         var trigger: EventTrigger?
         if let atNode = v("at") {
@@ -592,8 +593,22 @@ struct ModelFileParser {
         if assignments.isEmpty && v("set") == nil && v("add") == nil {
             r.error(key, "event '\(id)' changes nothing: give 'set' or 'add'")
         }
+        var delay: Expression?
+        if let d = v("delay") {
+            // A duration with a unit (`5 min`) or an expression evaluated when the event triggers.
+            if case .scalar(let s) = d, let q = Quantity(parsing: s.string), q.unit != nil, q.time(in: units.time) != nil {
+                delay = r.time(d, "the delay of event '\(id)'", unit: units.time).map(Expression.number)
+            } else {
+                delay = expression(d, "the delay of event '\(id)'")
+            }
+        }
+        let priority = v("priority").flatMap { expression($0, "the priority of event '\(id)'") }
+        let persistent = v("persistent").flatMap { r.bool($0, "'persistent' of event '\(id)'") } ?? true
+        let fromTrigger = v("values-from-trigger-time").flatMap { r.bool($0, "'values-from-trigger-time' of event '\(id)'") } ?? false
+        let initialValue = v("initial-value").flatMap { r.bool($0, "'initial-value' of event '\(id)'") } ?? true
         guard let trigger else { return nil }
-        return Event(id: id, trigger: trigger, assignments: assignments,
+        return Event(id: id, trigger: trigger, assignments: assignments, delay: delay, priority: priority,
+                     useValuesFromTriggerTime: fromTrigger, persistent: persistent, initialValue: initialValue,
                      note: v("note").flatMap { r.string($0, "the note of event '\(id)'") },
                      module: moduleID, location: r.location(key))
     }

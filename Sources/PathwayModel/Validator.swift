@@ -208,6 +208,8 @@ public enum Validator {
         for ia in model.initialAssignments { add(ia.expression, ia.location, "the initial assignment of '\(ia.variable)'") }
         for e in model.events {
             if case .when(let c) = e.trigger { add(c, e.location, "the trigger of event '\(e.id)'") }
+            if let d = e.delay { add(d, e.location, "the delay of event '\(e.id)'") }
+            if let p = e.priority { add(p, e.location, "the priority of event '\(e.id)'") }
             for a in e.assignments {
                 add(.symbol(a.target), e.location, "event '\(e.id)'")
                 add(a.value, e.location, "event '\(e.id)'")

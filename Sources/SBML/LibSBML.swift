@@ -503,6 +503,10 @@ enum LibSBML {
             Trigger_setPersistent(trigger, e.persistent ? 1 : 0)
             Trigger_setInitialValue(trigger, e.initialValue ? 1 : 0)
             if let math = e.trigger { withAST(math) { Trigger_setMath(trigger, $0) } }
+            if let delay = e.delay {
+                let q = Event_createDelay(p)!
+                withAST(delay) { Delay_setMath(q, $0) }
+            }
             if let priority = e.priority {
                 let q = Event_createPriority(p)!
                 withAST(priority) { Priority_setMath(q, $0) }

@@ -13,8 +13,8 @@ import PathwayModel
 /// - Events: `when` triggers carry over (`initialValue="true"`: a condition already true at the start
 ///   does not fire, as in the simulator); timed events become `time >= t` triggers with
 ///   `initialValue="false"` (so an event at 0 fires at the start), one event per occurrence when the
-///   count is known, else one periodic trigger. `add` is written `x + value`. Values are computed when
-///   the event executes (`useValuesFromTriggerTime="false"`), as the simulator does.
+///   count is known, else one periodic trigger. `add` is written `x + value`. Delays, priorities,
+///   persistence and `useValuesFromTriggerTime` carry over (`initialValue` too, for `when` triggers).
 /// - Diagram roles and reaction kinds become SBO terms; labels names; sources and notes XHTML notes.
 ///
 /// Drugs and scenarios are not SBML: apply a scenario first (``Model/applying(scenario:)``) to export it.
@@ -130,6 +130,12 @@ public enum SBMLExporter {
         }
 
         for e in model.events {
+            if e.delay != nil && e.useValuesFromTriggerTime && e.assignments.contains(where: { $0.mode == .add }) {
+                // SBML would compute `x + value` when the event triggers; the simulator adds at execution.
+                problems.append(Diagnostic(.error, at: e.location, "event '\(e.id)' adds with a delay and values from the trigger time, which SBML cannot express; use 'set'"))
+            }
+            let delay = e.delay.map(MathNode.init)
+            let priority = e.priority.map(MathNode.init)
             func assignments() -> [SBMLTree.EventAssignmentNode] {
                 e.assignments.map { a in
                     let value = a.mode == .add ? .symbol(a.target) + a.value : a.value
@@ -138,8 +144,10 @@ public enum SBMLExporter {
             }
             switch e.trigger {
             case .when(let condition):
-                m.events.append(.init(id: sanitize(e.id), name: e.note, trigger: MathNode(condition), persistent: true,
-                                      initialValue: true, useValuesFromTriggerTime: false, assignments: assignments()))
+                m.events.append(.init(id: sanitize(e.id), name: e.note, trigger: MathNode(condition), persistent: e.persistent,
+                                      initialValue: e.initialValue, delay: delay, hasDelay: delay != nil,
+                                      priority: priority, hasPriority: priority != nil,
+                                      useValuesFromTriggerTime: e.useValuesFromTriggerTime, assignments: assignments()))
             case .at(let time, let every, let count):
                 if let every, every > 0 {
                     if let count {
@@ -147,7 +155,9 @@ public enum SBMLExporter {
                             let tk = time + Double(k) * every
                             m.events.append(.init(id: sanitize(e.id) + "_\(k + 1)", name: e.note,
                                                   trigger: MathNode(.binary(.greaterEqual, .time, .number(tk))),
-                                                  persistent: true, initialValue: false, useValuesFromTriggerTime: false,
+                                                  persistent: true, initialValue: false, delay: delay, hasDelay: delay != nil,
+                                                  priority: priority, hasPriority: priority != nil,
+                                                  useValuesFromTriggerTime: e.useValuesFromTriggerTime,
                                                   assignments: assignments()))
                         }
                     } else {
@@ -157,13 +167,17 @@ public enum SBMLExporter {
                         let condition = Expression.binary(.and, .binary(.greaterEqual, .time, .number(time)),
                                                           .binary(.less, phase, .number(every / 2)))
                         m.events.append(.init(id: sanitize(e.id), name: e.note, trigger: MathNode(condition),
-                                              persistent: true, initialValue: false, useValuesFromTriggerTime: false,
+                                              persistent: true, initialValue: false, delay: delay, hasDelay: delay != nil,
+                                                  priority: priority, hasPriority: priority != nil,
+                                                  useValuesFromTriggerTime: e.useValuesFromTriggerTime,
                                               assignments: assignments()))
                     }
                 } else {
                     m.events.append(.init(id: sanitize(e.id), name: e.note,
                                           trigger: MathNode(.binary(.greaterEqual, .time, .number(time))),
-                                          persistent: true, initialValue: false, useValuesFromTriggerTime: false,
+                                          persistent: true, initialValue: false, delay: delay, hasDelay: delay != nil,
+                                                  priority: priority, hasPriority: priority != nil,
+                                                  useValuesFromTriggerTime: e.useValuesFromTriggerTime,
                                           assignments: assignments()))
                 }
             }

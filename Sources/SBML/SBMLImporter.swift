@@ -67,10 +67,11 @@ public struct SBMLImport: Sendable {
 /// given by initial assignments of constants are computed once. Conversion factors that are constant
 /// parameters scale stoichiometries.
 ///
-/// Refused, each with the construct and the element named: delays (event delays and the `delay`
-/// csymbol), algebraic rules, fast reactions, event priorities, changing compartment sizes (rules or
-/// event assignments on compartments), variable stoichiometry (stoichiometryMath, species references
-/// set by rules or events), `rateOf`, non-persistent triggers in models with several events,
+/// Events keep their delays, priorities, persistence, `initialValue` and `useValuesFromTriggerTime`.
+///
+/// Refused, each with the construct and the element named: the `delay` csymbol, algebraic rules,
+/// fast reactions, changing compartment sizes (rules or event assignments on compartments), variable
+/// stoichiometry (stoichiometryMath, species references set by rules or events), `rateOf`,
 /// conversion factors that are not constant, SBML packages other than layout and render, and reactions
 /// without kinetic laws.
 public enum SBMLImporter {
@@ -463,11 +464,6 @@ private struct Importer {
                 usedEventIDs.insert(id)
             }
             let context = "event '\(id)'"
-            if e.hasDelay { refuse("event delay", "\(context) has a delay", at: e.position) }
-            if e.hasPriority { refuse("event priority", "\(context) has a priority", at: e.position) }
-            if !e.persistent && m.events.count > 1 {
-                refuse("non-persistent trigger", "\(context) has persistent=\"false\" and other events may fire with it", at: e.position)
-            }
             var assignments: [EventAssignment] = []
             for a in e.assignments {
                 if speciesReferenceIDs[a.variable] != nil || compartmentIDs.contains(a.variable) { continue } // refused above
@@ -475,21 +471,13 @@ private struct Importer {
                     assignments.append(EventAssignment(target: rename(a.variable), mode: .set, value: v))
                 }
             }
+            let delay = e.hasDelay ? expression(e.delay, "the delay of \(context)", at: e.position) : nil
+            let priority = e.hasPriority ? expression(e.priority, "the priority of \(context)", at: e.position) : nil
             guard let condition = expression(e.trigger, "the trigger of \(context)", at: e.position) else { continue }
-            events.append(Event(id: id, trigger: .when(condition), assignments: assignments, note: e.name == e.id ? nil : e.name,
+            events.append(Event(id: id, trigger: .when(condition), assignments: assignments, delay: delay, priority: priority,
+                                useValuesFromTriggerTime: e.useValuesFromTriggerTime, persistent: e.persistent,
+                                initialValue: e.initialValue, note: e.name == e.id ? nil : e.name,
                                 location: location(e.position)))
-            if !e.initialValue {
-                // initialValue="false": a trigger that holds at the start fires then (the simulator only
-                // fires on transitions after t = 0, so a timed event at 0 does the assignments if it holds).
-                var t0 = id + "_at_start"
-                while usedEventIDs.contains(t0) { t0 += "_" }
-                usedEventIDs.insert(t0)
-                let guarded = assignments.map { a in
-                    EventAssignment(target: a.target, mode: .set, value: .call("piecewise", [a.value, condition, .symbol(a.target)]))
-                }
-                events.append(Event(id: t0, trigger: .at(time: 0, every: nil, count: nil), assignments: guarded,
-                                    note: "\(context) at t = 0 (SBML initialValue=\"false\")", location: location(e.position)))
-            }
         }
 
         // A reaction's identifier in math is its rate (the kinetic law, an amount per time): an observable
@@ -499,7 +487,7 @@ private struct Importer {
             + modelRateRules.map(\.expression) + modelInitialAssignments.map(\.expression)
         for e in events {
             if case .when(let c) = e.trigger { expressions.append(c) }
-            expressions += e.assignments.map(\.value)
+            expressions += e.assignments.map(\.value) + [e.delay, e.priority].compactMap { $0 }
         }
         for e in expressions { read.formUnion(e.symbols) }
         for i in reactions.indices where read.contains(reactions[i].id) {

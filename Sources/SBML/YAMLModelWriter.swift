@@ -128,6 +128,11 @@ public enum YAMLModelWriter {
                         fields.append("\(mode.rawValue): {\(items.map { "\(key($0.target)): \(quote($0.value.description))" }.joined(separator: ", "))}")
                     }
                 }
+                if let d = e.delay { fields.append("delay: \(quote(d.description))") }
+                if let p = e.priority { fields.append("priority: \(quote(p.description))") }
+                if !e.persistent { fields.append("persistent: false") }
+                if e.useValuesFromTriggerTime { fields.append("values-from-trigger-time: true") }
+                if !e.initialValue { fields.append("initial-value: false") }
                 if let n = e.note { fields.append("note: \(quote(n))") }
                 out.append("  \(key(e.id)): {\(fields.joined(separator: ", "))}")
             }

@@ -41,14 +41,14 @@ public final class CompiledModel: ODEFunction {
     private let jacobianIndex: UnsafeMutableBufferPointer<Int32>
     private let jacobianRegister: UnsafeMutableBufferPointer<Int32>
     private let jacobianCoefficient: UnsafeMutableBufferPointer<Double>
-    private let mainProgram: Program
+    let mainProgram: Program
     private let jacobianProgram: Program
 
     /// Per reaction: the register of its rate (concentration or amount per time).
     let rateRegisters: [Int]
     /// Compiled events (programs that compute assigned values, and where to put them).
     let events: [CompiledEvent]
-    private let eventProgram: Program
+    let eventProgram: Program
 
     /// Components that are concentrations or amounts (checked for negativity), as opposed to parameters.
     public let nonNegativeComponents: [Int]
@@ -179,10 +179,30 @@ public final class CompiledModel: ODEFunction {
                                      valueRegister: valueRegister, holdingRegister: holding, add: a.mode == .add))
             }
             var condition: Int?
-            if case .when(let c) = event.trigger {
-                condition = try eb.register(for: Self.rootFunction(c.inliningFunctions(functions).simplified()))
+            var watches: [Int] = []
+            var risingOnly = false
+            if case .when(let raw) = event.trigger {
+                let c = raw.inliningFunctions(functions).simplified()
+                condition = try eb.register(for: Self.rootFunction(c))
+                // A condition made of comparisons joined by and/or/not is watched through each comparison
+                // (continuous root functions, located in both directions); the condition itself is
+                // evaluated at each stop. A persistent single comparison needs only its rising crossings.
+                let atoms = Self.atoms(of: c)
+                if atoms == [c] && event.persistent {
+                    watches = [condition!]
+                    risingOnly = true
+                } else {
+                    for a in atoms { watches.append(try eb.register(for: Self.rootFunction(a))) }
+                }
             }
-            compiledEvents.append(CompiledEvent(id: event.id, trigger: event.trigger, targets: targets, conditionRegister: condition))
+            var delay: Int?, priority: Int?
+            if let d = event.delay { delay = try eb.register(for: d.inliningFunctions(functions).simplified()) }
+            if let p = event.priority { priority = try eb.register(for: p.inliningFunctions(functions).simplified()) }
+            compiledEvents.append(CompiledEvent(id: event.id, trigger: event.trigger, targets: targets, conditionRegister: condition,
+                                                watchRegisters: watches, watchesRisingOnly: risingOnly,
+                                                delayRegister: delay, priorityRegister: priority,
+                                                useValuesFromTriggerTime: event.useValuesFromTriggerTime,
+                                                persistent: event.persistent, initialValue: event.initialValue))
         }
         let eventRaw = eb.program
         events = compiledEvents
@@ -208,6 +228,9 @@ public final class CompiledModel: ODEFunction {
         for e in compiledEvents {
             for t in e.targets { reads[t.valueRegister] += 2 }
             if let c = e.conditionRegister { reads[c] += 2 }
+            if let d = e.delayRegister { reads[d] += 2 }
+            for w in e.watchRegisters { reads[w] += 2 }
+            if let p = e.priorityRegister { reads[p] += 2 }
         }
         for a in assigns { reads[a.value] += 2 }
         mainProgram = mainRaw.fused(useCount: reads)
@@ -283,7 +306,7 @@ public final class CompiledModel: ODEFunction {
     // MARK: ODEFunction
 
     @inline(__always)
-    private func load(t: Double, y: UnsafePointer<Double>) {
+    func load(t: Double, y: UnsafePointer<Double>) {
         registers[0] = t
         for k in 0..<dimension { registers[Int(stateRegisters[k])] = y[k] }
     }
@@ -363,43 +386,67 @@ public final class CompiledModel: ODEFunction {
             program.run(model.registers)
             for (i, r) in registers.enumerated() { out[i] = model.registers[r] }
         }
+
+        /// Fills `out` with the values at (t, state); `state` has ``CompiledModel/dimension`` entries
+        /// (none for a model with nothing to integrate).
+        public func read(t: Double, state: [Double], into out: inout [Double]) {
+            precondition(state.count == model.dimension, "a state of \(model.dimension) values is needed")
+            if state.isEmpty {
+                model.registers[0] = t
+                program.run(model.registers)
+                for (i, r) in registers.enumerated() { out[i] = model.registers[r] }
+                return
+            }
+            state.withUnsafeBufferPointer { read(t: t, y: $0.baseAddress!, into: &out) }
+        }
     }
 
     // MARK: Events
 
-    /// Makes the integrator's events: each action evaluates all assigned values first, then assigns.
-    public func integratorEvents() -> (timed: [TimedEvent], triggered: [TriggeredEvent]) {
+    /// Makes the integrator's events for one run: timed events and the root functions of `when`
+    /// triggers, with an ``EventHandler`` that carries out the SBML semantics (delays, priorities,
+    /// persistence, events triggered by other events).
+    public func integratorEvents() -> (timed: [TimedEvent], triggered: [TriggeredEvent], handler: any EventHandler) {
+        let runtime = EventRuntime(model: self)
         var timed: [TimedEvent] = [], triggered: [TriggeredEvent] = []
         for (index, e) in events.enumerated() {
-            let action: EventAction = { [unowned self] t, state in self.fire(index, t: t, state: state) }
             switch e.trigger {
             case .at(let time, let every, let count):
+                let action: EventAction = { [unowned runtime] t, state in runtime.timedEventCame(index, t: t, state: state) }
                 if let every, every > 0 {
                     timed.append(TimedEvent(start: time, every: every, count: count, action: action))
                 } else {
                     timed.append(TimedEvent(time: time, action: action))
                 }
             case .when:
-                let reg = e.conditionRegister!
-                triggered.append(TriggeredEvent(direction: .rising, condition: { [unowned self] t, state in
-                    self.load(t: t, y: state.baseAddress!)
-                    self.mainProgram.run(self.registers)
-                    self.eventProgram.run(self.registers)
-                    return self.registers[reg]
-                }, action: action))
+                for reg in e.watchRegisters {
+                    triggered.append(TriggeredEvent(direction: e.watchesRisingOnly ? .rising : .either, condition: { [unowned self] t, state in
+                        self.refreshEventValues(t: t, state: state.baseAddress!)
+                        return self.registers[reg]
+                    }, action: { _, _ in }))
+                }
             }
         }
-        return (timed, triggered)
+        return (timed, triggered, runtime)
     }
 
-    private func fire(_ index: Int, t: Double, state: UnsafeMutableBufferPointer<Double>) {
-        load(t: t, y: UnsafePointer(state.baseAddress!))
+    /// Computes every event's values (conditions, delays, priorities, assigned values) for (t, y).
+    @inline(__always)
+    func refreshEventValues(t: Double, state: UnsafePointer<Double>) {
+        load(t: t, y: state)
         mainProgram.run(registers)
         eventProgram.run(registers)
+    }
+
+    /// Assigns event `index`'s values: `captured` ones, or those in the registers (computed for the
+    /// current state by ``refreshEventValues(t:state:)``).
+    func execute(_ index: Int, captured: [Double]?, state: UnsafeMutableBufferPointer<Double>) {
         let e = events[index]
-        for target in e.targets { registers[target.holdingRegister] = registers[target.valueRegister] }
-        for target in e.targets {
-            var v = registers[target.holdingRegister]
+        if captured == nil {
+            for target in e.targets { registers[target.holdingRegister] = registers[target.valueRegister] }
+        }
+        for (i, target) in e.targets.enumerated() {
+            var v = captured?[i] ?? registers[target.holdingRegister]
             if let k = target.stateIndex {
                 if target.add { v += state[k] }
                 state[k] = v
@@ -431,6 +478,25 @@ public final class CompiledModel: ODEFunction {
         case .call("leq", let args) where args.count == 2: return difference(args[1], args[0], strict: false)
         default: return .call("piecewise", [.number(1), c, .number(-1)])
         }
+    }
+
+    /// The comparisons (and other non-logical parts) a condition combines with and, or, xor, not and
+    /// implies, without repeats.
+    static func atoms(of c: Expression) -> [Expression] {
+        var out: [Expression] = []
+        func visit(_ e: Expression) {
+            switch e {
+            case .binary(.and, let a, let b), .binary(.or, let a, let b):
+                visit(a)
+                visit(b)
+            case .call(let f, let args) where ["and", "or", "xor", "not", "implies"].contains(f):
+                args.forEach(visit)
+            default:
+                if !out.contains(e) { out.append(e) }
+            }
+        }
+        visit(c)
+        return out
     }
 
     /// Observables sorted so that each comes after those it reads.
@@ -468,4 +534,13 @@ struct CompiledEvent {
     var trigger: EventTrigger
     var targets: [Target]
     var conditionRegister: Int?
+    /// Registers of the root functions the integrator locates (see ``CompiledModel/atoms(of:)``).
+    var watchRegisters: [Int]
+    /// Whether the one watched function is the condition itself, located only when it becomes true.
+    var watchesRisingOnly: Bool
+    var delayRegister: Int?
+    var priorityRegister: Int?
+    var useValuesFromTriggerTime: Bool
+    var persistent: Bool
+    var initialValue: Bool
 }

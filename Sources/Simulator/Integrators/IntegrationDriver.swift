@@ -145,6 +145,7 @@ enum IntegrationDriver {
         var nextTimed = 0
         let triggers = problem.triggeredEvents
         let m = triggers.count
+        let handler = problem.eventHandler
 
         // Work buffers, allocated once per solve.
         let bufferSize = max(1, 4 * n)
@@ -172,8 +173,15 @@ enum IntegrationDriver {
         // Timed events at t₀ act before the first step.
         while nextTimed < schedule.count && schedule[nextTimed].time <= t {
             timed[schedule[nextTimed].index].action(t, UnsafeMutableBufferPointer(start: y, count: n))
-            stats.eventsFired += 1
+            if handler == nil { stats.eventsFired += 1 }
             nextTimed += 1
+        }
+        if let handler {
+            if let executed = handler.start(t: t, state: UnsafeMutableBufferPointer(start: y, count: n)) {
+                stats.eventsFired += executed
+            } else {
+                status = .eventsDidNotSettle(time: t)
+            }
         }
         for i in 0..<m {
             let g = triggers[i].condition(t, UnsafeBufferPointer(start: y, count: n))
@@ -202,8 +210,9 @@ enum IntegrationDriver {
         var gridIndex = 0
         var consecutiveSingular = 0
 
-        mainLoop: while t < tEnd {
-            let stop = nextTimed < schedule.count ? min(schedule[nextTimed].time, tEnd) : tEnd
+        mainLoop: while t < tEnd && status.isSuccess {
+            var stop = nextTimed < schedule.count ? min(schedule[nextTimed].time, tEnd) : tEnd
+            if let handler { stop = min(stop, max(handler.nextScheduledTime, t)) }
             var hStep: Double
             let tTarget: Double
             var onGrid = false
@@ -223,7 +232,7 @@ enum IntegrationDriver {
                     tTarget = stop
                     hStep = stop - t
                 } else {
-                    if hStep < minimumStep(at: t) {
+                    if !(hStep >= minimumStep(at: t)) { // NaN-safe
                         status = .stepSizeUnderflow(time: t, stepSize: hStep)
                         break mainLoop
                     }
@@ -253,7 +262,7 @@ enum IntegrationDriver {
                 stats.rejectedSteps += 1
                 controller.noteFailure()
                 h = stepper.selectsStepSize ? stepper.proposedStepSize : 0.25 * hStep
-                if fixedStep != nil || h < minimumStep(at: t) {
+                if fixedStep != nil || !(h >= minimumStep(at: t)) {
                     status = .stepSizeUnderflow(time: t, stepSize: fixedStep == nil ? h : hStep)
                     break mainLoop
                 }
@@ -271,7 +280,7 @@ enum IntegrationDriver {
                             controller.noteFailure()
                             h = 0.25 * hStep
                         }
-                        if h < minimumStep(at: t) {
+                        if !(h >= minimumStep(at: t)) {
                             status = err.isFinite
                                 ? .stepSizeUnderflow(time: t, stepSize: h)
                                 : .nonFinite(component: firstNonFinite(yNew, count: n) ?? 0, time: t)
@@ -370,17 +379,32 @@ enum IntegrationDriver {
             // Event actions: triggered (at their root) first, then timed ones due now.
             var acted = false
             if triggered {
-                for i in 0..<m where inGroup[i] {
-                    triggers[i].action(t, UnsafeMutableBufferPointer(start: y, count: n))
-                    stats.eventsFired += 1
+                if handler == nil {
+                    for i in 0..<m where inGroup[i] {
+                        triggers[i].action(t, UnsafeMutableBufferPointer(start: y, count: n))
+                        stats.eventsFired += 1
+                    }
                 }
                 acted = true
             }
             while nextTimed < schedule.count && schedule[nextTimed].time <= t + 4 * abs(t).ulp {
                 timed[schedule[nextTimed].index].action(t, UnsafeMutableBufferPointer(start: y, count: n))
-                stats.eventsFired += 1
+                if handler == nil { stats.eventsFired += 1 }
                 nextTimed += 1
                 acted = true
+            }
+            if let handler {
+                if handler.nextScheduledTime <= t + 4 * abs(t).ulp { acted = true }
+                if acted {
+                    let executed = lastSign.withUnsafeBufferPointer { signs in
+                        handler.settle(t: t, state: UnsafeMutableBufferPointer(start: y, count: n), previousSigns: signs)
+                    }
+                    guard let executed else {
+                        status = .eventsDidNotSettle(time: t)
+                        break mainLoop
+                    }
+                    stats.eventsFired += executed
+                }
             }
 
             if acted {

@@ -17,18 +17,22 @@ public struct ODEProblem<F: ODEFunction> {
     public var timedEvents: [TimedEvent]
     /// Events fired when a condition g(t, y) crosses zero in the requested direction.
     public var triggeredEvents: [TriggeredEvent]
+    /// Takes over event semantics (delays, priorities, cascades); see ``EventHandler``.
+    public var eventHandler: (any EventHandler)?
 
     public init(
         function: F,
         initialState: [Double],
         timeSpan: ClosedRange<Double>,
         timedEvents: [TimedEvent] = [],
-        triggeredEvents: [TriggeredEvent] = []
+        triggeredEvents: [TriggeredEvent] = [],
+        eventHandler: (any EventHandler)? = nil
     ) {
         self.function = function
         self.initialState = initialState
         self.timeSpan = timeSpan
         self.timedEvents = timedEvents
         self.triggeredEvents = triggeredEvents
+        self.eventHandler = eventHandler
     }
 }

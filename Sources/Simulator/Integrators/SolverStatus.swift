@@ -19,6 +19,8 @@ public enum SolverStatus: Sendable, Equatable, CustomStringConvertible {
     /// Dormand–Prince's stiffness test fired and ``SolverOptions/stopWhenStiff`` asked to stop there
     /// (``AutoIntegrator`` then continues with ``BDF``).
     case stiffnessDetected(time: Double)
+    /// Events kept triggering each other at one instant without end (see ``EventHandler``).
+    case eventsDidNotSettle(time: Double)
 
     /// `true` for ``success``.
     public var isSuccess: Bool {
@@ -42,6 +44,8 @@ public enum SolverStatus: Sendable, Equatable, CustomStringConvertible {
             return "singular iteration matrix at t = \(time)"
         case let .stiffnessDetected(time):
             return "the problem became stiff at t = \(time)"
+        case let .eventsDidNotSettle(time):
+            return "events kept triggering each other at t = \(time)"
         case let .invalidInput(reason):
             return "invalid input: \(reason)"
         }

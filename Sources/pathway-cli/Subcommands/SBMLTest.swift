@@ -1,3 +1,4 @@
+import Analysis
 import ArgumentParser
 import Foundation
 import PathwayModel
@@ -82,9 +83,9 @@ extension Pathway {
             var line: String { "\(id) \(status.rawValue)" + (detail.isEmpty ? "" : ": \(detail)") }
 
             var json: String {
-                var fields = ["\"case\": \(quoted(id))", "\"status\": \(quoted(status.rawValue))", "\"detail\": \(quoted(detail))"]
+                var fields = ["\"case\": \(JSON.string(id))", "\"status\": \(JSON.string(status.rawValue))", "\"detail\": \(JSON.string(detail))"]
                 if let w = worst {
-                    fields.append("\"worst\": {\"variable\": \(quoted(w.variable)), \"time\": \(TableWriter.number(w.time).jsonNumber), \"value\": \(TableWriter.number(w.value).jsonNumber), \"expected\": \(TableWriter.number(w.expected).jsonNumber), \"ratio\": \(TableWriter.number(w.ratio).jsonNumber)}")
+                    fields.append("\"worst\": {\"variable\": \(JSON.string(w.variable)), \"time\": \(JSON.number(w.time)), \"value\": \(JSON.number(w.value)), \"expected\": \(JSON.number(w.expected)), \"ratio\": \(JSON.number(w.ratio))}")
                 }
                 return "{" + fields.joined(separator: ", ") + "}"
             }
@@ -92,9 +93,9 @@ extension Pathway {
 
         /// Test Suite tags of constructs the importer refuses, with the importer's names for them.
         static let refusedTags: [String: String] = [
-            "FastReaction": "fast reaction", "AlgebraicRule": "algebraic rule", "EventWithDelay": "event delay",
-            "CSymbolDelay": "csymbol delay", "CSymbolRateOf": "csymbol rateOf", "DelayInTrigger": "event delay",
-            "DelayInEventAssignment": "event delay", "StoichiometryMath": "stoichiometryMath",
+            "FastReaction": "fast reaction", "AlgebraicRule": "algebraic rule",
+            "CSymbolDelay": "csymbol delay", "CSymbolRateOf": "csymbol rateOf", "DelayInTrigger": "csymbol delay",
+            "DelayInEventAssignment": "csymbol delay", "StoichiometryMath": "stoichiometryMath",
             "RandomEventExecution": "random event execution",
             "comp:ConversionFactor": "comp conversion factor", "comp:TimeConversionFactor": "comp conversion factor",
             "comp:ExtentConversionFactor": "comp conversion factor",
@@ -164,21 +165,4 @@ extension Pathway {
     }
 }
 
-private func quoted(_ s: String) -> String {
-    var out = "\""
-    for c in s.unicodeScalars {
-        switch c {
-        case "\"": out += "\\\""
-        case "\\": out += "\\\\"
-        case "\n": out += "\\n"
-        default:
-            if c.value < 0x20 { out += String(format: "\\u%04x", c.value) } else { out.unicodeScalars.append(c) }
-        }
-    }
-    return out + "\""
-}
 
-private extension String {
-    /// JSON has no NaN or infinities: they become null.
-    var jsonNumber: String { Double(self)?.isFinite == true ? self : "null" }
-}
