@@ -148,10 +148,11 @@ extension String {
     }
 }
 
-/// Minimal JSON writing (deterministic).
-enum JSON {
-    static func number(_ v: Double) -> String { v.isFinite ? NumberFormat.exact(v) : "null" }
-    static func string(_ s: String) -> String {
+/// Minimal JSON writing (deterministic): numbers in their shortest exact form, `null` for NaN and
+/// infinities (JSON has neither), strings escaped.
+public enum JSON {
+    public static func number(_ v: Double) -> String { v.isFinite ? NumberFormat.exact(v) : "null" }
+    public static func string(_ s: String) -> String {
         var out = "\""
         for u in s.unicodeScalars {
             switch u {

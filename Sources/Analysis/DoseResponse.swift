@@ -103,6 +103,11 @@ public struct DoseResponse: Sendable {
             let u = unit.isEmpty ? "" : " \(unit)"
             func show(_ v: Double?) -> String { v.map { NumberFormat.short($0) + u } ?? "not reached" }
             var out = "Dose–response of \(readout) to \(input) (\(doses.count) log-spaced values, \(NumberFormat.short(doses.first ?? .nan)) to \(NumberFormat.short(doses.last ?? .nan))\(u))\n"
+            let finite = responses.filter(\.isFinite)
+            if let lo = finite.min(), let hi = finite.max(), !(hi - lo > 1e-12 * max(abs(hi), abs(lo), 1e-300)) {
+                out += "  response is flat at \(NumberFormat.short(hi)): \(input) has no effect on \(readout) over this range (no EC values, no fit)\n"
+                return out
+            }
             out += "  response \(increasing ? "rises" : "falls") from \(NumberFormat.short(responses.first ?? .nan)) to \(NumberFormat.short(responses.last ?? .nan)); range min…max \(NumberFormat.short(responses.filter(\.isFinite).min() ?? .nan))…\(NumberFormat.short(responses.filter(\.isFinite).max() ?? .nan))\n"
             out += "  EC10 \(show(ec10)), EC50 \(show(ec50)), EC90 \(show(ec90)) (interpolated in log dose)\n"
             out += "  effective Hill coefficient nH = ln 81 / ln(EC90/EC10) = \(hillCoefficient.map { NumberFormat.short($0) } ?? "n/a")\n"

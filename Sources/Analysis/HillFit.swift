@@ -1,4 +1,5 @@
 import Foundation
+import Simulator
 
 /// A Hill curve `y = bottom + (top − bottom) · xⁿ / (EC50ⁿ + xⁿ)` (x > 0).
 public struct HillCurve: Sendable, Hashable {
@@ -69,15 +70,12 @@ public struct HillFit: Sendable, Hashable {
                 let s = HillCurve.sigmoid(p[3] * (lx[i] - p[2]))
                 let f = p[0] + (p[1] - p[0]) * s
                 let ds = s * (1 - s) * (p[1] - p[0])
-                // Gradient of the model in (bottom, top, ln EC50, n), as a tuple (no allocation).
-                let g = (1 - s, s, -p[3] * ds, (lx[i] - p[2]) * ds)
+                // Gradient of the model in (bottom, top, ln EC50, n) (a SIMD value: no allocation).
+                let g = SIMD4<Double>(1 - s, s, -p[3] * ds, (lx[i] - p[2]) * ds)
                 let r = ys[i] - f
-                withUnsafeBytes(of: g) { raw in
-                    let gv = raw.bindMemory(to: Double.self)
-                    for a in 0..<4 {
-                        jtr[a] += gv[a] * r
-                        for b in 0..<4 { jtj[a * 4 + b] += gv[a] * gv[b] }
-                    }
+                for a in 0..<4 {
+                    jtr[a] += g[a] * r
+                    for b in 0..<4 { jtj[a * 4 + b] += g[a] * g[b] }
                 }
             }
             var improved = false
@@ -85,8 +83,8 @@ public struct HillFit: Sendable, Hashable {
                 for k in 0..<16 { a[k] = jtj[k] }
                 for k in 0..<4 { a[k * 4 + k] += lambda * max(jtj[k * 4 + k], 1e-12) }
                 delta = jtr
-                if DenseSolve.factor(&a, 4, pivots: &pivots) {
-                    DenseSolve.solve(a, 4, pivots: pivots, &delta)
+                if DenseLinearSystem.factor(&a, order: 4, pivots: &pivots) {
+                    DenseLinearSystem.solve(a, order: 4, pivots: pivots, &delta)
                     for k in 0..<4 { trial[k] = p[k] + delta[k] }
                     let r = rss(trial)
                     if r < current {
@@ -104,8 +102,9 @@ public struct HillFit: Sendable, Hashable {
                 lambda *= 10
             }
             if !improved {
-                // No step lowers the residual: at a minimum to working precision.
-                converged = true
+                // No step lowers the residual: at a minimum to working precision — unless the
+                // residual is not even finite, or nothing was ever improved.
+                converged = current.isFinite && (iterations > 1 || current <= 1e-24 * yScale * yScale * Double(m))
                 break
             }
             if converged { break }

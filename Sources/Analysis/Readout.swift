@@ -131,7 +131,7 @@ public final class ReadoutEvaluator {
         do {
             let reader = try compiled.values(of: [name])
             var out = [0.0]
-            ss.values.withUnsafeBufferPointer { reader.read(t: 0, y: $0.baseAddress ?? UnsafePointer(bitPattern: 8)!, into: &out) }
+            reader.read(t: 0, state: ss.values, into: &out)
             return out[0]
         } catch {
             throw AnalysisError(.unknownName, error.message)

@@ -16,6 +16,9 @@ public struct ScanAxis: Sendable, Hashable {
         guard steps >= 2 else {
             throw AnalysisError(.invalidValue, "\(name): --steps must be at least 2 (the range's two ends), not \(steps)")
         }
+        guard steps <= ScanDefinition.maximumRows else {
+            throw AnalysisError(.invalidValue, "\(name): --steps \(steps) is more than the \(ScanDefinition.maximumRows) rows a scan may have")
+        }
         guard from < to else {
             throw AnalysisError(.invalidValue, from == to
                 ? "\(name): the range \(NumberFormat.exact(from))…\(NumberFormat.exact(to)) is empty"
@@ -118,9 +121,13 @@ public struct Shard: Sendable, Hashable, CustomStringConvertible {
         try self.init(index: i, count: n)
     }
 
+    /// The contiguous block of rows this shard computes, out of `total` (0 for a negative total).
     public func rows(of total: Int) -> Range<Int> {
-        let lo = (index - 1) * total / count, hi = index * total / count
-        return lo..<hi
+        // In floating point: index·total can overflow Int for absurd inputs; row counts stay below 2⁵³.
+        let t = Double(max(0, total)), i = Double(index), n = Double(count)
+        let lo = Int(((i - 1) * t / n).rounded(.down))
+        let hi = index == count ? Int(t) : Int((i * t / n).rounded(.down))
+        return lo..<max(lo, hi)
     }
 
     public var description: String { "\(index)/\(count)" }
@@ -141,12 +148,19 @@ public struct ScanDefinition: Sendable {
         if axes.count == 2 && axes[0].name == axes[1].name {
             throw AnalysisError(.invalidValue, "the two scanned quantities are the same ('\(axes[0].name)')")
         }
+        let (rows, overflow) = axes.count == 2 ? axes[0].steps.multipliedReportingOverflow(by: axes[1].steps) : (axes[0].steps, false)
+        guard !overflow, rows <= Self.maximumRows else {
+            throw AnalysisError(.invalidValue, "the grid has more than the \(Self.maximumRows) rows a scan may have")
+        }
         modelID = model.id
         modelFingerprint = model.fingerprint
         self.perturbations = perturbations
         self.axes = axes
         self.readout = readout
     }
+
+    /// The largest number of rows (grid points) a scan may have.
+    public static let maximumRows = 100_000_000
 
     /// Number of grid points (rows).
     public var count: Int { axes.reduce(1) { $0 * $1.steps } }

@@ -67,7 +67,7 @@ public struct SteadyStateOptions: Sendable {
 /// initial values. Strategies, in order:
 ///
 /// 1. damped Newton from the initial state (backtracking on ‖F‖, concentrations kept ≥ 0);
-/// 2. integration with the "auto" (Rodas4) method to `integrationEnd`, looking at the state after every
+/// 2. integration with the "auto" method (Dormand–Prince, switching to BDF when stiff) to `integrationEnd`, looking at the state after every
 ///    decade of time: the first whose residual is small seeds Newton again;
 /// 3. the last integrated state itself when its residual is within tolerance.
 ///
@@ -316,13 +316,13 @@ struct ReducedSystem {
         var pivots = [Int](repeating: 0, count: n)
         system(x, &f)
         var fn = norm(f)
-        for iteration in 1...maxIterations {
+        for iteration in 1...max(1, maxIterations) {
             systemJacobian(x, &jac)
-            guard DenseSolve.factor(&jac, n, pivots: &pivots) else {
+            guard DenseLinearSystem.factor(&jac, order: n, pivots: &pivots) else {
                 return .failed(x, residual: residual(x).rate, "singular Jacobian at iteration \(iteration)")
             }
             for i in 0..<n { dx[i] = -f[i] }
-            DenseSolve.solve(jac, n, pivots: pivots, &dx)
+            DenseLinearSystem.solve(jac, order: n, pivots: pivots, &dx)
             guard dx.allSatisfy(\.isFinite) else { return .failed(x, residual: residual(x).rate, "non-finite Newton step") }
             var alpha = 1.0, accepted = false, trialNorm = fn
             while alpha >= 1.0 / 4096 {

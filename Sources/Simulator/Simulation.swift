@@ -113,6 +113,9 @@ public struct SimulationError: Error, Sendable, CustomStringConvertible {
 }
 
 extension CompiledModel {
+    /// The largest output grid a simulation accepts (ten million points).
+    public static let maximumOutputPoints = 10_000_000
+
     /// Integrates the model and reports `observe` (species, observables, parameters) at the output times.
     /// With an empty `observe`, every species and observable is reported.
     public func simulate(_ settings: SimulationSettings, observe: [String] = []) throws(SimulationError) -> SimulationResult {
@@ -125,27 +128,52 @@ extension CompiledModel {
         let names = observe.isEmpty ? model.species.map(\.id) + model.observables.map(\.id) : observe
         let reader: ValueReader
         do { reader = try values(of: names) } catch { throw SimulationError(message: error.message) }
+        // Check the output grid before building it: its size must be sensible.
+        let span = settings.end - settings.start
+        switch settings.output {
+        case .points(let n):
+            guard n >= 2 else { throw SimulationError(message: "at least 2 output points are needed, not \(n)") }
+            guard n <= Self.maximumOutputPoints else {
+                throw SimulationError(message: "\(n) output points is more than the \(Self.maximumOutputPoints) allowed")
+            }
+        case .step(let h):
+            guard h > 0, h.isFinite else { throw SimulationError(message: "the output step must be positive, not \(h)") }
+            guard span / h <= Double(Self.maximumOutputPoints) else {
+                throw SimulationError(message: "an output step of \(h) gives more than \(Self.maximumOutputPoints) points over the time span; use a larger step")
+            }
+        case .times(let ts):
+            guard ts.allSatisfy(\.isFinite), zip(ts, ts.dropFirst()).allSatisfy({ $0 <= $1 }) else {
+                throw SimulationError(message: "output times must be finite and in increasing order")
+            }
+        }
         let times = settings.outputTimes
-        if case .points(let n) = settings.output, n < 2 {
-            throw SimulationError(message: "at least 2 output points are needed, not \(n)")
-        }
-        if case .step(let h) = settings.output, !(h > 0) {
-            throw SimulationError(message: "the output step must be positive, not \(h)")
-        }
         var options = SolverOptions(rtol: settings.rtol, atol: settings.atol, maxSteps: settings.maxSteps)
         if settings.method.isFixedStep {
-            let spacing = times.count > 1 ? (settings.end - settings.start) / Double(times.count - 1) : settings.end - settings.start
+            let spacing = times.count > 1 ? span / Double(times.count - 1) : span
             let h = settings.fixedStep ?? spacing
-            guard h > 0 else { throw SimulationError(message: "the step must be positive, not \(h)") }
+            guard h > 0, h.isFinite else { throw SimulationError(message: "the step must be positive, not \(h)") }
+            guard span / h <= Double(settings.maxSteps) else {
+                throw SimulationError(message: "a step of \(h) needs more than \(settings.maxSteps) steps over the time span; use a larger step")
+            }
             options.stepSize = h
+        }
+        if dimension == 0 {
+            // Nothing is integrated: every value is computed from time alone, at its own time.
+            var row = [Double](repeating: 0, count: names.count)
+            let rows = times.map { t in
+                reader.read(t: t, state: [], into: &row)
+                return row
+            }
+            return SimulationResult(names: names, times: times, values: rows, status: .success,
+                                    statistics: SolverStatistics(), solveSeconds: 0)
         }
         options.nonNegativeComponents = nonNegativeComponents
         options.checkNegative = settings.checkNegative
 
         reset()
-        let (timed, triggered) = integratorEvents()
+        let (timed, triggered, handler) = integratorEvents()
         let problem = ODEProblem(function: self, initialState: initialState, timeSpan: settings.start...settings.end,
-                                 timedEvents: timed, triggeredEvents: triggered)
+                                 timedEvents: timed, triggeredEvents: triggered, eventHandler: handler)
         let clock = ContinuousClock()
         let started = clock.now
         let solution = settings.method.integrator.solve(problem, output: .times(times), options: options)
@@ -161,19 +189,8 @@ extension CompiledModel {
                 rows.append(row)
             }
         }
-        if dimension == 0 {
-            // Nothing is integrated: every value is computed from time alone, at its own time.
-            rows = []
-            let empty = [Double](repeating: 0, count: 1)
-            empty.withUnsafeBufferPointer { y in
-                for t in times {
-                    reader.read(t: t, y: y.baseAddress!, into: &row)
-                    rows.append(row)
-                }
-            }
-        }
         let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
-        return SimulationResult(names: names, times: dimension == 0 ? times : solution.times, values: rows,
+        return SimulationResult(names: names, times: solution.times, values: rows,
                                 status: solution.status, statistics: solution.statistics, solveSeconds: seconds)
     }
 }

@@ -55,6 +55,23 @@ func writeAtomically(_ data: Data, to path: String) throws {
     }
 }
 
+/// Checks that every output path can be written (its directory exists and is writable) before any work
+/// is done, so that a failure never leaves some outputs written and others not.
+func checkDestinations(_ paths: [String]) throws {
+    for path in paths {
+        let directory = URL(fileURLWithPath: path).deletingLastPathComponent().path
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue else {
+            printError("cannot write '\(path)': directory '\(directory)' does not exist")
+            throw ExitCode.failure
+        }
+        guard FileManager.default.isWritableFile(atPath: directory) else {
+            printError("cannot write '\(path)': directory '\(directory)' is not writable")
+            throw ExitCode.failure
+        }
+    }
+}
+
 /// Writes text to a file (atomically) or, when `path` is nil or "-", to standard output.
 func emit(_ text: String, to path: String?) throws {
     if let path, path != "-" {

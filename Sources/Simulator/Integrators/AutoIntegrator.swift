@@ -59,7 +59,9 @@ extension TimedEvent {
     func remaining(after time: Double) -> TimedEvent? {
         let slack = 4 * abs(time).ulp
         guard let interval, interval > 0 else { return self.time > time + slack ? self : nil }
-        var k = 0
+        // The first occurrence strictly after `time` (computed, not walked: intervals may be tiny).
+        let q = ((time + slack - self.time) / interval).rounded(.down)
+        var k = q.isFinite && q > 0 ? Int(min(q, 1e15)) : 0
         while self.time + Double(k) * interval <= time + slack { k += 1 }
         if let count, k >= count { return nil }
         var event = self

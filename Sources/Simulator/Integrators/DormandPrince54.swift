@@ -11,7 +11,9 @@
 ///
 /// Caveat: on stiff problems (fast binding next to slow transcription) the step size is
 /// limited by stability, not accuracy; expect ``SolverStatus/maxStepsReached(time:steps:)``
-/// and use ``Rodas4`` or ``AutoIntegrator``. Stiffness detection is not implemented.
+/// and use ``BDF``, ``Rodas4`` or ``AutoIntegrator``. Hairer's stiffness test runs on every
+/// accepted step (see ``DormandPrince54Stepper``); ``SolverOptions/stopWhenStiff`` stops there,
+/// which is how ``AutoIntegrator`` hands over to ``BDF``.
 ///
 /// If `SolverOptions.stepSize` is set the method takes fixed steps with error control off
 /// (the 5th-order solution; useful for measuring the order).

@@ -13,7 +13,7 @@ enum ErrorNorm {
             let r = e[i] / sc
             sum += r * r
         }
-        return (sum / Double(n)).squareRoot()
+        return n == 0 ? 0 : (sum / Double(n)).squareRoot()
     }
 
     /// sqrt((1/n) Σ (vᵢ / (atol + rtol·|yᵢ|))²).
@@ -26,6 +26,6 @@ enum ErrorNorm {
             let r = v[i] / (atol + rtol * abs(y[i]))
             sum += r * r
         }
-        return (sum / Double(n)).squareRoot()
+        return n == 0 ? 0 : (sum / Double(n)).squareRoot()
     }
 }

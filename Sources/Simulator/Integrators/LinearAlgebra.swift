@@ -378,3 +378,29 @@ final class SparseLU {
         for i in 0..<n { b[Int(permutation[i])] = w[i] }
     }
 }
+
+/// Dense LU with partial pivoting on arrays, for code outside the integrators (Newton's method for
+/// steady states, small least-squares systems). The same factorisation as the solvers use.
+public enum DenseLinearSystem {
+    /// Factors the n×n row-major matrix `a` in place; false when it is singular.
+    public static func factor(_ a: inout [Double], order n: Int, pivots: inout [Int]) -> Bool {
+        precondition(a.count >= n * n && pivots.count >= n)
+        return a.withUnsafeMutableBufferPointer { m in
+            pivots.withUnsafeMutableBufferPointer { p in
+                n == 0 || DenseLU.factor(m.baseAddress!, order: n, pivots: p.baseAddress!)
+            }
+        }
+    }
+
+    /// Solves A·x = b in place with the output of ``factor(_:order:pivots:)``.
+    public static func solve(_ lu: [Double], order n: Int, pivots: [Int], _ b: inout [Double]) {
+        guard n > 0 else { return }
+        lu.withUnsafeBufferPointer { m in
+            pivots.withUnsafeBufferPointer { p in
+                b.withUnsafeMutableBufferPointer { x in
+                    DenseLU.solve(m.baseAddress!, order: n, pivots: p.baseAddress!, x.baseAddress!)
+                }
+            }
+        }
+    }
+}

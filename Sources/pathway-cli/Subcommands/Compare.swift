@@ -49,6 +49,7 @@ extension Pathway {
         func validate() throws { try checkJobs(jobs) }
 
         func run() throws {
+            try checkDestinations([output, plot].compactMap { $0 }.filter { $0 != "-" })
             let model = try loadModel(file)
             var runs: [ComparisonRun] = []
             for name in perturbations.scenario {

@@ -77,6 +77,7 @@ extension Pathway {
         }
 
         func run() throws {
+            try checkDestinations([output, plot].compactMap { $0 }.filter { $0 != "-" })
             var model = try loadModel(file)
             model = try perturbations.apply(to: model)
             let m = model

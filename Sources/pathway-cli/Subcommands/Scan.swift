@@ -98,6 +98,7 @@ extension Pathway {
         }
 
         func run() throws {
+            try checkDestinations([output, plot].compactMap { $0 }.filter { $0 != "-" })
             var model = try loadModel(file)
             let list = try perturbations.perturbations(for: model)
             let base = model

@@ -56,6 +56,7 @@ extension Pathway {
         }
 
         func run() throws {
+            try checkDestinations([output].compactMap { $0 }.filter { $0 != "-" })
             var model = try loadModel(file)
             model = try perturbations.apply(to: model)
             let settings = try simulation.settings(for: model)

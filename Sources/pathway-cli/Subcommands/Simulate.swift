@@ -1,3 +1,4 @@
+import Analysis
 import ArgumentParser
 import Foundation
 import PathwayModel
@@ -21,26 +22,13 @@ extension Pathway {
 
         @OptionGroup var perturbations: PerturbationOptions
 
-        @Option(name: .customLong("t-end"), help: "End time (default: the model's simulation.t-end, else 100 time units).")
-        var tEnd: String?
+        @OptionGroup var simulation: SimulationOptions
 
-        @Option(name: .long, help: "Number of output points, start and end included (default: the model's, else 201).")
-        var points: Int?
-
-        @Option(name: .long, help: "Output interval; for euler and rk4 also the integration step (unless --dt).")
+        @Option(name: .long, help: "Output interval instead of --points; for euler and rk4 also the integration step (unless --dt).")
         var step: String?
 
         @Option(name: .long, help: "Integration step of the fixed-step methods (euler, rk4).")
         var dt: String?
-
-        @Option(name: .long, help: "Method: \(Method.allCases.map(\.rawValue).joined(separator: ", ")).")
-        var method: Method = .auto
-
-        @Option(name: .long, help: "Relative tolerance of the adaptive methods.")
-        var rtol: Double = 1e-6
-
-        @Option(name: .long, help: "Absolute tolerance, in the model's concentration unit.")
-        var atol: Double = 1e-9
 
         @Option(name: .long, help: "Comma-separated species or observables to write (default: the model's simulation.observe, else all).")
         var species: String?
@@ -61,13 +49,12 @@ extension Pathway {
         var logY = false
 
         func validate() throws {
-            if points != nil && step != nil { throw ValidationError("give either --points or --step, not both") }
-            if let p = points, p < 2 { throw ValidationError("--points must be at least 2") }
-            if !(rtol > 0 && rtol < 1) { throw ValidationError("--rtol must be between 0 and 1, not \(rtol)") }
-            if !(atol > 0) { throw ValidationError("--atol must be positive, not \(atol)") }
+            if simulation.points != nil && step != nil { throw ValidationError("give either --points or --step, not both") }
         }
 
         func run() throws {
+            // Every destination must be writable before anything is computed or written.
+            try checkDestinations([output, plot].compactMap { $0 }.filter { $0 != "-" })
             let clock = ContinuousClock()
             let t0 = clock.now
             var model = try loadModel(file)
@@ -80,17 +67,8 @@ extension Pathway {
             }
             let t2 = clock.now
             let unit = model.units.time
-            let end = try tEnd.map { try parseDuration($0, option: "--t-end", unit: unit) } ?? model.simulation.end ?? 100
-            guard end > 0 else {
-                printError("--t-end must be positive (the simulation starts at 0)")
-                throw ExitCode.failure
-            }
-            var settings = SimulationSettings(end: end, method: method, rtol: rtol, atol: atol)
-            if let step {
-                settings.output = .step(try parseDuration(step, option: "--step", unit: unit))
-            } else {
-                settings.output = .points(points ?? model.simulation.points ?? 201)
-            }
+            var settings = try simulation.settings(for: model)
+            if let step { settings.output = .step(try parseDuration(step, option: "--step", unit: unit)) }
             if let dt { settings.fixedStep = try parseDuration(dt, option: "--dt", unit: unit) }
             let observe = species.map { $0.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) } }
                 ?? model.simulation.observe
@@ -100,17 +78,19 @@ extension Pathway {
                 throw ExitCode.failure
             }
             let text = TableWriter.write(result, format: format)
-            try emit(text, to: output)
-            if let plot {
+            var svg: String?
+            if plot != nil {
                 let series = result.names.indices.map { k in result.values.map { $0[k] } }
-                try writeSVG(timeCoursePlot(title: model.name.isEmpty ? model.id : model.name, model: model, names: result.names,
-                                            runs: [("", result.times, series)], logY: logY), to: plot)
+                svg = timeCoursePlot(title: model.name.isEmpty ? model.id : model.name, model: model, names: result.names,
+                                     runs: [("", result.times, series)], logY: logY)
             }
+            try emit(text, to: output)
+            if let plot, let svg { try writeSVG(svg, to: plot) }
             let t3 = clock.now
             if stats {
                 let s = result.statistics
                 let lines = [
-                    "method \(method.rawValue): \(s.description)",
+                    "method \(settings.method.rawValue): \(s.description)",
                     String(format: "load %.2f ms, compile %.2f ms, solve %.2f ms, total %.2f ms",
                            ms(t1 - t0), ms(t2 - t1), result.solveSeconds * 1000, ms(t3 - t0)),
                     "state variables: \(compiled.dimension); output points: \(result.times.count)",
@@ -119,25 +99,32 @@ extension Pathway {
             }
             if !result.status.isSuccess {
                 let last = result.times.last.map { " (results up to t = \(TableWriter.number($0)) were written)" } ?? ""
-                printError("simulation failed: \(describe(result.status, compiled))\(last)")
+                printError("simulation failed: \(describe(result.status, compiled, method: settings.method))\(last)")
                 throw ExitCode.failure
             }
         }
     }
 }
 
-/// The solver status in the model's words: component indices become species names.
-func describe(_ status: SolverStatus, _ compiled: CompiledModel) -> String {
+/// The solver status in the model's words: component indices become species names, and the advice
+/// fits the method.
+func describe(_ status: SolverStatus, _ compiled: CompiledModel, method: Method = .auto) -> String {
     func name(_ k: Int) -> String { k < compiled.stateNames.count ? "'\(compiled.stateNames[k])'" : "component \(k)" }
     let unit = compiled.model.units.time.rawValue
+    let advice = method.isFixedStep
+        ? "try a smaller --dt, or an adaptive method (--method auto)"
+        : method == .auto || method == .bdf || method == .rosenbrock
+            ? "try tighter tolerances (--rtol, --atol)"
+            : "the model may be stiff (try --method auto or bdf)"
     switch status {
-    case .nonFinite(let k, let t): return "\(name(k)) became NaN or infinite at t = \(TableWriter.number(t)) \(unit)"
+    case .nonFinite(let k, let t):
+        return "\(name(k)) became NaN or infinite at t = \(TableWriter.number(t)) \(unit); \(advice)"
     case .negativeState(let k, let t, let v):
-        return "\(name(k)) went negative (\(TableWriter.number(v))) at t = \(TableWriter.number(t)) \(unit); try a smaller step or tolerance"
+        return "\(name(k)) went negative (\(TableWriter.number(v))) at t = \(TableWriter.number(t)) \(unit); \(advice)"
     case .stepSizeUnderflow(let t, let h):
-        return "step size underflow at t = \(TableWriter.number(t)) \(unit) (h = \(h)): the system may be stiff (try --method rosenbrock) or singular"
+        return "step size underflow at t = \(TableWriter.number(t)) \(unit) (h = \(h)): the model may be singular there; \(advice)"
     case .maxStepsReached(let t, let n):
-        return "the step limit (\(n) steps) was reached at t = \(TableWriter.number(t)) \(unit); the model may be stiff (try --method rosenbrock)"
+        return "the step limit (\(n) steps) was reached at t = \(TableWriter.number(t)) \(unit); \(advice)"
     default: return status.description
     }
 }
@@ -159,14 +146,10 @@ extension Method: ExpressibleByArgument {}
 
 enum TableFormat: String, ExpressibleByArgument, CaseIterable { case csv, tsv, json }
 
-/// Writes simulation results as text, deterministically (shortest round-trip numbers).
+/// Writes simulation results as text, deterministically (shortest exact numbers; JSON with `null` for
+/// NaN and infinities, which JSON cannot hold).
 enum TableWriter {
-    static func number(_ v: Double) -> String {
-        if v == 0 { return "0" }
-        if v.isNaN { return "NaN" }
-        if v.isInfinite { return v > 0 ? "INF" : "-INF" }
-        return "\(v)"
-    }
+    static func number(_ v: Double) -> String { NumberFormat.exact(v) }
 
     static func write(_ r: SimulationResult, format: TableFormat) -> String {
         switch format {
@@ -178,12 +161,12 @@ enum TableWriter {
             }
             return out
         case .json:
-            var out = "{\n  \"names\": [" + r.names.map { "\"\($0)\"" }.joined(separator: ", ") + "],\n"
-            out += "  \"status\": \"\(r.status.isSuccess ? "success" : r.status.description)\",\n"
-            out += "  \"time\": [" + r.times.map(number).joined(separator: ", ") + "],\n"
+            var out = "{\n  \"names\": [" + r.names.map(JSON.string).joined(separator: ", ") + "],\n"
+            out += "  \"status\": \(JSON.string(r.status.isSuccess ? "success" : r.status.description)),\n"
+            out += "  \"time\": [" + r.times.map(JSON.number).joined(separator: ", ") + "],\n"
             out += "  \"values\": {\n"
             out += r.names.enumerated().map { k, name in
-                "    \"\(name)\": [" + r.values.map { number($0[k]) }.joined(separator: ", ") + "]"
+                "    \(JSON.string(name)): [" + r.values.map { JSON.number($0[k]) }.joined(separator: ", ") + "]"
             }.joined(separator: ",\n")
             out += "\n  }\n}\n"
             return out

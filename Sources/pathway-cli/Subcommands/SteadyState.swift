@@ -41,6 +41,7 @@ extension Pathway {
         }
 
         func run() throws {
+            try checkDestinations([output].compactMap { $0 }.filter { $0 != "-" })
             var model = try loadModel(file)
             model = try perturbations.apply(to: model)
             let compiled: CompiledModel
