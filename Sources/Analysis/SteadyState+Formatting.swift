@@ -24,7 +24,11 @@ extension SteadyState {
             }
             var seen = Set<String>()
             let distinct = top.filter { seen.insert($0).inserted }
-            out += "  stability: \(stability.rawValue) (largest eigenvalues of the reduced Jacobian: \(distinct.joined(separator: ", ")); \(eigenvalues.count) in all, per \(time))\n"
+            if eigenvalues.isEmpty {
+                out += "  stability: nothing changes (no independent state variables)\n"
+            } else {
+                out += "  stability: \(stability.rawValue) (largest eigenvalues of the reduced Jacobian: \(distinct.joined(separator: ", ")); \(eigenvalues.count) in all, per \(time))\n"
+            }
             if !conservationLaws.isEmpty {
                 out += "  conserved moieties (amounts):\n" + conservationLaws.map { "    \($0)\n" }.joined()
             }

@@ -354,10 +354,11 @@ private struct Importer {
             parameters.append(Parameter(id: rename(p.id), value: p.value ?? 0, unit: p.units,
                                         note: p.name == p.id ? nil : p.name, location: location(p.position)))
         }
-        for (variable, rule) in assignmentRules where speciesReferenceIDs[variable] != nil {
+        // Sorted, so that diagnostics come out in the same order every run.
+        for (variable, rule) in assignmentRules.sorted(by: { $0.key < $1.key }) where speciesReferenceIDs[variable] != nil {
             refuse("variable stoichiometry", "an assignment rule sets species reference '\(variable)'", at: rule.position)
         }
-        for variable in assignmentRules.keys where !speciesIDs.contains(variable) && !compartmentIDs.contains(variable)
+        for variable in assignmentRules.keys.sorted() where !speciesIDs.contains(variable) && !compartmentIDs.contains(variable)
             && speciesReferenceIDs[variable] == nil && !m.parameters.contains(where: { $0.id == variable }) {
             problems.append(Diagnostic(.error, at: location(assignmentRules[variable]!.position), "assignment rule for unknown '\(variable)'"))
         }

@@ -44,8 +44,10 @@ public struct AutoIntegrator: Integrator {
         explicit.times = []
         explicit.states = []
         let stepper = BDFStepper(function: problem.function, rtol: adaptive.rtol, atol: adaptive.atol)
+        var second = adaptive
+        second.initialMagnitudes = explicit.largestMagnitudes // the negative-state check keeps its scale
         var merged = IntegrationDriver.run(
-            problem: rest, output: remainingOutput, options: adaptive, stepper: stepper,
+            problem: rest, output: remainingOutput, options: second, stepper: stepper,
             recordedTimes: times, recordedStates: states)
         merged.statistics = explicit.statistics.adding(merged.statistics)
         merged.statistics.switchedToStiffAt = tSwitch

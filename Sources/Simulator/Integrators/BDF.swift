@@ -46,14 +46,8 @@ public struct BDF: Integrator {
     public func solve<F: ODEFunction>(
         _ problem: ODEProblem<F>, output: OutputSchedule, options: SolverOptions
     ) -> Solution {
-        if let invalid = IntegrationDriver.validate(
-            dimension: problem.function.dimension, initialState: problem.initialState,
-            timeSpan: problem.timeSpan, timedEvents: problem.timedEvents, output: output,
-            options: options, requiresStepSize: false)
-        {
-            return invalid
+        IntegrationDriver.solve(problem, output: output, options: options, requiresStepSize: false) {
+            BDFStepper(function: problem.function, rtol: options.rtol, atol: options.atol)
         }
-        let stepper = BDFStepper(function: problem.function, rtol: options.rtol, atol: options.atol)
-        return IntegrationDriver.run(problem: problem, output: output, options: options, stepper: stepper)
     }
 }

@@ -14,14 +14,8 @@ public struct Euler: Integrator {
     public func solve<F: ODEFunction>(
         _ problem: ODEProblem<F>, output: OutputSchedule, options: SolverOptions
     ) -> Solution {
-        if let invalid = IntegrationDriver.validate(
-            dimension: problem.function.dimension, initialState: problem.initialState,
-            timeSpan: problem.timeSpan, timedEvents: problem.timedEvents, output: output,
-            options: options, requiresStepSize: true)
-        {
-            return invalid
+        IntegrationDriver.solve(problem, output: output, options: options, requiresStepSize: true) {
+            EulerStepper(function: problem.function)
         }
-        let stepper = EulerStepper(function: problem.function)
-        return IntegrationDriver.run(problem: problem, output: output, options: options, stepper: stepper)
     }
 }

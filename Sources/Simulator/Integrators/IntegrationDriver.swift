@@ -65,6 +65,23 @@ enum IntegrationDriver {
     @inlinable
     static func sign(_ g: Double) -> Double { g > 0 ? 1 : (g < 0 ? -1 : 0) }
 
+    /// Validates the problem, then runs `stepper` over it: the whole of each one-method integrator's
+    /// `solve`.
+    @inlinable
+    static func solve<F: ODEFunction, S: Stepper>(
+        _ problem: ODEProblem<F>, output: OutputSchedule, options: SolverOptions, requiresStepSize: Bool,
+        stepper makeStepper: () -> S
+    ) -> Solution {
+        if let invalid = validate(
+            dimension: problem.function.dimension, initialState: problem.initialState,
+            timeSpan: problem.timeSpan, timedEvents: problem.timedEvents, output: output,
+            options: options, requiresStepSize: requiresStepSize)
+        {
+            return invalid
+        }
+        return run(problem: problem, output: output, options: options, stepper: makeStepper())
+    }
+
     /// Smallest admissible step at t: about 16 units in the last place of t.
     @inlinable
     static func minimumStep(at t: Double) -> Double { max(16 * abs(t).ulp, 1e-300) }
@@ -189,6 +206,9 @@ enum IntegrationDriver {
             lastSign[i] = sign(g)
         }
         for i in 0..<n { largest[i] = abs(y[i]) }
+        if let carried = options.initialMagnitudes, carried.count == n {
+            for i in 0..<n { largest[i] = max(largest[i], carried[i]) }
+        }
         // Which components the negative-state check covers (built once, before the loop).
         var checked = [Bool](repeating: options.nonNegativeComponents == nil, count: n)
         for i in options.nonNegativeComponents ?? [] where i < n { checked[i] = true }
@@ -455,6 +475,7 @@ enum IntegrationDriver {
         var solution = Solution(dimension: n, times: times, states: states, statistics: stats, status: status)
         solution.finalState = Array(UnsafeBufferPointer(start: y, count: n))
         solution.finalTime = t
+        solution.largestMagnitudes = Array(UnsafeBufferPointer(start: largest, count: n))
         return solution
     }
 }

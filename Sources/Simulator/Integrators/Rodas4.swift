@@ -24,14 +24,8 @@ public struct Rodas4: Integrator {
     public func solve<F: ODEFunction>(
         _ problem: ODEProblem<F>, output: OutputSchedule, options: SolverOptions
     ) -> Solution {
-        if let invalid = IntegrationDriver.validate(
-            dimension: problem.function.dimension, initialState: problem.initialState,
-            timeSpan: problem.timeSpan, timedEvents: problem.timedEvents, output: output,
-            options: options, requiresStepSize: false)
-        {
-            return invalid
+        IntegrationDriver.solve(problem, output: output, options: options, requiresStepSize: false) {
+            Rodas4Stepper(function: problem.function, rtol: options.rtol, atol: options.atol)
         }
-        let stepper = Rodas4Stepper(function: problem.function, rtol: options.rtol, atol: options.atol)
-        return IntegrationDriver.run(problem: problem, output: output, options: options, stepper: stepper)
     }
 }

@@ -16,14 +16,8 @@ public struct RungeKutta4: Integrator {
     public func solve<F: ODEFunction>(
         _ problem: ODEProblem<F>, output: OutputSchedule, options: SolverOptions
     ) -> Solution {
-        if let invalid = IntegrationDriver.validate(
-            dimension: problem.function.dimension, initialState: problem.initialState,
-            timeSpan: problem.timeSpan, timedEvents: problem.timedEvents, output: output,
-            options: options, requiresStepSize: true)
-        {
-            return invalid
+        IntegrationDriver.solve(problem, output: output, options: options, requiresStepSize: true) {
+            RungeKutta4Stepper(function: problem.function)
         }
-        let stepper = RungeKutta4Stepper(function: problem.function)
-        return IntegrationDriver.run(problem: problem, output: output, options: options, stepper: stepper)
     }
 }

@@ -17,6 +17,8 @@ public struct Solution: Sendable {
     public var finalState: [Double] = []
     /// The time where integration stopped.
     public var finalTime: Double = .nan
+    /// The largest |yᵢ| seen during the run (the scale of the negative-state check), for continuing a run.
+    public var largestMagnitudes: [Double] = []
 
     public init(
         dimension: Int, times: [Double], states: [Double],

@@ -36,6 +36,9 @@ public struct SolverOptions: Sendable, Equatable {
     /// Stop with ``SolverStatus/stiffnessDetected(time:)`` when the method's stiffness test fires
     /// (Dormand–Prince only; used by ``AutoIntegrator``).
     public var stopWhenStiff = false
+    /// The scale of the negative-state check carried over from an earlier part of the same run
+    /// (``Solution/largestMagnitudes``); nil: start from |y₀|.
+    public var initialMagnitudes: [Double]?
     /// Multiplier in the negative-state threshold (default 10).
     public var negativeStateFactor: Double
 
