@@ -88,7 +88,9 @@ public enum DiagramBuilder {
             }
         }
         let drawn = comps.drawn(withMembers: Set(members.keys))
-        let bands = options.groupsModules && options.module == nil && model.modules.count > 1
+        // Bands only in the activity view: in the process view the reactions of a module reach into
+        // the species of the others, and bands pulled its process nodes away from them.
+        let bands = options.view == .activity && options.groupsModules && options.module == nil && model.modules.count > 1
         /// Pairs drawn on one rank (they share a cluster), for stacking below.
         var tied: [(String, String)] = []
         /// A regulator beside what it regulates, when both are in the same cluster.
@@ -265,6 +267,12 @@ struct DrawPlan {
         a["arrowhead"] = nil
         a["arrowtail"] = nil
         a["dir"] = nil
+        // Labels and ports at an end stay at the same node.
+        for (h, t) in [("headlabel", "taillabel"), ("headport", "tailport")] {
+            let atHead = a[h]
+            a[h] = a[t]
+            a[t] = atHead
+        }
         switch dir {
         case "both":
             a["dir"] = "both"

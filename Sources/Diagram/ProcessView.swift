@@ -20,6 +20,7 @@ struct ProcessView {
         var speciesByID: [String: Species] = [:]
         for s in model.species { speciesByID[s.id] = s }
         var nodeID: [String: String] = [:]
+        var reactionNodeID: [String: String] = [:]
         var used: Set<String> = []
         func unique(_ base: String) -> String {
             var id = base
@@ -28,6 +29,15 @@ struct ProcessView {
             return id
         }
         let module = selection.options.module
+        let comps = selection.compartments
+        /// The compartment depth of each node (a transport step: halfway between its compartments).
+        var depth: [String: Double] = [:]
+        /// Each arc's kind, by edge index.
+        var arcKinds: [DiagramStyle.Arc] = []
+        /// Production arcs that lead back to a species present at the start (see `orient`).
+        var returns: Set<Int> = []
+        /// Species present at the start: the states a signal leaves, not those it reaches.
+        let present = Set(selection.species.filter { $0.initialValue > 0 || $0.boundary || $0.constant }.map(\.id))
 
         for s in selection.species {
             let id = unique("species-" + ElementID.sanitize(s.id))
@@ -55,12 +65,25 @@ struct ProcessView {
             a["tooltip"] = .string(tip)
             plan.use(role)
             plan.nodes.append(PlannedNode(id: id, compartment: s.compartment, module: s.module, attributes: a, title: tip))
+            depth[id] = comps.depth[s.compartment].map(Double.init)
         }
 
         for r in selection.reactions {
-            let participants = (r.reactants + r.products).compactMap { speciesByID[$0.species]?.compartment }
-            let compartment = selection.compartments.commonAncestor(orderedUnique(participants)) ?? r.compartment
+            let participants = orderedUnique((r.reactants + r.products).compactMap { speciesByID[$0.species]?.compartment })
+            // A step between compartments drawn one inside the other sits in the outer one, beside
+            // the inner one's border; a step between stacked compartments (a membrane and the
+            // space on either side) sits in the one the model gives it, at the edge its arcs cross.
+            // (Outside every cluster, dot put such steps beside the clusters, far from their species.)
+            let levels = participants.compactMap { comps.depth[$0] }
+            let stated = r.compartment.flatMap { participants.contains($0) ? $0 : nil }
+            let compartment: String? =
+                participants.count > 1 ? comps.commonAncestor(participants) ?? stated
+                : participants.first ?? r.compartment
+            let stepDepth: Double? =
+                compartment.flatMap { comps.depth[$0] }.map(Double.init)
+                ?? levels.min().map { Double($0 + levels.max()!) / 2 }
             let rid = unique("reaction-" + ElementID.sanitize(r.id))
+            reactionNodeID[r.id] = rid
             let blockedBy = selection.blocked[r.id]
             var a: Attributes =
                 switch r.kind {
@@ -85,6 +108,7 @@ struct ProcessView {
             if let b = blockedBy { tip += "; " + b }
             a["tooltip"] = .string(tip)
             plan.nodes.append(PlannedNode(id: rid, compartment: compartment, module: r.module, attributes: a, title: tip))
+            depth[rid] = stepDepth
 
             func emptySet(_ role: String) -> String {
                 let id = unique("\(role)-" + ElementID.sanitize(r.id))
@@ -93,6 +117,7 @@ struct ProcessView {
                     "color": "#777777", "fontcolor": "#555555", "id": .string(id), "class": .string("empty-set \(role)"),
                     "tooltip": .string(role == "source" ? "synthesis (source)" : "degradation (sink)"),
                 ], title: role == "source" ? "source of \(r.id)" : "sink of \(r.id)"))
+                depth[id] = stepDepth
                 return id
             }
 
@@ -108,9 +133,14 @@ struct ProcessView {
                     e["arrowtail"] = "normal"
                 }
                 if coefficient != 1 {
+                    // At the species' end of the arc: a mid-arc label is a node of its own to dot,
+                    // which lengthens the arc by a rank and can leave the number far from it.
                     let whole = coefficient == coefficient.rounded() && abs(coefficient) < 1e9
-                    e["label"] = .string(whole ? String(Int(coefficient)) : String(coefficient))
+                    e[kind == .production ? "headlabel" : "taillabel"] = .string(whole ? String(Int(coefficient)) : String(coefficient))
+                    e["labeldistance"] = "1.6"
+                    e["labelangle"] = "35"
                 }
+                if kind == .consumption || kind == .production { e["weight"] = "4" }
                 var classes = ["arc", k.rawValue]
                 if blocked {
                     for attribute in DiagramStyle.blockedArc { e[attribute.name] = attribute.value }
@@ -126,7 +156,7 @@ struct ProcessView {
                 let speciesLabel = species.map { speciesByID[$0]?.display.label ?? $0 } ?? "∅"
                 let tip = "\(speciesLabel) — \(k.legendText) — \(r.label ?? r.id)"
                 e["tooltip"] = .string(tip)
-                if k == .inhibition { plan.feedback.insert(plan.edges.count) }
+                arcKinds.append(k)
                 plan.use(k)
                 plan.edges.append(GraphDescription.Edge(from: tail, to: head, e))
                 plan.edgeTitles[id] = tip
@@ -143,8 +173,13 @@ struct ProcessView {
                 arc(n, rid, .consumption, species: t.species, coefficient: t.coefficient, reversibleTail: r.reversible,
                     blocked: blocked)
             }
+            let leavesStart = inputs.contains { !present.contains($0.species) }
+            let resets = r.kind == .dephosphorylation || r.kind == .inactivation
             for t in outputs {
                 guard let n = nodeID[t.species] else { continue }
+                if !inputs.isEmpty && (resets || leavesStart && present.contains(t.species)) {
+                    returns.insert(plan.edges.count)
+                }
                 arc(rid, n, .production, species: t.species, coefficient: t.coefficient, blocked: blocked)
             }
             if outputs.isEmpty {
@@ -166,6 +201,92 @@ struct ProcessView {
                 arc(n, rid, kind, species: m.species)
             }
         }
+        // A species that only acts on steps (a phosphatase, a drug) sits beside the process node of
+        // the first of them, so that the modifier arc is short and meets the node from the side.
+        var flowSpecies: Set<String> = []
+        var targets: [String: [String]] = [:]
+        for r in selection.reactions {
+            for t in r.reactants + r.products { flowSpecies.insert(t.species) }
+            for m in r.modifiers { targets[m.species, default: []].append(r.id) }
+        }
+        var paired: Set<String> = []
+        for s in selection.species where !flowSpecies.contains(s.id) {
+            guard let n = nodeID[s.id],
+                  let rid = (targets[s.id] ?? []).compactMap({ reactionNodeID[$0] }).first(where: { !paired.contains($0) })
+            else { continue }
+            paired.insert(rid)
+            plan.sameRank.append((n, rid))
+        }
+
+        let roots = selection.species.filter { present.contains($0.id) }.compactMap { nodeID[$0.id] }
+        plan.feedback = Self.orient(plan.edges, kinds: arcKinds, depth: depth, returns: returns, roots: roots,
+                                    order: plan.nodes.map(\.id))
         return plan
+    }
+
+    /// The arcs to lay out head to tail (see ``DrawPlan/reversedForLayout(_:)``), so that the
+    /// drawing runs from the species present at the start, through each step, to what it makes.
+    ///
+    /// - An arc between compartments runs inwards (down the stack of compartments), as the
+    ///   stacking of compartments needs.
+    /// - Within a compartment, the product arcs of a dephosphorylation or inactivation, and arcs
+    ///   that make a species present at the start out of one that is not (an enzyme released from
+    ///   its complex, a complex falling back to the resting form), run back up (`returns`): a
+    ///   phosphorylation cycle is drawn as a loop with the resting form on top, not as a chain that
+    ///   goes on down the page.
+    /// - Any cycle left is broken where a depth-first search from the `roots` (the species present
+    ///   at the start, in model order, then every node in `order`) closes it, following
+    ///   consumption and production arcs before modifier arcs.
+    ///
+    /// dot would break cycles itself, but from wherever its own search starts: in the IL-11 model
+    /// it ran STAT3's cycle from the phospho-form down to the resting form.
+    static func orient(_ edges: [GraphDescription.Edge], kinds: [DiagramStyle.Arc], depth: [String: Double],
+                       returns: Set<Int>, roots: [String], order: [String]) -> Set<Int>
+    {
+        var reversed: Set<Int> = []
+        var flow: [String: [(edge: Int, head: String)]] = [:]
+        var modifiers: [String: [(edge: Int, head: String)]] = [:]
+        for (i, e) in edges.enumerated() {
+            let dt = depth[e.tail]
+            let dh = depth[e.head]
+            if let dt, let dh, dt != dh {
+                if dh < dt { reversed.insert(i) }
+                continue
+            }
+            let back = returns.contains(i)
+            if back { reversed.insert(i) }
+            let (from, to) = back ? (e.head, e.tail) : (e.tail, e.head)
+            if kinds[i] == .consumption || kinds[i] == .production {
+                flow[from, default: []].append((i, to))
+            } else {
+                modifiers[from, default: []].append((i, to))
+            }
+        }
+        // Iterative depth-first search; an edge into a node still on the path closes a cycle.
+        var state: [String: Bool] = [:]  // false: on the path; true: done
+        for root in roots + order where state[root] == nil {
+            state[root] = false
+            var path: [(node: String, next: Int)] = [(root, 0)]
+            while let (node, k) = path.last {
+                let out = (flow[node] ?? []) + (modifiers[node] ?? [])
+                guard k < out.count else {
+                    state[node] = true
+                    path.removeLast()
+                    continue
+                }
+                path[path.count - 1].next = k + 1
+                let (edge, head) = out[k]
+                switch state[head] {
+                case nil:
+                    state[head] = false
+                    path.append((head, 0))
+                case false?:
+                    if reversed.contains(edge) { reversed.remove(edge) } else { reversed.insert(edge) }
+                case true?:
+                    break
+                }
+            }
+        }
+        return reversed
     }
 }

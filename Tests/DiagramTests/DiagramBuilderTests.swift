@@ -90,6 +90,39 @@ struct DiagramBuilderTests {
         }
     }
 
+    @Test("process view: phosphorylation cycles run from the resting form down and back up")
+    func processCycles() throws {
+        let model = try Repository.model("models/kholodenko-2000.yaml")
+        let graph = try DiagramBuilder.graph(for: model, view: .process)
+        func arc(_ id: String) -> GraphDescription.Edge? { graph.edges.first { $0.attributes["id"]?.description == id } }
+        // MKK -> v3 (phosphorylation) forward; v6 (dephosphorylation) -> MKK laid out from MKK.
+        #expect(arc("arc-v3-consumption-MKK")?.tail == "species-MKK")
+        #expect(arc("arc-v3-consumption-MKK")?.attributes["dir"] == nil)
+        let back = arc("arc-v6-production-MKK")
+        #expect(back?.tail == "species-MKK" && back?.head == "reaction-v6")
+        #expect(back?.attributes["dir"] == "back" && back?.attributes["arrowtail"] == "normal")
+        // The graph given to dot has no cycle of visible edges: dot need not break any itself.
+        var next: [String: [String]] = [:]
+        for e in graph.edges where e.attributes["style"] != "invis" { next[e.tail, default: []].append(e.head) }
+        let components = StronglyConnected.components(of: graph.nodes.map(\.id), edges: next)
+        #expect(Set(components.values).count == graph.nodes.count)
+    }
+
+    @Test("process view: no module bands; stoichiometry at the species' end; a pure modifier beside its step")
+    func processLayout() throws {
+        let model = try Repository.model("models/il11.yaml")
+        let graph = try DiagramBuilder.graph(for: model, view: .process)
+        func all(_ s: [GraphDescription.Subgraph]) -> [GraphDescription.Subgraph] { s + s.flatMap { all($0.subgraphs) } }
+        let subgraphs = all(graph.subgraphs)
+        #expect(!subgraphs.contains { $0.attributes["id"]?.description.hasPrefix("module-") == true })
+        #expect(!graph.edges.contains { $0.attributes["label"] != nil })
+        let dimer = graph.edges.first { $0.attributes["id"]?.description.hasPrefix("arc-stat3_dimerisation-consumption") == true }
+        #expect(dimer.map { $0.attributes["taillabel"] == "2" || $0.attributes["headlabel"] == "2" } == true)
+        #expect(subgraphs.contains { $0.attributes["rank"] == "same" && $0.nodeIDs.contains("species-MKP3") })
+        let activity = try DiagramBuilder.graph(for: model, view: .activity)
+        #expect(all(activity.subgraphs).contains { $0.attributes["id"]?.description.hasPrefix("module-") == true })
+    }
+
     @Test("edges that run upwards are turned round for layout but drawn as before")
     func reversedEdges() {
         let edge = GraphDescription.Edge(from: "a", to: "b", ["arrowhead": "tee", "color": "red"])
