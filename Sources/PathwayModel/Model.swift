@@ -222,10 +222,15 @@ public struct FunctionDefinition: Hashable, Sendable {
 public struct StoichiometricTerm: Hashable, Sendable {
     public var species: String
     public var coefficient: Double
+    /// A stoichiometry that changes during the simulation (SBML `stoichiometryMath`, or a species
+    /// reference set by a rule or an event), evaluated at every instant. When set, ``coefficient`` is 0
+    /// and takes no part: ``Reaction/netStoichiometry`` counts only constant coefficients.
+    public var expression: Expression?
 
-    public init(_ species: String, _ coefficient: Double = 1) {
+    public init(_ species: String, _ coefficient: Double = 1, expression: Expression? = nil) {
         self.species = species
         self.coefficient = coefficient
+        self.expression = expression
     }
 }
 

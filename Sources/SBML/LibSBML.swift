@@ -331,6 +331,9 @@ enum LibSBML {
         }
         node.constant = SBase_getLevel(sr) < 3 || SpeciesReference_getConstant(sr) != 0
         node.hasStoichiometryMath = SpeciesReference_isSetStoichiometryMath(sr) != 0
+        if node.hasStoichiometryMath, let sm = SpeciesReference_getStoichiometryMath(sr), StoichiometryMath_isSetMath(sm) != 0 {
+            node.stoichiometryMath = StoichiometryMath_getMath(sm).map(math)
+        }
         node.position = position(sr)
         return node
     }

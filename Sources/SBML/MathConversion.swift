@@ -123,7 +123,10 @@ extension Expression {
             if a.count < 2 { return .number(1) } // a relation of fewer than two operands holds vacuously
             return .call(f, a)
         case "delay": throw UnsupportedMath(construct: "csymbol delay")
-        case "rateOf": throw UnsupportedMath(construct: "csymbol rateOf")
+        case "rateOf":
+            // Kept as a call: the compiler replaces `rateOf(x)` by x's right-hand side.
+            guard a.count == 1, case .symbol = a[0] else { throw UnsupportedMath(construct: "csymbol rateOf of an expression") }
+            return .call("rateOf", a)
         default: throw UnsupportedMath(construct: "MathML '\(f)'")
         }
     }
@@ -177,7 +180,7 @@ extension MathNode {
             case "acos", "arccos": return .apply("arccos", a)
             case "atan", "arctan": return .apply("arctan", a)
             case "exp", "ln", "abs", "floor", "factorial", "sin", "cos", "tan", "sec", "csc", "cot", "sinh", "cosh", "tanh",
-                 "piecewise", "and", "or", "xor", "not", "lt", "leq", "gt", "geq", "eq", "neq", "plus", "times", "minus",
+                 "piecewise", "rateOf", "and", "or", "xor", "not", "lt", "leq", "gt", "geq", "eq", "neq", "plus", "times", "minus",
                  "divide", "max", "min", "quotient", "rem", "implies":
                 return .apply(f, a)
             default:

@@ -113,6 +113,11 @@ public enum SBMLExporter {
             var node = SBMLTree.ReactionNode(id: r.id, name: r.label)
             node.reversible = r.reversible
             node.compartment = r.compartment.flatMap { $0.isEmpty ? nil : $0 }
+            for t in r.reactants + r.products {
+                if let e = t.expression {
+                    problems.append(Diagnostic(.error, at: r.location, "the stoichiometry of '\(t.species)' in reaction '\(r.id)' is an expression (\(e)), which the export does not write"))
+                }
+            }
             node.reactants = r.reactants.map { .init(species: $0.species, stoichiometry: $0.coefficient) }
             node.products = r.products.map { .init(species: $0.species, stoichiometry: $0.coefficient) }
             let rate = r.rateExpression

@@ -20,8 +20,18 @@ public struct SBMLImport: Sendable {
         public var symbol: String
         /// Whether that value is an amount (SBML `hasOnlySubstanceUnits`) rather than a concentration.
         public var amountValued: Bool
-        /// The size of its compartment (constant).
+        /// The size of its compartment (constant; 1 when the compartment changes size).
         public var compartmentSize: Double
+        /// When the compartment changes size: the name of the other quantity (the amount when ``symbol``
+        /// is a concentration, else the concentration), an observable or a species of the model.
+        public var alternate: String?
+
+        public init(symbol: String, amountValued: Bool, compartmentSize: Double, alternate: String? = nil) {
+            self.symbol = symbol
+            self.amountValued = amountValued
+            self.compartmentSize = compartmentSize
+            self.alternate = alternate
+        }
     }
 
     /// The model with the rates of the named reactions readable as observables of the same names (the
@@ -49,6 +59,7 @@ public struct SBMLImport: Sendable {
     public func column(for sbmlID: String, amount: Bool?) -> (symbol: String, factor: Double) {
         if let s = species[sbmlID], let amount {
             if amount == s.amountValued { return (s.symbol, 1) }
+            if let other = s.alternate { return (other, 1) }
             return (s.symbol, amount ? s.compartmentSize : 1 / s.compartmentSize)
         }
         if let s = species[sbmlID] { return (s.symbol, 1) }
@@ -58,22 +69,33 @@ public struct SBMLImport: Sendable {
 
 /// Reads SBML Levels 2 and 3 into ``Model`` values, refusing what the simulator cannot honour.
 ///
-/// Mapping: compartments keep their (constant) sizes; species keep their SBML meaning — a symbol is a
-/// concentration unless `hasOnlySubstanceUnits` (``Species/amountValued``); kinetic laws are amounts per
-/// time, so reactions get `compartment = nil`; local parameters become global ones named
-/// `reaction_parameter`; assignment rules become observables (a species set by one becomes an observable
-/// with the species' identifier); rate rules, initial assignments, function definitions and events
-/// (triggers, persistence, initial values, assignments) carry over. Compartment sizes and stoichiometries
-/// given by initial assignments of constants are computed once. Conversion factors that are constant
-/// parameters scale stoichiometries.
+/// Mapping: species keep their SBML meaning — a symbol is a concentration unless
+/// `hasOnlySubstanceUnits` (``Species/amountValued``); kinetic laws are amounts per time, so reactions
+/// get `compartment = nil`; local parameters become global ones named `reaction_parameter`; assignment
+/// rules become observables (a species set by one becomes an observable with the species' identifier);
+/// rate rules, initial assignments, function definitions and events (triggers, persistence, initial
+/// values, assignments) carry over. Compartment sizes and stoichiometries given by initial assignments
+/// of constants are computed once.
+///
+/// Changing quantities:
+/// - A compartment whose size a rate rule, an assignment rule or an event sets becomes a parameter (an
+///   observable under an assignment rule) with its identifier; the model compartment holding its
+///   species is renamed `<id>_compartment`. Its species are tracked by amount (`<id>_amount`, changed by
+///   reactions directly), and the species identifier is the observable amount / size, so amounts are
+///   conserved when the size changes. A species there with a rate rule keeps its concentration (the
+///   rule's variable) and is rescaled when an event resizes the compartment.
+/// - `rateOf(x)` stays a call for the compiler to expand (``CompiledModel``); of a species tracked by
+///   amount it is (rateOf(amount) − concentration·rateOf(size)) / size.
+/// - A stoichiometry that changes — `stoichiometryMath`, a species reference set by a rule, an event or
+///   an initial assignment from the model state, a conversion factor that is a parameter that
+///   changes — becomes an expression (``StoichiometricTerm/expression``) evaluated during the simulation.
 ///
 /// Events keep their delays, priorities, persistence, `initialValue` and `useValuesFromTriggerTime`.
 ///
-/// Refused, each with the construct and the element named: the `delay` csymbol, algebraic rules,
-/// fast reactions, changing compartment sizes (rules or event assignments on compartments), variable
-/// stoichiometry (stoichiometryMath, species references set by rules or events), `rateOf`,
-/// conversion factors that are not constant, SBML packages other than layout and render, and reactions
-/// without kinetic laws.
+/// Refused, each with the construct and the element named: the `delay` csymbol, algebraic rules
+/// (they need a DAE solver), fast reactions (they need an algebraic equilibrium: a DAE too), `rateOf`
+/// of a value an assignment rule computes, conversion factors that are not parameters, SBML packages
+/// other than layout and render, and reactions without kinetic laws.
 public enum SBMLImporter {
     /// Imports the SBML file at `path`.
     public static func importFile(path: String) throws(SBMLImportError) -> SBMLImport {
@@ -228,7 +250,7 @@ private struct Importer {
                 continue
             }
             switch r.kind {
-            case .algebraic: refuse("algebraic rule", "an algebraic rule", at: r.position)
+            case .algebraic: refuse("algebraic rule", "an algebraic rule (a constraint 0 = f(…) needs a DAE solver, which the simulator does not have)", at: r.position)
             case .assignment: assignmentRules[r.variable] = r
             case .rate: rateRules[r.variable] = r
             }
@@ -253,22 +275,29 @@ private struct Importer {
             return evaluateConstant(e, functions: functionTable) { table[$0] }
         }
 
-        // Compartments (their sizes never change in this simulator).
+        // Compartments. One whose size changes (a rate rule, an assignment rule or an event sets it) is
+        // split in two: its size becomes a parameter (an observable under an assignment rule) with the
+        // compartment's identifier, and the model compartment that holds its species gets a fresh name.
+        // Its species are tracked by amount (see below).
         var compartments: [Compartment] = []
         var sizes: [String: Double] = [:]
+        /// Variable compartments: SBML identifier → name of the model compartment.
+        var variableCompartments: [String: String] = [:]
+        var parameters: [Parameter] = []
+        var observables: [Observable] = []
         for c in m.compartments {
-            if let r = rateRules[c.id] {
-                refuse("rate rule on a compartment", "compartment '\(c.id)' changes size", at: r.position)
-            }
-            if let r = assignmentRules[c.id] {
-                refuse("assignment rule on a compartment", "compartment '\(c.id)' is set by a rule", at: r.position)
-            }
-            if eventTargets.contains(c.id) {
-                let e = m.events.first { $0.assignments.contains { $0.variable == c.id } }
-                refuse("event assignment to a compartment", "an event changes the size of compartment '\(c.id)'", at: e?.position ?? c.position)
+            let variable = rateRules[c.id] != nil || assignmentRules[c.id] != nil || eventTargets.contains(c.id)
+            var entity = rename(c.id)
+            if variable {
+                entity = rename(c.id) + "_compartment"
+                while taken.contains(entity) { entity += "_" }
+                taken.insert(entity)
+                variableCompartments[c.id] = entity
             }
             var size = c.size
-            if initialAssignments[c.id] != nil {
+            if variable && initialAssignments[c.id] != nil {
+                // Carried over as an initial assignment of the size parameter.
+            } else if initialAssignments[c.id] != nil {
                 if let v = constantValue(of: c.id, &self) {
                     size = v
                     known[rename(c.id)] = v
@@ -286,32 +315,118 @@ private struct Importer {
                 }
             }
             sizes[c.id] = size ?? 1
-            compartments.append(Compartment(id: rename(c.id), label: c.name, size: size ?? 1,
+            if variable {
+                if let rule = assignmentRules[c.id] {
+                    if let e = expression(rule.math, "the assignment rule for '\(c.id)'", at: rule.position) {
+                        observables.append(Observable(id: rename(c.id), expression: e, label: c.name,
+                                                      note: "the size of compartment '\(c.id)' (set by an assignment rule)",
+                                                      location: location(rule.position)))
+                    }
+                } else {
+                    parameters.append(Parameter(id: rename(c.id), value: size ?? 1, note: "the size of compartment '\(c.id)' (it changes)",
+                                                location: location(c.position)))
+                }
+            }
+            compartments.append(Compartment(id: entity, label: c.name, size: size ?? 1,
                                             dimensions: Int(dimensions.rounded()), outside: c.outside.map(rename),
                                             location: location(c.position)))
         }
 
-        // Conversion factors (constant parameters only: they scale the stoichiometry).
-        func conversionFactor(_ id: String?, for what: String, at p: SBMLTree.Position, _ importer: inout Importer) -> Double {
-            guard let id else { return 1 }
-            if let v = known[importer.rename(id)] { return v }
-            importer.refuse("non-constant conversion factor", "conversion factor '\(id)' of \(what) is not a constant parameter with a value", at: p)
-            return 1
+        // Conversion factors scale the stoichiometry: a constant parameter's value, else (a parameter
+        // that changes) its symbol, which makes the stoichiometry variable.
+        func conversionFactor(_ id: String?, for what: String, at p: SBMLTree.Position, _ importer: inout Importer) -> Expression {
+            guard let id else { return .number(1) }
+            if let v = known[importer.rename(id)] { return .number(v) }
+            if m.parameters.contains(where: { $0.id == id }) { return .symbol(importer.rename(id)) }
+            importer.refuse("non-constant conversion factor", "conversion factor '\(id)' of \(what) is not a parameter", at: p)
+            return .number(1)
         }
-        let modelFactor = m.conversionFactor.map { conversionFactor($0, for: "the model", at: here, &self) } ?? 1
+        let modelFactor = m.conversionFactor.map { conversionFactor($0, for: "the model", at: here, &self) } ?? .number(1)
 
-        // Species.
+        // Species. In a compartment that changes size the amount is what reactions change and what stays
+        // put when the size changes; the concentration is amount / size. So such a species (unless a rule
+        // sets it, or it is constant) is a model species holding its amount, named `<id>_amount`, and its
+        // identifier is an observable `<id>_amount / compartment`. Either way an observable gives the other
+        // quantity for output.
         var species: [Species] = []
         var quantities: [String: SBMLImport.SpeciesQuantity] = [:]
-        var observables: [Observable] = []
-        var speciesFactor: [String: Double] = [:]
+        var speciesFactor: [String: Expression] = [:]
         var ruleSpecies = Set<String>()
+        /// Species tracked by amount in place of their concentration: SBML identifier → model species.
+        var amountSpecies: [String: String] = [:]
+        var modelInitialAssignments: [InitialAssignment] = []
+        func fresh(_ base: String) -> String {
+            var name = base
+            while taken.contains(name) { name += "_" }
+            taken.insert(name)
+            return name
+        }
         for s in m.species {
             let size = sizes[s.compartment] ?? 1
             let zeroD = (m.compartments.first { $0.id == s.compartment }?.spatialDimensions ?? 3) == 0
             // In a 0-dimensional compartment there is no size: the species' symbol is its amount.
             let amountValued = s.hasOnlySubstanceUnits || zeroD
             quantities[s.id] = .init(symbol: rename(s.id), amountValued: amountValued, compartmentSize: zeroD ? 1 : size)
+            if let entity = variableCompartments[s.compartment], !zeroD {
+                let display = DisplayInfo(role: s.sboTerm.flatMap(SBO.role(for:)), label: s.name == s.id ? nil : s.name)
+                let sizeSymbol = Expression.symbol(rename(s.compartment))
+                speciesFactor[s.id] = s.conversionFactor.map { conversionFactor($0, for: "species '\(s.id)'", at: s.position, &self) } ?? modelFactor
+                // A constant species keeps its amount too (the concentration follows the size).
+                let byAmount = !amountValued && assignmentRules[s.id] == nil && rateRules[s.id] == nil
+                // The other quantity, for output.
+                let other = fresh(rename(s.id) + (amountValued || byAmount ? "_concentration" : "_amount"))
+                if byAmount {
+                    let state = fresh(rename(s.id) + "_amount")
+                    amountSpecies[s.id] = state
+                    quantities[s.id] = .init(symbol: rename(s.id), amountValued: false, compartmentSize: 1, alternate: state)
+                    observables.append(Observable(id: rename(s.id), expression: .symbol(state) / sizeSymbol, label: s.name,
+                                                  note: "the concentration of species '\(s.id)', whose compartment changes size",
+                                                  location: location(s.position)))
+                    var initial = s.initialAmount
+                    if initial == nil, initialAssignments[s.id] == nil, let c = s.initialConcentration {
+                        modelInitialAssignments.append(InitialAssignment(variable: state, expression: .number(c) * sizeSymbol,
+                                                                         location: location(s.position)))
+                        initial = c * size
+                    }
+                    if initial == nil && initialAssignments[s.id] == nil {
+                        refuse("species without an initial value", "species '\(s.id)' has neither an initial amount, an initial concentration nor an initial assignment", at: s.position)
+                    }
+                    species.append(Species(id: state, compartment: entity, initialValue: initial ?? 0, amountValued: true,
+                                           constant: s.constant, boundary: s.boundaryCondition, display: display, location: location(s.position)))
+                    continue
+                }
+                let value = Expression.symbol(rename(s.id))
+                quantities[s.id] = .init(symbol: rename(s.id), amountValued: amountValued, compartmentSize: 1, alternate: other)
+                observables.append(Observable(id: other, expression: amountValued ? value / sizeSymbol : value * sizeSymbol,
+                                              note: "the \(amountValued ? "concentration" : "amount") of species '\(s.id)'",
+                                              location: location(s.position)))
+                if let rule = assignmentRules[s.id] {
+                    ruleSpecies.insert(s.id)
+                    if let e = expression(rule.math, "the assignment rule for '\(s.id)'", at: rule.position) {
+                        observables.append(Observable(id: rename(s.id), expression: e, label: s.name,
+                                                      note: "SBML species in compartment '\(s.compartment)' set by an assignment rule",
+                                                      location: location(rule.position)))
+                    }
+                    continue
+                }
+                var initial = amountValued ? s.initialAmount : s.initialConcentration
+                if initial == nil, initialAssignments[s.id] == nil {
+                    if let a = s.initialAmount {
+                        modelInitialAssignments.append(InitialAssignment(variable: rename(s.id), expression: .number(a) / sizeSymbol,
+                                                                         location: location(s.position)))
+                        initial = a / size
+                    } else if let c = s.initialConcentration {
+                        modelInitialAssignments.append(InitialAssignment(variable: rename(s.id), expression: .number(c) * sizeSymbol,
+                                                                         location: location(s.position)))
+                        initial = c * size
+                    } else {
+                        refuse("species without an initial value", "species '\(s.id)' has neither an initial amount, an initial concentration nor an initial assignment", at: s.position)
+                    }
+                }
+                species.append(Species(id: rename(s.id), compartment: entity, initialValue: initial ?? 0, amountValued: amountValued,
+                                       constant: s.constant, boundary: s.boundaryCondition, display: display, location: location(s.position)))
+                continue
+            }
             speciesFactor[s.id] = s.conversionFactor.map { conversionFactor($0, for: "species '\(s.id)'", at: s.position, &self) } ?? modelFactor
             let display = DisplayInfo(role: s.sboTerm.flatMap(SBO.role(for:)), label: s.name == s.id ? nil : s.name)
             if let rule = assignmentRules[s.id] {
@@ -339,7 +454,6 @@ private struct Importer {
         }
 
         // Parameters (a parameter set by an assignment rule is an observable).
-        var parameters: [Parameter] = []
         for p in m.parameters {
             if let rule = assignmentRules[p.id] {
                 if let e = expression(rule.math, "the assignment rule for '\(p.id)'", at: rule.position) {
@@ -355,19 +469,26 @@ private struct Importer {
                                         note: p.name == p.id ? nil : p.name, location: location(p.position)))
         }
         // Sorted, so that diagnostics come out in the same order every run.
-        for (variable, rule) in assignmentRules.sorted(by: { $0.key < $1.key }) where speciesReferenceIDs[variable] != nil {
-            refuse("variable stoichiometry", "an assignment rule sets species reference '\(variable)'", at: rule.position)
-        }
         for variable in assignmentRules.keys.sorted() where !speciesIDs.contains(variable) && !compartmentIDs.contains(variable)
             && speciesReferenceIDs[variable] == nil && !m.parameters.contains(where: { $0.id == variable }) {
             problems.append(Diagnostic(.error, at: location(assignmentRules[variable]!.position), "assignment rule for unknown '\(variable)'"))
+        }
+
+        // Species references whose stoichiometry changes (rules, events, initial assignments from the
+        // model state).
+        var variableReferences = Set<String>()
+        for id in speciesReferenceIDs.keys where rateRules[id] != nil || eventTargets.contains(id) || assignmentRules[id] != nil {
+            variableReferences.insert(id)
+        }
+        for id in speciesReferenceIDs.keys.sorted() where initialAssignments[id] != nil && !variableReferences.contains(id) {
+            if constantValue(of: id, &self) == nil { variableReferences.insert(id) }
         }
 
         // Reactions.
         var reactions: [Reaction] = []
         for r in m.reactions {
             let context = "reaction '\(r.id)'"
-            if r.fast { refuse("fast reaction", "\(context) is marked fast", at: r.position) }
+            if r.fast { refuse("fast reaction", "\(context) is marked fast (an instantaneous equilibrium needs a DAE solver, which the simulator does not have)", at: r.position) }
             var local: [String: String] = [:]
             if let law = r.kineticLaw {
                 for lp in law.localParameters {
@@ -385,39 +506,57 @@ private struct Importer {
             func terms(_ refs: [SBMLTree.SpeciesReferenceNode], _ importer: inout Importer) -> [StoichiometricTerm] {
                 var out: [StoichiometricTerm] = []
                 for sr in refs {
+                    let target = amountSpecies[sr.species] ?? importer.rename(sr.species)
+                    let factor = speciesFactor[sr.species] ?? .number(1)
+                    func scaled(_ e: Expression) -> Expression { factor == .number(1) ? e : e * factor }
+                    // A stoichiometry that changes: stoichiometryMath, or a species reference that a rule,
+                    // an event or an initial assignment from the model state sets (its identifier is then
+                    // a parameter or an observable, below).
                     if sr.hasStoichiometryMath {
-                        importer.refuse("stoichiometryMath", "a species reference of \(context) has stoichiometryMath", at: sr.position)
+                        guard let e = importer.expression(sr.stoichiometryMath, "the stoichiometryMath of species '\(sr.species)' in \(context)",
+                                                          at: sr.position) else { continue }
+                        if ruleSpecies.contains(sr.species) { continue }
+                        out.append(StoichiometricTerm(target, 0, expression: scaled(e)))
+                        continue
+                    }
+                    if let id = sr.id, variableReferences.contains(id) {
+                        if ruleSpecies.contains(sr.species) { continue }
+                        let e = Expression.symbol(importer.rename(id))
+                        out.append(StoichiometricTerm(target, 0, expression: scaled(e)))
                         continue
                     }
                     var coefficient = sr.stoichiometry
-                    if let id = sr.id {
-                        if rateRules[id] != nil || eventTargets.contains(id) || !sr.constant {
-                            importer.refuse("variable stoichiometry", "species reference '\(id)' of \(context) changes during the simulation", at: sr.position)
-                        }
-                        if initialAssignments[id] != nil {
-                            if let v = constantValue(of: id, &importer) {
-                                coefficient = v
-                            } else {
-                                importer.refuse("stoichiometry from the model state", "the initial assignment of species reference '\(id)' depends on values that are not constants", at: sr.position)
-                            }
-                        }
+                    if let id = sr.id, initialAssignments[id] != nil, let v = constantValue(of: id, &importer) {
+                        coefficient = v
                     }
                     guard let c = coefficient else {
                         importer.refuse("species reference without stoichiometry", "species '\(sr.species)' in \(context)", at: sr.position)
                         continue
                     }
                     if ruleSpecies.contains(sr.species) { continue } // a rule sets it; reactions do not change it
-                    out.append(StoichiometricTerm(importer.rename(sr.species), c * (speciesFactor[sr.species] ?? 1)))
+                    if case .number(let f) = factor {
+                        out.append(StoichiometricTerm(target, c * f))
+                    } else {
+                        out.append(StoichiometricTerm(target, 0, expression: scaled(.number(c))))
+                    }
                 }
                 return out
             }
             let reactants = terms(r.reactants, &self)
             let products = terms(r.products, &self)
-            // A species reference's identifier may be read in math: its (constant) stoichiometry.
+            // A species reference's identifier may be read in math: its stoichiometry, a parameter (an
+            // observable when an assignment rule sets it).
             for sr in r.reactants + r.products {
                 guard let id = sr.id, !sr.hasStoichiometryMath else { continue }
+                if let rule = assignmentRules[id] {
+                    if let e = expression(rule.math, "the assignment rule for '\(id)'", at: rule.position) {
+                        observables.append(Observable(id: rename(id), expression: e, note: "stoichiometry of '\(sr.species)' in \(context)",
+                                                      location: location(rule.position)))
+                    }
+                    continue
+                }
                 var value = sr.stoichiometry ?? 1
-                if initialAssignments[id] != nil, let v = constantValue(of: id, &self) { value = v }
+                if !variableReferences.contains(id), initialAssignments[id] != nil, let v = constantValue(of: id, &self) { value = v }
                 parameters.append(Parameter(id: rename(id), value: value, note: "stoichiometry of '\(sr.species)' in \(context)",
                                             location: location(sr.position)))
             }
@@ -430,7 +569,7 @@ private struct Importer {
                 continue
             }
             guard let rate = expression(law.math, "the kinetic law of \(context)", at: law.position, local: local) else { continue }
-            let modifiers = r.modifiers.filter { !ruleSpecies.contains($0) }.map { Modifier(rename($0), .modifier) }
+            let modifiers = r.modifiers.filter { !ruleSpecies.contains($0) }.map { Modifier(amountSpecies[$0] ?? rename($0), .modifier) }
             reactions.append(Reaction(id: rename(r.id), reactants: reactants, products: products, reversible: r.reversible,
                                       modifiers: modifiers, rateLaw: .expression(rate), compartment: nil,
                                       kind: r.sboTerm.flatMap(SBO.reactionKind(for:)), label: r.name == r.id ? nil : r.name,
@@ -440,18 +579,23 @@ private struct Importer {
         // Rate rules.
         var modelRateRules: [RateRule] = []
         for r in m.rules where r.kind == .rate && r.math != nil {
-            if compartmentIDs.contains(r.variable) || speciesReferenceIDs[r.variable] != nil { continue } // refused above
             if let e = expression(r.math, "the rate rule for '\(r.variable)'", at: r.position) {
                 modelRateRules.append(RateRule(variable: rename(r.variable), expression: e, location: location(r.position)))
             }
         }
 
-        // Initial assignments (compartments and stoichiometries were computed above).
-        var modelInitialAssignments: [InitialAssignment] = []
+        // Initial assignments (constant compartment sizes and stoichiometries were computed above). One
+        // to the concentration of a species tracked by amount sets the amount: concentration × size.
         for ia in m.initialAssignments where ia.math != nil {
-            if compartmentIDs.contains(ia.symbol) || speciesReferenceIDs[ia.symbol] != nil { continue }
+            if compartmentIDs.contains(ia.symbol) && variableCompartments[ia.symbol] == nil { continue }
+            if speciesReferenceIDs[ia.symbol] != nil && !variableReferences.contains(ia.symbol) { continue }
             if let e = expression(ia.math, "the initial assignment of '\(ia.symbol)'", at: ia.position) {
-                modelInitialAssignments.append(InitialAssignment(variable: rename(ia.symbol), expression: e, location: location(ia.position)))
+                if let state = amountSpecies[ia.symbol], let s = m.species.first(where: { $0.id == ia.symbol }) {
+                    modelInitialAssignments.append(InitialAssignment(variable: state, expression: e * .symbol(rename(s.compartment)),
+                                                                     location: location(ia.position)))
+                } else {
+                    modelInitialAssignments.append(InitialAssignment(variable: rename(ia.symbol), expression: e, location: location(ia.position)))
+                }
             }
         }
 
@@ -466,11 +610,37 @@ private struct Importer {
             }
             let context = "event '\(id)'"
             var assignments: [EventAssignment] = []
+            // New compartment sizes, for the species below.
+            var newSize: [String: Expression] = [:]
+            for a in e.assignments where variableCompartments[a.variable] != nil {
+                if let v = expression(a.math, "the assignment to '\(a.variable)' of \(context)", at: a.position) { newSize[a.variable] = v }
+            }
+            // Every value is computed from the state before the event (SBML): a concentration assigned sets
+            // the amount to concentration × the size before the event, and a size assigned keeps the
+            // amounts of its species, so a concentration a rate rule integrates becomes
+            // (assigned or current concentration) × old size / new size.
+            func concentrationState(_ id: String) -> SBMLTree.SpeciesNode? {
+                guard let s = m.species.first(where: { $0.id == id }), newSize[s.compartment] != nil, rateRules[s.id] != nil,
+                      quantities[s.id]?.amountValued == false else { return nil }
+                return s
+            }
             for a in e.assignments {
-                if speciesReferenceIDs[a.variable] != nil || compartmentIDs.contains(a.variable) { continue } // refused above
                 if let v = expression(a.math, "the assignment to '\(a.variable)' of \(context)", at: a.position) {
-                    assignments.append(EventAssignment(target: rename(a.variable), mode: .set, value: v))
+                    if let state = amountSpecies[a.variable], let s = m.species.first(where: { $0.id == a.variable }) {
+                        assignments.append(EventAssignment(target: state, mode: .set, value: v * .symbol(rename(s.compartment))))
+                    } else if let s = concentrationState(a.variable) {
+                        let value = v * .symbol(rename(s.compartment)) / newSize[s.compartment]!
+                        assignments.append(EventAssignment(target: rename(a.variable), mode: .set, value: value))
+                    } else {
+                        assignments.append(EventAssignment(target: rename(a.variable), mode: .set, value: v))
+                    }
                 }
+            }
+            let assigned = Set(e.assignments.map(\.variable))
+            for s in m.species where !assigned.contains(s.id) {
+                guard let s = concentrationState(s.id) else { continue }
+                let value = Expression.symbol(rename(s.id)) * .symbol(rename(s.compartment)) / newSize[s.compartment]!
+                assignments.append(EventAssignment(target: rename(s.id), mode: .set, value: value))
             }
             let delay = e.hasDelay ? expression(e.delay, "the delay of \(context)", at: e.position) : nil
             let priority = e.hasPriority ? expression(e.priority, "the priority of \(context)", at: e.position) : nil
@@ -501,6 +671,36 @@ private struct Importer {
             reactions[i].id = name
         }
 
+        // `rateOf`: of a species tracked by amount n in a compartment of size V, d(n/V)/dt =
+        // (rateOf(n) − (n/V)·rateOf(V)) / V; of a value an assignment rule computes, refused.
+        if !amountSpecies.isEmpty {
+            var sizeOf: [String: String] = [:]
+            for s in m.species { if amountSpecies[s.id] != nil { sizeOf[rename(s.id)] = rename(s.compartment) } }
+            let states = Dictionary(amountSpecies.map { (rename($0.key), $0.value) }, uniquingKeysWith: { a, _ in a })
+            let rewrite: (Expression) -> Expression = { e in
+                e.rewritten { x in
+                    guard case .call("rateOf", let args) = x, args.count == 1, case .symbol(let name) = args[0],
+                          let state = states[name], let size = sizeOf[name] else { return x }
+                    let v = Expression.symbol(size)
+                    return (.call("rateOf", [.symbol(state)]) - .symbol(name) * .call("rateOf", [v])) / v
+                }
+            }
+            Self.transformExpressions(&reactions, &observables, &modelRateRules, &modelInitialAssignments, &events, rewrite)
+        }
+        let computed = Set(observables.map(\.id))
+        var rateOfComputed = Set<String>()
+        Self.transformExpressions(&reactions, &observables, &modelRateRules, &modelInitialAssignments, &events) { e in
+            e.visit { x in
+                if case .call("rateOf", let args) = x, args.count == 1, case .symbol(let name) = args[0], computed.contains(name) {
+                    rateOfComputed.insert(name)
+                }
+            }
+            return e
+        }
+        for name in rateOfComputed.sorted() {
+            refuse("csymbol rateOf of a value set by an assignment rule", "rateOf('\(name)'), which an assignment rule computes", at: here)
+        }
+
         if !problems.isEmpty {
             let kind: SBMLImportError.Kind = constructs.isEmpty ? .invalid : .unsupported
             throw SBMLImportError(kind: kind, diagnostics: problems, constructs: constructs)
@@ -515,6 +715,8 @@ private struct Importer {
             location: SourceLocation(file: file, line: here.line, column: here.column))
         model.modules = [Module(id: model.id, name: model.name, file: file, includes: [])]
         var diagnostics = Validator.validate(&model)
+        // `rateOf` is SBML's: the validator does not know it, the compiler expands it.
+        diagnostics.removeAll { $0.severity == .error && $0.message.hasPrefix("unknown function 'rateOf'") }
         // SBML allows models without species (parameters with rules only); the YAML format does not.
         diagnostics.removeAll { $0.severity == .error && $0.message.hasSuffix("defines no species") }
         // Every SBML parameter lacks a YAML 'source'; that advice is for hand-written models.
@@ -524,6 +726,27 @@ private struct Importer {
         }
         return SBMLImport(model: model, warnings: libsbmlWarnings + notes + diagnostics, renamed: renamed, species: quantities,
                           level: tree.level, version: tree.version)
+    }
+
+    /// Rewrites every expression of the model's reactions (rates and variable stoichiometries),
+    /// observables, rules, initial assignments and events.
+    static func transformExpressions(_ reactions: inout [Reaction], _ observables: inout [Observable], _ rateRules: inout [RateRule],
+                                     _ initialAssignments: inout [InitialAssignment], _ events: inout [Event],
+                                     _ f: (Expression) -> Expression) {
+        for i in reactions.indices {
+            if case .expression(let e) = reactions[i].rateLaw { reactions[i].rateLaw = .expression(f(e)) }
+            for k in reactions[i].reactants.indices { reactions[i].reactants[k].expression = reactions[i].reactants[k].expression.map(f) }
+            for k in reactions[i].products.indices { reactions[i].products[k].expression = reactions[i].products[k].expression.map(f) }
+        }
+        for i in observables.indices { observables[i].expression = f(observables[i].expression) }
+        for i in rateRules.indices { rateRules[i].expression = f(rateRules[i].expression) }
+        for i in initialAssignments.indices { initialAssignments[i].expression = f(initialAssignments[i].expression) }
+        for i in events.indices {
+            if case .when(let c) = events[i].trigger { events[i].trigger = .when(f(c)) }
+            for k in events[i].assignments.indices { events[i].assignments[k].value = f(events[i].assignments[k].value) }
+            events[i].delay = events[i].delay.map(f)
+            events[i].priority = events[i].priority.map(f)
+        }
     }
 
     /// Names the expression syntax reserves: `time`, constants and built-in functions.

@@ -118,6 +118,8 @@ struct SBMLTree: Sendable {
         var stoichiometry: Double?
         var constant = true
         var hasStoichiometryMath = false
+        /// The math of `stoichiometryMath` (Level 2), when it has some.
+        var stoichiometryMath: MathNode?
         var position = Position()
     }
 

@@ -12,8 +12,10 @@ import PathwayModel
 ///
 /// with `V_rⱼ` the size of reaction j's compartment (1 for amount-based rates) and `V_i` that of
 /// species i's compartment (1 for amount-valued species), so transport between compartments of
-/// different sizes conserves amounts. The Jacobian is derived from the rate expressions by
-/// symbolic differentiation and compiled the same way.
+/// different sizes conserves amounts. A stoichiometry given by an expression (``StoichiometricTerm/expression``)
+/// adds its own term ±σ(t, y)·(V_rⱼ / V_i)·rateⱼ, computed in a register. `rateOf(x)` is replaced by
+/// x's right-hand side before compilation (`Model.expandingRateOf()`). The Jacobian is derived from
+/// the rate expressions (and those terms) by symbolic differentiation and compiled the same way.
 public final class CompiledModel: ODEFunction {
     public let model: Model
     /// Names of the state variables, in state-vector order.
@@ -38,6 +40,9 @@ public final class CompiledModel: ODEFunction {
     private let stoichCoefficient: UnsafeMutableBufferPointer<Double>
     private let ruleRow: UnsafeMutableBufferPointer<Int32>
     private let ruleRegister: UnsafeMutableBufferPointer<Int32>
+    /// Variable-stoichiometry terms: the register of ±stoichiometry·rate·volume factor, and its row.
+    private let termRow: UnsafeMutableBufferPointer<Int32>
+    private let termRegister: UnsafeMutableBufferPointer<Int32>
     private let jacobianIndex: UnsafeMutableBufferPointer<Int32>
     private let jacobianRegister: UnsafeMutableBufferPointer<Int32>
     private let jacobianCoefficient: UnsafeMutableBufferPointer<Double>
@@ -56,7 +61,9 @@ public final class CompiledModel: ODEFunction {
     /// The structural nonzeros of the Jacobian (dense indices), for sparse factorisation.
     public let jacobianSparsity: [Int]?
 
-    public init(_ model: Model) throws(CompileError) {
+    public init(_ source: Model) throws(CompileError) {
+        // `rateOf(x)` becomes x's right-hand side before anything is compiled (see ``Model/expandingRateOf()``).
+        let model = try source.expandingRateOf()
         self.model = model
         let functions = Dictionary(model.functions.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
         let volume = Dictionary(model.compartments.map { ($0.id, $0.size) }, uniquingKeysWith: { a, _ in a })
@@ -65,6 +72,7 @@ public final class CompiledModel: ODEFunction {
         let ruled = Set(model.rateRules.map(\.variable))
         let changedByReactions = Set(model.reactions.flatMap { r in
             r.netStoichiometry.filter { $0.coefficient != 0 }.map(\.species)
+                + (r.reactants + r.products).filter { $0.expression != nil }.map(\.species)
         })
         let eventTargets = Set(model.events.flatMap { $0.assignments.map(\.target) })
         var names: [String] = []
@@ -110,6 +118,20 @@ public final class CompiledModel: ODEFunction {
             let e = rr.expression.inliningFunctions(functions).simplified()
             rules.append((row, try builder.register(for: e), e))
         }
+        // Variable stoichiometries: ±stoichiometry · rate · volume factor, one register per term, added
+        // to the species' derivative (none in models with constant stoichiometry).
+        var variableTerms: [(row: Int, reg: Int, expression: Expression)] = []
+        for (j, r) in model.reactions.enumerated() {
+            let reactionVolume = r.compartment.flatMap { volume[$0] } ?? 1
+            let terms = r.reactants.map { ($0, -1.0) } + r.products.map { ($0, 1.0) }
+            for (t, sign) in terms {
+                guard let stoichiometry = t.expression, let row = stateIndex[t.species],
+                      let s = model.species(named: t.species), !s.boundary else { continue }
+                let factor = sign * reactionVolume / (s.amountValued ? 1 : (volume[s.compartment] ?? 1))
+                let e = (Expression.number(factor) * stoichiometry.inliningFunctions(functions) * rateExpressions[j]).simplified()
+                variableTerms.append((row, try builder.register(for: e), e))
+            }
+        }
         let mainRaw = builder.program
         rateRegisters = rates
 
@@ -151,6 +173,17 @@ public final class CompiledModel: ODEFunction {
                 jIndex.append(Int32(entry.row * names.count + p.column))
                 jReg.append(Int32(p.register))
                 jCoef.append(entry.coefficient)
+            }
+        }
+        for term in variableTerms {
+            let full = term.expression.substituting(inlinedObservables)
+            for name in full.symbols {
+                guard let column = stateIndex[name] else { continue }
+                let d = full.derivative(with: name)
+                if case .number(0) = d { continue }
+                jIndex.append(Int32(term.row * names.count + column))
+                jReg.append(Int32(try jb.register(for: d)))
+                jCoef.append(1)
             }
         }
         for rule in rules {
@@ -223,6 +256,7 @@ public final class CompiledModel: ODEFunction {
         for r in symbols.values { reads[r] += 2 } // read by name (outputs, events, parameters)
         for r in sReg { reads[Int(r)] += 2 }
         for r in rules { reads[r.reg] += 2 }
+        for r in variableTerms { reads[r.reg] += 2 }
         for r in jReg { reads[Int(r)] += 2 }
         for r in rates { reads[r] += 2 }
         for e in compiledEvents {
@@ -271,6 +305,9 @@ public final class CompiledModel: ODEFunction {
         stoichCoefficient = buffer(byRow.map { sCoef[$0] })
         ruleRow = buffer(rules.map { Int32($0.row) })
         ruleRegister = buffer(rules.map { Int32($0.reg) })
+        termRow = buffer(variableTerms.map { Int32($0.row) })
+        termRegister = buffer(variableTerms.map { Int32($0.reg) })
+        termCount = variableTerms.count
         jacobianIndex = buffer(jIndex)
         jacobianRegister = buffer(jReg)
         jacobianCoefficient = buffer(jCoef)
@@ -278,7 +315,7 @@ public final class CompiledModel: ODEFunction {
         ruleCount = rules.count
         jacobianCount = jIndex.count
 
-        let usesTime = model.reactions.contains { $0.rateExpression.referencesTime }
+        let usesTime = model.reactions.contains { $0.rateExpression.referencesTime || $0.variableStoichiometries.contains(where: \.referencesTime) }
             || model.observables.contains { $0.expression.referencesTime }
             || model.rateRules.contains { $0.expression.referencesTime }
             || model.functions.contains { $0.body.referencesTime }
@@ -294,11 +331,12 @@ public final class CompiledModel: ODEFunction {
 
     private let stoichCount: Int
     private let ruleCount: Int
+    private let termCount: Int
     private let jacobianCount: Int
 
     deinit {
         registers.deallocate()
-        for b in [stateRegisters, stoichRow, stoichRegister, ruleRow, ruleRegister, jacobianIndex, jacobianRegister] { b.deallocate() }
+        for b in [stateRegisters, stoichRow, stoichRegister, ruleRow, ruleRegister, termRow, termRegister, jacobianIndex, jacobianRegister] { b.deallocate() }
         stoichCoefficient.deallocate()
         jacobianCoefficient.deallocate()
     }
@@ -325,6 +363,9 @@ public final class CompiledModel: ODEFunction {
                 e += 1
             }
             dydt[Int(row)] = sum
+        }
+        for e in 0..<termCount {
+            dydt[Int(termRow[e])] += registers[Int(termRegister[e])]
         }
         for e in 0..<ruleCount {
             dydt[Int(ruleRow[e])] = registers[Int(ruleRegister[e])]
