@@ -142,6 +142,8 @@ public enum BuiltinFunction {
         "eq": 2...Int.max, "neq": 2...2,
         "plus": 0...Int.max, "times": 0...Int.max, "minus": 1...2, "divide": 2...2,
         "quotient": 2...2, "rem": 2...2, "implies": 2...2,
+        // The time derivative of a species or a rate-rule variable (SBML's rateOf csymbol).
+        "rateOf": 1...1,
     ]
 
     /// Named constants of the infix syntax.

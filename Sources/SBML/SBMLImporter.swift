@@ -715,8 +715,6 @@ private struct Importer {
             location: SourceLocation(file: file, line: here.line, column: here.column))
         model.modules = [Module(id: model.id, name: model.name, file: file, includes: [])]
         var diagnostics = Validator.validate(&model)
-        // `rateOf` is SBML's: the validator does not know it, the compiler expands it.
-        diagnostics.removeAll { $0.severity == .error && $0.message.hasPrefix("unknown function 'rateOf'") }
         // SBML allows models without species (parameters with rules only); the YAML format does not.
         diagnostics.removeAll { $0.severity == .error && $0.message.hasSuffix("defines no species") }
         // Every SBML parameter lacks a YAML 'source'; that advice is for hand-written models.
