@@ -144,6 +144,8 @@ public enum BuiltinFunction {
         "quotient": 2...2, "rem": 2...2, "implies": 2...2,
         // The time derivative of a species or a rate-rule variable (SBML's rateOf csymbol).
         "rateOf": 1...1,
+        // The value of an expression at an earlier time: delay(x, τ) is x at t − τ (SBML's delay csymbol).
+        "delay": 2...2,
     ]
 
     /// Named constants of the infix syntax.

@@ -1,7 +1,7 @@
 import Foundation
 import PathwayModel
 
-/// A math construct the simulator has no counterpart for (`csymbol delay`, `rateOf`, …).
+/// A math construct the simulator has no counterpart for (`rateOf` of an expression, MathML it lacks, …).
 struct UnsupportedMath: Error {
     var construct: String
 }
@@ -122,7 +122,10 @@ extension Expression {
             }
             if a.count < 2 { return .number(1) } // a relation of fewer than two operands holds vacuously
             return .call(f, a)
-        case "delay": throw UnsupportedMath(construct: "csymbol delay")
+        case "delay":
+            // Kept as a call: the compiler looks x up in the run's history at t − τ.
+            let (x, tau) = try two()
+            return .call("delay", [x, tau])
         case "rateOf":
             // Kept as a call: the compiler replaces `rateOf(x)` by x's right-hand side.
             guard a.count == 1, case .symbol = a[0] else { throw UnsupportedMath(construct: "csymbol rateOf of an expression") }
@@ -180,7 +183,7 @@ extension MathNode {
             case "acos", "arccos": return .apply("arccos", a)
             case "atan", "arctan": return .apply("arctan", a)
             case "exp", "ln", "abs", "floor", "factorial", "sin", "cos", "tan", "sec", "csc", "cot", "sinh", "cosh", "tanh",
-                 "piecewise", "rateOf", "and", "or", "xor", "not", "lt", "leq", "gt", "geq", "eq", "neq", "plus", "times", "minus",
+                 "piecewise", "rateOf", "delay", "and", "or", "xor", "not", "lt", "leq", "gt", "geq", "eq", "neq", "plus", "times", "minus",
                  "divide", "max", "min", "quotient", "rem", "implies":
                 return .apply(f, a)
             default:

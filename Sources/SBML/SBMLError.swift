@@ -2,7 +2,7 @@ import PathwayModel
 
 /// Why an SBML file could not be imported: every problem found, with its place in the file.
 ///
-/// `unsupported` lists the SBML constructs the simulator cannot honour (delays, algebraic rules,
+/// `unsupported` lists the SBML constructs the simulator cannot honour (algebraic rules,
 /// fast reactions, …), each named once; a model that uses one is refused rather than simulated wrongly.
 public struct SBMLImportError: Error, Sendable, CustomStringConvertible {
     public enum Kind: Sendable, Equatable {
@@ -16,7 +16,7 @@ public struct SBMLImportError: Error, Sendable, CustomStringConvertible {
 
     public var kind: Kind
     public var diagnostics: [Diagnostic]
-    /// The unsupported constructs, by name (`event delay`, `algebraic rule`, …), in order of first use.
+    /// The unsupported constructs, by name (`algebraic rule`, `fast reaction`, …), in order of first use.
     public var constructs: [String]
 
     public init(kind: Kind, diagnostics: [Diagnostic], constructs: [String] = []) {

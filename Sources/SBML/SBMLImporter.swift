@@ -86,13 +86,14 @@ public struct SBMLImport: Sendable {
 ///   rule's variable) and is rescaled when an event resizes the compartment.
 /// - `rateOf(x)` stays a call for the compiler to expand (``CompiledModel``); of a species tracked by
 ///   amount it is (rateOf(amount) − concentration·rateOf(size)) / size.
+/// - The `delay` csymbol stays a call, `delay(x, τ)`, which the compiler reads from the run's history.
 /// - A stoichiometry that changes — `stoichiometryMath`, a species reference set by a rule, an event or
 ///   an initial assignment from the model state, a conversion factor that is a parameter that
 ///   changes — becomes an expression (``StoichiometricTerm/expression``) evaluated during the simulation.
 ///
 /// Events keep their delays, priorities, persistence, `initialValue` and `useValuesFromTriggerTime`.
 ///
-/// Refused, each with the construct and the element named: the `delay` csymbol, algebraic rules
+/// Refused, each with the construct and the element named: algebraic rules
 /// (they need a DAE solver), fast reactions (they need an algebraic equilibrium: a DAE too), `rateOf`
 /// of a value an assignment rule computes, conversion factors that are not parameters, SBML packages
 /// other than layout and render, and reactions without kinetic laws.

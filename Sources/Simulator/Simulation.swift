@@ -157,6 +157,8 @@ extension CompiledModel {
             }
             options.stepSize = h
         }
+        reset()
+        delays?.startTime = settings.start
         if dimension == 0 {
             // Nothing is integrated: every value is computed from time alone, at its own time.
             var row = [Double](repeating: 0, count: names.count)
@@ -170,10 +172,17 @@ extension CompiledModel {
         options.nonNegativeComponents = nonNegativeComponents
         options.checkNegative = settings.checkNegative
 
-        reset()
         let (timed, triggered, handler) = integratorEvents()
-        let problem = ODEProblem(function: self, initialState: initialState, timeSpan: settings.start...settings.end,
+        var problem = ODEProblem(function: self, initialState: initialState, timeSpan: settings.start...settings.end,
                                  timedEvents: timed, triggeredEvents: triggered, eventHandler: handler)
+        if let delays {
+            // Delays: the run keeps its history, and a step is no longer than the shortest delay at the
+            // start (so that values within the step are interpolated, not extrapolated).
+            problem.stepRecorder = HistoryRecorder(model: self, history: delays)
+            initialState.withUnsafeBufferPointer { refreshEventValues(t: settings.start, state: $0.baseAddress!) }
+            let shortest = delays.tauRegisters.map { registers[$0] }.filter { $0 > 0 && $0.isFinite }.min()
+            if let shortest, options.stepSize == nil { options.maxStep = shortest }
+        }
         let clock = ContinuousClock()
         let started = clock.now
         let solution = settings.method.integrator.solve(problem, output: .times(times), options: options)

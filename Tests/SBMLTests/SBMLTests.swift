@@ -41,11 +41,12 @@ struct SuiteCaseTests {
         #expect(prioritised.model.events.allSatisfy { $0.priority != nil })
     }
 
-    /// Algebraic rules, fast reactions and delays are refused with the construct and the element named.
+    /// Algebraic rules, fast reactions and packages other than layout and render are refused with the
+    /// construct and the element named.
     @Test(arguments: [
         ("00040", "algebraic rule", "algebraic rule"),
         ("00871", "fast reaction", "reaction '"),
-        ("00937", "csymbol delay", "in "),
+        ("01138", "the 'comp' package", "the document"),
     ])
     func refusesUnsupportedConstructs(_ id: String, _ construct: String, _ element: String) throws {
         let testCase = try TestSuiteCase(directory: Paths.testCase(id))

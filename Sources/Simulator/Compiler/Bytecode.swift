@@ -28,6 +28,9 @@ struct Instruction: Sendable {
         case subMul
         /// `a / (b + c)` (Michaelis–Menten and Hill denominators)
         case divSum
+        /// `dst = delayed expression c at time r[0] − r[a]` (SBML's `delay` csymbol): carried out by a
+        /// ``DelayRuntime``, never by ``Program/run(_:)`` (which writes NaN).
+        case delay
     }
 
     @usableFromInline var op: Op
@@ -153,6 +156,7 @@ struct Program: Sendable {
         case .mulSub: return a * b - c
         case .subMul: return c - a * b
         case .divSum: return a / (b + c)
+        case .delay: return .nan // only a DelayRuntime can look values up in the history
         }
     }
 
@@ -202,8 +206,8 @@ extension Instruction {
     var operands: [Int32] {
         switch op {
         case .copy, .neg, .exp, .ln, .log10, .log2, .sqrt, .abs, .floor, .ceil, .sin, .cos, .tan, .asin, .acos,
-             .atan, .sinh, .cosh, .tanh, .sec, .csc, .cot, .not, .factorial:
-            return [a]
+             .atan, .sinh, .cosh, .tanh, .sec, .csc, .cot, .not, .factorial, .delay:
+            return [a] // a delay's c is the index of its delayed expression, not a register
         case .select, .mul3, .mulAdd, .mulSub, .subMul, .divSum:
             return [a, b, c]
         default:

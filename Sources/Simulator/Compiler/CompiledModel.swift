@@ -14,8 +14,9 @@ import PathwayModel
 /// species i's compartment (1 for amount-valued species), so transport between compartments of
 /// different sizes conserves amounts. A stoichiometry given by an expression (``StoichiometricTerm/expression``)
 /// adds its own term ±σ(t, y)·(V_rⱼ / V_i)·rateⱼ, computed in a register. `rateOf(x)` is replaced by
-/// x's right-hand side before compilation (`Model.expandingRateOf()`). The Jacobian is derived from
-/// the rate expressions (and those terms) by symbolic differentiation and compiled the same way.
+/// x's right-hand side before compilation (`Model.expandingRateOf()`). `delay(x, τ)` reads x at t − τ
+/// from the run's history (``DelayRuntime``). The Jacobian is derived from the rate expressions (and
+/// those terms) by symbolic differentiation and compiled the same way (delayed terms count as constant).
 public final class CompiledModel: ODEFunction {
     public let model: Model
     /// Names of the state variables, in state-vector order.
@@ -61,9 +62,15 @@ public final class CompiledModel: ODEFunction {
     /// The structural nonzeros of the Jacobian (dense indices), for sparse factorisation.
     public let jacobianSparsity: [Int]?
 
+    /// Delayed values (`delay(x, τ)`) and the run's history; nil in models without delays.
+    let delays: DelayRuntime?
+
     public init(_ source: Model) throws(CompileError) {
+        // In a model with delays every rate of change read from the history before the run's start is 0.
+        let hasDelays = source.usesDelay
+        let guarded = hasDelays && source.usesRateOf ? source.guardingRateOf() : source
         // `rateOf(x)` becomes x's right-hand side before anything is compiled (see ``Model/expandingRateOf()``).
-        let model = try source.expandingRateOf()
+        let model = try guarded.expandingRateOf()
         self.model = model
         let functions = Dictionary(model.functions.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
         let volume = Dictionary(model.compartments.map { ($0.id, $0.size) }, uniquingKeysWith: { a, _ in a })
@@ -98,7 +105,11 @@ public final class CompiledModel: ODEFunction {
         for c in model.compartments where symbols[c.id] == nil { symbols[c.id] = next; next += 1 }
         for o in model.observables { symbols[o.id] = next; next += 1 }
         symbolRegisters = symbols
+        // Models with delays: a register that says whether values are computed at or after the start.
+        let startedRegister = next
+        if hasDelays { next += 1 }
         var builder = ProgramBuilder(symbols: symbols, registerCount: next, timeRegister: 0)
+        if hasDelays { builder.startedRegister = startedRegister }
 
         // MARK: Main program: observables (in dependency order), reaction rates, rate rules
         let orderedObservables = try Self.dependencyOrder(model.observables)
@@ -243,14 +254,56 @@ public final class CompiledModel: ODEFunction {
         // MARK: Initial assignments (evaluated once, below)
         var ib = eb.continuing()
         var assigns: [(target: Int, value: Int)] = []
+        var assigned: [String] = []
         for ia in model.initialAssignments {
             guard let target = symbols[ia.variable] else { continue }
             assigns.append((target, try ib.register(for: ia.expression.inliningFunctions(functions).simplified())))
+            assigned.append(ia.variable)
         }
         let initialRaw = ib.program
 
+        // MARK: Delayed expressions: each one's program is the slice of everything compiled that computes
+        // it (a delayed expression may contain delays in turn, compiled as they come).
+        var db = ib.continuing()
+        var delayedResults: [Int] = []
+        var k = 0
+        while k < db.delayedExpressions.count {
+            delayedResults.append(try db.register(for: db.delayedExpressions[k]))
+            k += 1
+        }
+        let delayedExpressions = db.delayedExpressions
+        var delayedPrograms: [Program] = []
+        var preHistory = Program()
+        var preHistoryAssignments: [(target: Int, value: Int)] = []
+        if !delayedExpressions.isEmpty {
+            var all = Program()
+            all.instructions = mainRaw.instructions + jacobianRaw.instructions + eventRaw.instructions
+                + initialRaw.instructions + db.program.instructions
+            delayedPrograms = delayedResults.map { all.slice(computing: [Int32($0)]) }
+            // Before the start, a value with an initial assignment that depends on time has that
+            // assignment's value at the earlier time (as the SBML Test Suite reads it: x = sin(time)
+            // initially means x has been sin(time) until the start).
+            var timeDependent = Set<String>()
+            var grew = true
+            while grew {
+                grew = false
+                for ia in model.initialAssignments where !timeDependent.contains(ia.variable) {
+                    let e = ia.expression.inliningFunctions(functions).substituting(inlinedObservables)
+                    if e.referencesTime || e.symbols.contains(where: timeDependent.contains) {
+                        timeDependent.insert(ia.variable)
+                        grew = true
+                    }
+                }
+            }
+            preHistoryAssignments = zip(assigned, assigns).filter { timeDependent.contains($0.0) }.map(\.1)
+            preHistory = all.slice(computing: Set(preHistoryAssignments.map { Int32($0.value) }))
+            if preHistory.instructions.contains(where: { $0.op == .delay }) {
+                throw CompileError(message: "an initial assignment depends both on time and on a delayed value; values before the start cannot be computed")
+            }
+        }
+
         // MARK: Fuse instruction pairs, counting every read of every register first
-        registerCount = ib.registerCount
+        registerCount = db.registerCount
         var reads = [Int](repeating: 0, count: registerCount)
         for program in [mainRaw, jacobianRaw, eventRaw, initialRaw] { program.countReads(into: &reads) }
         for r in symbols.values { reads[r] += 2 } // read by name (outputs, events, parameters)
@@ -277,15 +330,52 @@ public final class CompiledModel: ODEFunction {
         for s in model.species { initial[symbols[s.id]!] = s.initialValue }
         for p in model.parameters { initial[symbols[p.id]!] = p.value }
         for c in model.compartments { initial[symbols[c.id]!] = c.size }
-        for (r, v) in ib.constants { initial[r] = v }
+        for (r, v) in db.constants { initial[r] = v }
+        if hasDelays { initial[startedRegister] = 1 }
         registers = .allocate(capacity: registerCount)
         registers.initialize(from: initial, count: registerCount)
+
+        // Delays: how deeply delayed expressions nest (each level needs its own scratch registers).
+        let delayRuntime: DelayRuntime?
+        if !delayedExpressions.isEmpty {
+            var depth = [Int?](repeating: nil, count: delayedExpressions.count)
+            var visiting = Set<Int>()
+            func depthOf(_ k: Int) throws(CompileError) -> Int {
+                if let d = depth[k] { return d }
+                guard visiting.insert(k).inserted else {
+                    throw CompileError(message: "delayed value '\(delayedExpressions[k])' depends on its own delayed value")
+                }
+                var d = 1
+                for ins in delayedPrograms[k].instructions where ins.op == .delay { d = max(d, 1 + (try depthOf(Int(ins.c)))) }
+                visiting.remove(k)
+                depth[k] = d
+                return d
+            }
+            var deepest = 1
+            for k in delayedExpressions.indices { deepest = max(deepest, try depthOf(k)) }
+            var taus: [Int] = []
+            for program in [mainRaw, eventRaw] {
+                for ins in program.instructions where ins.op == .delay { taus.append(Int(ins.a)) }
+            }
+            delayRuntime = DelayRuntime(programs: delayedPrograms, results: delayedResults, depth: deepest,
+                                  registerCount: registerCount, stateRegisters: names.map { Int32(symbols[$0]!) },
+                                  startedRegister: startedRegister, tauRegisters: taus,
+                                  preHistory: preHistory, preHistoryAssignments: preHistoryAssignments)
+        } else {
+            delayRuntime = nil
+        }
+        delays = delayRuntime
 
         // Initial assignments (and the observables they may read), propagated to a fixed point.
         if !assigns.isEmpty {
             for _ in 0...assigns.count {
-                mainProgram.run(registers)
-                initialProgram.run(registers)
+                if let delayRuntime {
+                    delayRuntime.run(mainProgram, registers)
+                    delayRuntime.run(initialProgram, registers)
+                } else {
+                    mainProgram.run(registers)
+                    initialProgram.run(registers)
+                }
                 for (target, value) in assigns { registers[target] = registers[value] }
             }
             for i in 0..<registerCount { initial[i] = registers[i] }
@@ -319,7 +409,18 @@ public final class CompiledModel: ODEFunction {
             || model.observables.contains { $0.expression.referencesTime }
             || model.rateRules.contains { $0.expression.referencesTime }
             || model.functions.contains { $0.body.referencesTime }
-        isAutonomous = !usesTime
+        // A delayed value depends on time through the history.
+        isAutonomous = !usesTime && !hasDelays
+    }
+
+    /// Runs a compiled program on the register file (looking delayed values up when the model has any).
+    @inline(__always)
+    func run(_ program: Program) {
+        if let delays {
+            delays.run(program, registers)
+        } else {
+            program.run(registers)
+        }
     }
 
     /// Instruction counts of the compiled programs (right-hand side, Jacobian) and an opcode histogram.
@@ -351,7 +452,7 @@ public final class CompiledModel: ODEFunction {
 
     public func evaluate(t: Double, y: UnsafePointer<Double>, dydt: UnsafeMutablePointer<Double>) {
         load(t: t, y: y)
-        mainProgram.run(registers)
+        run(mainProgram)
         dydt.update(repeating: 0, count: dimension)
         // Entries are sorted by row: accumulate each row in a register, write it once.
         var e = 0
@@ -374,8 +475,8 @@ public final class CompiledModel: ODEFunction {
 
     public func jacobian(t: Double, y: UnsafePointer<Double>, into J: UnsafeMutablePointer<Double>) -> Bool {
         load(t: t, y: y)
-        mainProgram.run(registers)
-        jacobianProgram.run(registers)
+        run(mainProgram)
+        run(jacobianProgram)
         J.update(repeating: 0, count: dimension * dimension)
         for e in 0..<jacobianCount {
             J[Int(jacobianIndex[e])] += jacobianCoefficient[e] * registers[Int(jacobianRegister[e])]
@@ -388,6 +489,7 @@ public final class CompiledModel: ODEFunction {
     /// Restores parameters and fixed species to their initial values (before a new run).
     public func reset() {
         initialRegisters.withUnsafeBufferPointer { registers.update(from: $0.baseAddress!, count: registerCount) }
+        delays?.clear() // delayed values outside a run read the current state
     }
 
     /// Changes a parameter (or a fixed species, or an initial state value) without recompiling.
@@ -424,7 +526,7 @@ public final class CompiledModel: ODEFunction {
         /// Fills `out` with the values at (t, y).
         public func read(t: Double, y: UnsafePointer<Double>, into out: inout [Double]) {
             model.load(t: t, y: y)
-            program.run(model.registers)
+            model.run(program)
             for (i, r) in registers.enumerated() { out[i] = model.registers[r] }
         }
 
@@ -434,7 +536,7 @@ public final class CompiledModel: ODEFunction {
             precondition(state.count == model.dimension, "a state of \(model.dimension) values is needed")
             if state.isEmpty {
                 model.registers[0] = t
-                program.run(model.registers)
+                model.run(program)
                 for (i, r) in registers.enumerated() { out[i] = model.registers[r] }
                 return
             }
@@ -475,8 +577,8 @@ public final class CompiledModel: ODEFunction {
     @inline(__always)
     func refreshEventValues(t: Double, state: UnsafePointer<Double>) {
         load(t: t, y: state)
-        mainProgram.run(registers)
-        eventProgram.run(registers)
+        run(mainProgram)
+        run(eventProgram)
     }
 
     /// Assigns event `index`'s values: `captured` ones, or those in the registers (computed for the

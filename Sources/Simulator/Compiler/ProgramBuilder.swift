@@ -18,6 +18,12 @@ struct ProgramBuilder {
     private var cache: [Expression: Int] = [:]
     let symbols: [String: Int]
     let timeRegister: Int
+    /// Expressions read at earlier times (`delay(x, τ)`), by index (a delay instruction's `c`).
+    private(set) var delayedExpressions: [Expression] = []
+    private var delayedIndex: [Expression: Int] = [:]
+    /// Register that is 1 when the values being computed are at or after the run's start, 0 before it
+    /// (read by ``startedGuardFunction``); nil in models without delays.
+    var startedRegister: Int?
 
     init(symbols: [String: Int], registerCount: Int, timeRegister: Int) {
         self.symbols = symbols
@@ -108,6 +114,24 @@ struct ProgramBuilder {
     }
 
     private mutating func call(_ f: String, _ args: [Expression]) throws(CompileError) -> Int {
+        if f == delayFunction {
+            // delay(x, τ): x is not computed here but at t − τ, from the history (see ``DelayRuntime``).
+            guard args.count == 2 else { throw CompileError(message: "'delay' takes 2 arguments, not \(args.count)") }
+            let tau = try register(for: args[1])
+            let k: Int
+            if let i = delayedIndex[args[0]] {
+                k = i
+            } else {
+                k = delayedExpressions.count
+                delayedExpressions.append(args[0])
+                delayedIndex[args[0]] = k
+            }
+            return emit(.delay, tau, 0, k)
+        }
+        if f == startedGuardFunction {
+            guard args.count == 1, let started = startedRegister else { throw CompileError(message: "unknown function '\(f)'") }
+            return emit(.select, started, try register(for: args[0]), constant(0))
+        }
         var regs: [Int] = []
         if f != "piecewise" {
             for a in args { regs.append(try register(for: a)) }

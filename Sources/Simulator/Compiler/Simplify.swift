@@ -121,6 +121,7 @@ extension Expression {
             case ("minus", 1): return .negate(d(a))
             case ("minus", 2): return d(args[0]) - d(args[1])
             case ("divide", 2): return Expression.binary(.divide, args[0], args[1]).rawDerivative(x)
+            case (startedGuardFunction, 1): return .call(f, [d(a)])
             default:
                 // Logical functions, floor, ceil, …: piecewise constant.
                 return .number(0)

@@ -163,6 +163,7 @@ enum IntegrationDriver {
         let triggers = problem.triggeredEvents
         let m = triggers.count
         let handler = problem.eventHandler
+        let recorder = problem.stepRecorder
 
         // Work buffers, allocated once per solve.
         let bufferSize = max(1, 4 * n)
@@ -187,7 +188,8 @@ enum IntegrationDriver {
         var status = SolverStatus.success
         var outIndex = 0
 
-        // Timed events at t₀ act before the first step.
+        // Timed events at t₀ act before the first step (the recorder sees the state before and after).
+        recorder?.record(t: t, state: y)
         while nextTimed < schedule.count && schedule[nextTimed].time <= t {
             timed[schedule[nextTimed].index].action(t, UnsafeMutableBufferPointer(start: y, count: n))
             if handler == nil { stats.eventsFired += 1 }
@@ -200,6 +202,7 @@ enum IntegrationDriver {
                 status = .eventsDidNotSettle(time: t)
             }
         }
+        recorder?.record(t: t, state: y)
         for i in 0..<m {
             let g = triggers[i].condition(t, UnsafeBufferPointer(start: y, count: n))
             gPrev[i] = g
@@ -329,6 +332,7 @@ enum IntegrationDriver {
             }
             stepper.accept(t: t, h: hStep, y: y, yNew: yNew, statistics: &stats)
             if fixedStep == nil && stepper.selectsStepSize { h = stepper.proposedStepSize }
+            recorder?.record(t: tTarget, state: yNew)
 
             // Triggered events: sign changes at the step end, roots on the dense output.
             var tReached = tTarget
@@ -386,6 +390,7 @@ enum IntegrationDriver {
             // Advance.
             if triggered && tReached != tTarget {
                 stepper.interpolate(at: tReached, into: y, statistics: &stats)
+                recorder?.replaceLast(t: tReached, state: y)
             } else {
                 swap(&y, &yNew)
             }
@@ -428,6 +433,7 @@ enum IntegrationDriver {
             }
 
             if acted {
+                recorder?.record(t: t, state: y)
                 for i in 0..<m {
                     let g = triggers[i].condition(t, UnsafeBufferPointer(start: y, count: n))
                     gPrev[i] = g

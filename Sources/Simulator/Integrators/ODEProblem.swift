@@ -19,6 +19,8 @@ public struct ODEProblem<F: ODEFunction> {
     public var triggeredEvents: [TriggeredEvent]
     /// Takes over event semantics (delays, priorities, cascades); see ``EventHandler``.
     public var eventHandler: (any EventHandler)?
+    /// Sees the state at every accepted step (the history of delay equations); nil: none.
+    public var stepRecorder: (any StepRecorder)?
 
     public init(
         function: F,
@@ -26,7 +28,8 @@ public struct ODEProblem<F: ODEFunction> {
         timeSpan: ClosedRange<Double>,
         timedEvents: [TimedEvent] = [],
         triggeredEvents: [TriggeredEvent] = [],
-        eventHandler: (any EventHandler)? = nil
+        eventHandler: (any EventHandler)? = nil,
+        stepRecorder: (any StepRecorder)? = nil
     ) {
         self.function = function
         self.initialState = initialState
@@ -34,5 +37,6 @@ public struct ODEProblem<F: ODEFunction> {
         self.timedEvents = timedEvents
         self.triggeredEvents = triggeredEvents
         self.eventHandler = eventHandler
+        self.stepRecorder = stepRecorder
     }
 }

@@ -94,8 +94,6 @@ extension Pathway {
         /// Test Suite tags of constructs the importer refuses, with the importer's names for them.
         static let refusedTags: [String: String] = [
             "FastReaction": "fast reaction", "AlgebraicRule": "algebraic rule",
-            "CSymbolDelay": "csymbol delay", "DelayInTrigger": "csymbol delay",
-            "DelayInEventAssignment": "csymbol delay",
             "RandomEventExecution": "random event execution",
             "comp:ConversionFactor": "comp conversion factor", "comp:TimeConversionFactor": "comp conversion factor",
             "comp:ExtentConversionFactor": "comp conversion factor",
