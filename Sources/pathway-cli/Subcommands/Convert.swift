@@ -48,7 +48,10 @@ extension Pathway {
                     throw ExitCode.failure
                 }
             } else {
-                text = YAMLModelWriter.write(model)
+                do { text = try YAMLModelWriter.write(model) } catch {
+                    report(error.diagnostics)
+                    throw ExitCode.failure
+                }
             }
             try emit(text, to: output)
         }

@@ -1,12 +1,18 @@
-import PathwayModel
-
 /// Writes a model in the YAML model format (docs/model-format.md), for `pathway convert x.xml x.yaml`.
 ///
 /// Rate laws are written as expressions (`rate:`), with `rate-units: amount` when the reaction has no
 /// compartment (as for SBML kinetic laws). Drugs and scenarios are written too. Everything the format
 /// cannot say (source locations, module structure) is left out; the written file is one module.
 public enum YAMLModelWriter {
-    public static func write(_ model: Model) -> String {
+    /// The model as YAML. Throws for what the format cannot say rather than writing something else:
+    /// stoichiometries given by expressions (from SBML stoichiometryMath or rules).
+    public static func write(_ model: Model) throws(ModelError) -> String {
+        let variable = model.reactions.filter { r in (r.reactants + r.products).contains { $0.expression != nil } }
+        if !variable.isEmpty {
+            throw ModelError(variable.map {
+                Diagnostic(.error, at: $0.location, "reaction '\($0.id)' has a stoichiometry given by an expression, which the YAML format cannot express (keep the model as SBML)")
+            })
+        }
         var out: [String] = []
         out.append("model: \(key(model.id.isEmpty ? "model" : model.id))")
         if !model.name.isEmpty { out.append("name: \(quote(model.name))") }
