@@ -4,7 +4,7 @@ CONFIG     ?= release
 BIN_DIR     = $(shell $(SWIFT) build -c $(CONFIG) --show-bin-path 2>/dev/null)
 PATHWAY     = $(BIN_DIR)/pathway
 OUT        ?= out
-SYSTEM_PKGS = pkg-config libgraphviz-dev libsbml5-dev fonts-dejavu-core
+SYSTEM_PKGS = pkg-config libgraphviz-dev libsbml5-dev fonts-liberation fonts-dejavu-core
 
 .PHONY: all build deps demo test clean conformance crosscheck bench
 
