@@ -28,15 +28,13 @@ final class BDFStepper<F: ODEFunction>: Stepper {
     /// Backward differences, row j (j = 0…maxOrder+2) at `differences + j·n`.
     @usableFromInline let differences: UnsafeMutablePointer<Double>
     @usableFromInline let yPredicted, psi, correction, yCurrent, fCurrent, delta, weights: UnsafeMutablePointer<Double>
-    @usableFromInline let jac, lu: UnsafeMutablePointer<Double>
+    @usableFromInline let jac: UnsafeMutablePointer<Double>
     /// γⱼ = Σ_{i≤j} 1/i, αₖ = (1 − κₖ)γₖ and the error constants κₖγₖ + 1/(k+1), for k = 0…maxOrder+1.
     @usableFromInline let gammaSum, alpha, errorConstant: UnsafeMutablePointer<Double>
     /// (maxOrder+1)² scratch for the step-change matrices R, U and R·U.
     @usableFromInline let matrixR, matrixU, matrixRU: UnsafeMutablePointer<Double>
-    @usableFromInline let pivots: UnsafeMutablePointer<Int>
-    @usableFromInline let factors: CompressedLU
-    @usableFromInline let sparse: SparseLU?
-    @usableFromInline var usingSparse = false
+    /// I/c − J, factored when c changes and reused across steps.
+    @usableFromInline let matrix: IterationMatrix
 
     /// Current order k.
     @usableFromInline var order = 1
@@ -80,20 +78,12 @@ final class BDFStepper<F: ODEFunction>: Stepper {
         self.atol = atol
         let rows = Self.maxOrder + 3
         let m = Self.maxOrder + 1
-        let size = max(1, 2 * n * n + (rows + 7) * n + 3 * (Self.maxOrder + 2) + 3 * m * m)
+        let size = max(1, n * n + (rows + 7) * n + 3 * (Self.maxOrder + 2) + 3 * m * m)
         storage = .allocate(capacity: size)
         storage.initialize(repeating: 0, count: size)
-        pivots = .allocate(capacity: max(1, n))
-        pivots.initialize(repeating: 0, count: max(1, n))
-        factors = CompressedLU(order: n)
-        if n >= 12, let pattern = function.jacobianSparsity {
-            sparse = SparseLU(order: n, pattern: pattern)
-        } else {
-            sparse = nil
-        }
+        matrix = IterationMatrix(order: n, sparsity: function.jacobianSparsity)
         jac = storage
-        lu = storage + n * n
-        differences = storage + 2 * n * n
+        differences = storage + n * n
         let v = differences + rows * n
         yPredicted = v
         psi = v + n
@@ -122,8 +112,6 @@ final class BDFStepper<F: ODEFunction>: Stepper {
 
     deinit {
         storage.deallocate()
-        pivots.deallocate()
-        factors.deallocate()
     }
 
     @inlinable
@@ -227,19 +215,9 @@ final class BDFStepper<F: ODEFunction>: Stepper {
     func factorize(coefficient c: Double, statistics: inout SolverStatistics) -> Bool {
         statistics.luDecompositions += 1
         convergenceRate = 1
-        let diagonal = 1 / c
-        if let sparse, sparse.factor(jacobian: jac, diagonal: diagonal) {
-            usingSparse = true
-        } else {
-            usingSparse = false
-            let n = self.n
-            for i in 0..<(n * n) { lu[i] = -jac[i] }
-            for i in 0..<n { lu[i * n + i] += diagonal }
-            guard DenseLU.factor(lu, order: n, pivots: pivots) else {
-                factoredCoefficient = 0
-                return false
-            }
-            factors.compress(from: lu, order: n)
+        guard matrix.factor(jacobian: jac, diagonal: 1 / c) else {
+            factoredCoefficient = 0
+            return false
         }
         factoredCoefficient = c
         return true
@@ -247,11 +225,7 @@ final class BDFStepper<F: ODEFunction>: Stepper {
 
     @inlinable
     func solveLinear(_ b: UnsafeMutablePointer<Double>) {
-        if usingSparse, let sparse {
-            sparse.solve(b)
-        } else {
-            factors.solve(pivots: pivots, b)
-        }
+        matrix.solve(b)
     }
 
     /// Weighted RMS norm with the weights of the step start.

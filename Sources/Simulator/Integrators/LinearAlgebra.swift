@@ -404,3 +404,65 @@ public enum DenseLinearSystem {
         }
     }
 }
+
+/// The iteration matrix `d·I − J` of the implicit methods (Rodas4, BDF), factored sparse along a
+/// fill-reducing order when the Jacobian's pattern is known and the system is large enough for it to
+/// pay (n ≥ 12), else dense with partial pivoting; solves use whichever factorisation is current.
+/// All buffers are allocated once.
+@usableFromInline
+final class IterationMatrix {
+    @usableFromInline let n: Int
+    @usableFromInline let lu: UnsafeMutablePointer<Double>
+    @usableFromInline let pivots: UnsafeMutablePointer<Int>
+    /// The nonzeros of the dense factors, for fast repeated solves.
+    @usableFromInline let factors: CompressedLU
+    @usableFromInline let sparse: SparseLU?
+    /// Whether the current factorisation is the sparse one.
+    @usableFromInline var usingSparse = false
+
+    @inlinable
+    init(order n: Int, sparsity: [Int]?) {
+        self.n = n
+        lu = .allocate(capacity: max(1, n * n))
+        lu.initialize(repeating: 0, count: max(1, n * n))
+        pivots = .allocate(capacity: max(1, n))
+        pivots.initialize(repeating: 0, count: max(1, n))
+        factors = CompressedLU(order: n)
+        if n >= 12, let sparsity {
+            sparse = SparseLU(order: n, pattern: sparsity)
+        } else {
+            sparse = nil
+        }
+    }
+
+    deinit {
+        lu.deallocate()
+        pivots.deallocate()
+        factors.deallocate()
+    }
+
+    /// Factors `diagonal·I − J`; false when it is singular.
+    @inlinable
+    func factor(jacobian J: UnsafePointer<Double>, diagonal: Double) -> Bool {
+        if let sparse, sparse.factor(jacobian: J, diagonal: diagonal) {
+            usingSparse = true
+            return true
+        }
+        usingSparse = false
+        for i in 0..<(n * n) { lu[i] = -J[i] }
+        for i in 0..<n { lu[i * n + i] += diagonal }
+        guard DenseLU.factor(lu, order: n, pivots: pivots) else { return false }
+        factors.compress(from: lu, order: n)
+        return true
+    }
+
+    /// Solves `(d·I − J)·x = b` in place with the current factorisation.
+    @inlinable
+    func solve(_ b: UnsafeMutablePointer<Double>) {
+        if usingSparse, let sparse {
+            sparse.solve(b)
+        } else {
+            factors.solve(pivots: pivots, b)
+        }
+    }
+}

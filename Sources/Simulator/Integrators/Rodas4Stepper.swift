@@ -12,15 +12,9 @@ final class Rodas4Stepper<F: ODEFunction>: Stepper {
     @usableFromInline let rtol: Double
     @usableFromInline let atol: Double
     @usableFromInline let storage: UnsafeMutablePointer<Double>
-    @usableFromInline let pivots: UnsafeMutablePointer<Int>
-    @usableFromInline let jac, lu: UnsafeMutablePointer<Double>
-    /// The nonzeros of the current LU factors, for the six solves per attempt.
-    @usableFromInline let factors: CompressedLU
-    /// Sparse factorisation along a fill-reducing order, when the Jacobian's pattern is known
-    /// and the system is large enough for it to pay.
-    @usableFromInline let sparse: SparseLU?
-    /// Whether the current factorisation is the sparse one.
-    @usableFromInline var usingSparse = false
+    @usableFromInline let jac: UnsafeMutablePointer<Double>
+    /// W = I/(γh) − J, factored once per attempt and solved six times.
+    @usableFromInline let matrix: IterationMatrix
     @usableFromInline let f0, ft, fs, k1, k2, k3, k4, k5, k6, tmp: UnsafeMutablePointer<Double>
     @usableFromInline let q0, q1, q2, q3: UnsafeMutablePointer<Double>
     /// f(t₀, y₀) in `f0` is current.
@@ -36,20 +30,12 @@ final class Rodas4Stepper<F: ODEFunction>: Stepper {
         n = function.dimension
         self.rtol = rtol
         self.atol = atol
-        let size = max(1, 2 * n * n + 14 * n)
+        let size = max(1, n * n + 14 * n)
         storage = .allocate(capacity: size)
         storage.initialize(repeating: 0, count: size)
-        pivots = .allocate(capacity: max(1, n))
-        pivots.initialize(repeating: 0, count: max(1, n))
-        factors = CompressedLU(order: n)
-        if n >= 12, let pattern = function.jacobianSparsity {
-            sparse = SparseLU(order: n, pattern: pattern)
-        } else {
-            sparse = nil
-        }
+        matrix = IterationMatrix(order: n, sparsity: function.jacobianSparsity)
         jac = storage
-        lu = storage + n * n
-        let v = storage + 2 * n * n
+        let v = storage + n * n
         f0 = v
         ft = v + n
         fs = v + 2 * n
@@ -68,8 +54,6 @@ final class Rodas4Stepper<F: ODEFunction>: Stepper {
 
     deinit {
         storage.deallocate()
-        pivots.deallocate()
-        factors.deallocate()
     }
 
     @inlinable
@@ -125,7 +109,7 @@ final class Rodas4Stepper<F: ODEFunction>: Stepper {
     ) -> StepOutcome {
         typealias T = Rodas4Tableau
         if !haveJacobian { prepare(t: t, y: y, statistics: &statistics) }
-        let n = self.n, jac = self.jac, lu = self.lu, pivots = self.pivots
+        let n = self.n, jac = self.jac
         let f0 = self.f0, ft = self.ft, fs = self.fs, tmp = self.tmp
         let k1 = self.k1, k2 = self.k2, k3 = self.k3, k4 = self.k4, k5 = self.k5, k6 = self.k6
 
@@ -133,16 +117,7 @@ final class Rodas4Stepper<F: ODEFunction>: Stepper {
         // partial pivoting.
         let diagonal = 1 / (T.gamma * h)
         statistics.luDecompositions += 1
-        let factors = self.factors
-        if let sparse, sparse.factor(jacobian: jac, diagonal: diagonal) {
-            usingSparse = true
-        } else {
-            usingSparse = false
-            for i in 0..<(n * n) { lu[i] = -jac[i] }
-            for i in 0..<n { lu[i * n + i] += diagonal }
-            guard DenseLU.factor(lu, order: n, pivots: pivots) else { return .singularMatrix }
-            factors.compress(from: lu, order: n)
-        }
+        guard matrix.factor(jacobian: jac, diagonal: diagonal) else { return .singularMatrix }
 
         let invH = 1 / h
         let hd1 = h * T.d1, hd2 = h * T.d2, hd3 = h * T.d3, hd4 = h * T.d4
@@ -190,11 +165,7 @@ final class Rodas4Stepper<F: ODEFunction>: Stepper {
     /// Solves W·x = b in place with whichever factorisation is current.
     @inlinable
     func solveLinear(_ b: UnsafeMutablePointer<Double>) {
-        if usingSparse, let sparse {
-            sparse.solve(b)
-        } else {
-            factors.solve(pivots: pivots, b)
-        }
+        matrix.solve(b)
     }
 
     @inlinable
