@@ -35,7 +35,10 @@ public enum ModelLoader {
     }
 
     private static func finish(root: ModelFile, state: inout CompositionState) throws(ModelError) -> LoadedModel {
-        if state.order.contains(where: \.fatal) || !state.sink.diagnostics.filter({ $0.severity == .error }).isEmpty && root.fatal {
+        // A file that could not be read at all (malformed YAML, a missing or unreadable include) leaves
+        // the composed model incomplete: report that alone, not the cascade of names it would leave unknown.
+        if state.order.contains(where: \.fatal) || state.unreadableFiles > 0
+            || !state.sink.diagnostics.filter({ $0.severity == .error }).isEmpty && root.fatal {
             throw ModelError(state.sink.sorted)
         }
         var model = compose(root: root, state: &state)
@@ -173,16 +176,22 @@ private struct CompositionState {
     var order: [ModelFile] = []
     var loaded: Set<String> = []
     var stack: [String] = []
+    /// Included files that do not exist, are not text or form a cycle.
+    var unreadableFiles = 0
 
     mutating func loadTree(url: URL, displayPath: String, includedFrom: SourceLocation?) -> ModelFile? {
         let key = url.standardizedFileURL.resolvingSymlinksInPath().path
         if stack.contains(key) {
             let cycle = (stack.drop { $0 != key } + [key]).map { ($0 as NSString).lastPathComponent }.joined(separator: " -> ")
             sink.error(includedFrom ?? SourceLocation(file: displayPath, line: 1, column: 1), "include cycle: \(cycle)")
+            unreadableFiles += 1
             return nil
         }
         if loaded.contains(key) { return order.first { $0.model.location.file == displayPath } ?? order.last }
-        guard let text = readText(url: url, displayPath: displayPath, includedFrom: includedFrom) else { return nil }
+        guard let text = readText(url: url, displayPath: displayPath, includedFrom: includedFrom) else {
+            unreadableFiles += 1
+            return nil
+        }
         return loadTree(text: text, displayPath: displayPath, directory: url.deletingLastPathComponent(), key: key)
     }
 

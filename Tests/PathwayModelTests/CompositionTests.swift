@@ -205,3 +205,23 @@ struct PerturbationTests {
         }
     }
 }
+
+@Suite("Missing includes")
+struct MissingIncludeTests {
+    @Test func aMissingIncludeIsReportedAloneNotAsACascadeOfUnknownNames() throws {
+        let dir = try temporaryDirectory()
+        try """
+            model: top
+            includes: [absent.yaml]
+            observables:
+              total: A + B
+            """.write(to: dir.appendingPathComponent("top.yaml"), atomically: true, encoding: .utf8)
+        do {
+            _ = try ModelLoader.load(path: dir.appendingPathComponent("top.yaml").path)
+            Issue.record("should fail")
+        } catch {
+            #expect(error.errors.count == 1)
+            #expect(error.errors.first?.message.hasSuffix("absent.yaml' does not exist") == true)
+        }
+    }
+}
