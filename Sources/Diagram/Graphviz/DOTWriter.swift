@@ -120,6 +120,8 @@ public enum DOTWriter {
     /// break, and keeps every other backslash as is. An odd run of backslashes before a `"`, a
     /// line break or the end therefore gets one more backslash; NULs are dropped.
     static func normalizedValue(_ text: String) -> String {
+        // Almost every name and value holds neither: hand it back as it is.
+        guard text.utf8.contains(where: { $0 == 0 || $0 == UInt8(ascii: "\\") }) else { return text }
         var out = String.UnicodeScalarView()
         var backslashRun = 0
         for scalar in text.unicodeScalars {
