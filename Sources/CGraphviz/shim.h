@@ -5,6 +5,14 @@
 // Nothing is copied: pkg-config `libgvc` supplies -I/usr/include/graphviz.
 #include <graphviz/gvc.h>
 #include <graphviz/cgraph.h>
+#include <graphviz/gvplugin.h>
+#include <graphviz/gvplugin_textlayout.h>
+#include <graphviz/gvplugin_render.h>
+#include <graphviz/gvplugin_device.h>
+
+/// Graphviz's plugin output function (libgvc exports it for render plugins; its header,
+/// gvio.h, is not installed): appends `len` bytes to the job's output.
+extern size_t gvwrite(GVJ_t *job, const char *s, size_t len);
 
 // Shims for what Swift cannot call as it stands. Graphviz takes `char *` for names
 // and values it never modifies (it interns them with agstrdup); these take
@@ -63,9 +71,13 @@ static inline char *CGraphviz_intern(Agraph_t *g, const char *value, int isHTML)
 /// On the root graph this is the DOT statement `node [name=value]` (resp. graph/edge);
 /// on a subgraph it sets the subgraph's own value and the default of its descendants,
 /// as the DOT parser does for `graph [name=value]` inside `subgraph { }`.
-/// agattr takes its own reference to the interned value.
+/// agattr interns an ordinary value itself; an HTML-like one is interned first (flagged)
+/// and agattr takes its own reference to it.
 static inline Agsym_t *CGraphviz_declareAttribute(Agraph_t *g, int kind, const char *name,
                                                   const char *value, int isHTML) {
+    if (!isHTML) {
+        return agattr(g, kind, (char *)name, (char *)value);
+    }
     char *interned = CGraphviz_intern(g, value, isHTML);
     if (interned == NULL) {
         return NULL;
@@ -75,9 +87,12 @@ static inline Agsym_t *CGraphviz_declareAttribute(Agraph_t *g, int kind, const c
     return sym;
 }
 
-/// agxset(obj, sym, value). agxset takes its own reference to the interned value, so
-/// an HTML-flagged string interned first is the one it stores.
+/// agxset(obj, sym, value). agxset interns an ordinary value itself; an HTML-like one is
+/// interned first (flagged) and agxset takes its own reference to it.
 static inline int CGraphviz_setAttribute(void *obj, Agsym_t *sym, const char *value, int isHTML) {
+    if (!isHTML) {
+        return agxset(obj, sym, (char *)value);
+    }
     Agraph_t *root = agroot(obj);
     char *interned = CGraphviz_intern(root, value, isHTML);
     if (interned == NULL) {
@@ -86,6 +101,29 @@ static inline int CGraphviz_setAttribute(void *obj, Agsym_t *sym, const char *va
     int rc = agxset(obj, sym, interned);
     agstrfree(root, interned);
     return rc;
+}
+
+/// An edge's tail and head nodes (agtail/aghead are macros).
+static inline Agnode_t *CGraphviz_tail(Agedge_t *e) {
+    return agtail(e);
+}
+
+static inline Agnode_t *CGraphviz_head(Agedge_t *e) {
+    return aghead(e);
+}
+
+/// The port names an edge's ends were laid out with (`ED_tail_port(e).name`), or NULL.
+static inline char *CGraphviz_tailPort(Agedge_t *e) {
+    return ED_tail_port(e).name;
+}
+
+static inline char *CGraphviz_headPort(Agedge_t *e) {
+    return ED_head_port(e).name;
+}
+
+/// The graph's `fontnames` setting as laid out (`GD_fontnames(g)`).
+static inline fontname_kind CGraphviz_fontnames(Agraph_t *g) {
+    return GD_fontnames(g);
 }
 
 #endif

@@ -3,7 +3,8 @@ import Foundation
 
 /// In-process Graphviz (libgvc + libcgraph): layout and rendering without a subprocess.
 ///
-/// This file holds all of the package's unsafe pointer code.
+/// This file and `TextMeasurement.swift` (a text-layout plugin) hold all of the package's unsafe
+/// pointer code.
 ///
 /// - Thread safety: Graphviz keeps global state (the DOT lexer, error state, emit state, the
 ///   prototype graph), so concurrent calls crash even with separate contexts. Every call here
@@ -62,6 +63,12 @@ public enum Graphviz {
             defer { agclose(g) }
             return try session.layoutAndRender(g, layout: layout, format: format)
         }
+    }
+
+    /// Forgets the text measurements kept between renders (see `TextMeasurement`): the next
+    /// render measures every label with pango again, as a process's first render does.
+    public static func forgetTextMeasurements() throws {
+        try GraphvizRuntime.shared.session { _ in TextMeasurement.shared.forget() }
     }
 
     /// Layout engines the installed plugins provide (`circo`, `dot`, `fdp`, ...).
@@ -144,31 +151,39 @@ private final class GraphvizRuntime: @unchecked Sendable {
     /// cgraph asks `map` for an ID twice over: with the object's name, then, if that is
     /// declined, with `str == NULL` for an anonymous ID, remembering name ↔ ID in its internal
     /// map (which also serves lookups and `agnameof`). Declining every name therefore gives
-    /// every object, named or not, the next number. The counter lives from `open` (agopen) to
-    /// `close` (agclose). IDs are plain numbers, so `free` has nothing to release, `alloc`
-    /// refuses caller-chosen IDs (as cgraph's default does) and `print` defers to the map.
+    /// every object, named or not, the next number. The state lives from `open` (agopen) to
+    /// `close` (agclose). IDs are plain numbers, so `free` has nothing to release and `alloc`
+    /// refuses caller-chosen IDs (as cgraph's default does).
+    ///
+    /// The discipline also keeps each name with its number and answers `print` with it. cgraph
+    /// consults that only when its internal map has no entry, which happens after a layout
+    /// engine closes a subgraph: Graphviz 2.43's `agclose` on a subgraph closes the root's
+    /// internal maps (neato and fdp do this for graphs with clusters). Without it, nodes would
+    /// then print as `%4` in titles and comments.
     private static func makeSequentialIDDiscipline() -> Agiddisc_t {
         Agiddisc_t(
             open: { _, _ in
-                let counter = UnsafeMutablePointer<IDTYPE>.allocate(capacity: 1)
-                counter.initialize(to: 0)
-                return UnsafeMutableRawPointer(counter)
+                Unmanaged.passRetained(GraphNames()).toOpaque()
             },
-            map: { state, _, name, id, createFlag in
-                guard name == nil, createFlag != 0, let state, let id else { return 0 }
-                let counter = state.assumingMemoryBound(to: IDTYPE.self)
-                counter.pointee += 1
-                id.pointee = counter.pointee
+            map: { state, kind, name, id, createFlag in
+                guard createFlag != 0, let state, let id else { return 0 }
+                let names = Unmanaged<GraphNames>.fromOpaque(state).takeUnretainedValue()
+                if let name {
+                    names.offer(name, kind: kind)
+                    return 0
+                }
+                id.pointee = names.next(kind: kind)
                 return 1
             },
             alloc: { _, _, _ in 0 },
             free: { _, _, _ in },
-            print: { _, _, _ in nil },
+            print: { state, _, id in
+                guard let state else { return nil }
+                return Unmanaged<GraphNames>.fromOpaque(state).takeUnretainedValue().name(of: id)
+            },
             close: { state in
                 guard let state else { return }
-                let counter = state.assumingMemoryBound(to: IDTYPE.self)
-                counter.deinitialize(count: 1)
-                counter.deallocate()
+                Unmanaged<GraphNames>.fromOpaque(state).release()
             },
             idregister: { _, _, _ in })
     }
@@ -193,7 +208,7 @@ private final class GraphvizRuntime: @unchecked Sendable {
             }
             return 0
         }
-        guard let gvc = gvContext() else { throw GraphvizError.contextUnavailable }
+        guard let gvc = TextMeasurement.shared.makeContext() else { throw GraphvizError.contextUnavailable }
         context = gvc
         return gvc
     }
@@ -360,6 +375,7 @@ private final class GraphvizRuntime: @unchecked Sendable {
         func layoutAndRender(
             _ g: UnsafeMutablePointer<Agraph_t>, layout: LayoutEngine, format: OutputFormat
         ) throws -> Rendering {
+            TextMeasurement.shared.usesMemory = !format.drawsPangoLayouts
             let layoutStatus = gvLayout(gvc, g, layout.rawValue)
             defer { gvFreeLayout(gvc, g) }
             runtime.log.flush()
@@ -377,6 +393,8 @@ private final class GraphvizRuntime: @unchecked Sendable {
 
             var data: UnsafeMutablePointer<CChar>?
             var length: UInt32 = 0
+            SVGRenderer.shared.graph = g
+            defer { SVGRenderer.shared.graph = nil }
             let renderStatus = gvRenderData(gvc, g, format.rawValue, &data, &length)
             defer {
                 if let data { gvFreeRenderData(data) }
@@ -423,6 +441,38 @@ private func withValue<T>(_ value: AttributeValue, _ body: (UnsafePointer<CChar>
     switch value {
     case .string(let text): try withNormalizedCString(text) { try body($0, 0) }
     case .html(let markup): try markup.withCString { try body($0, 1) }
+    }
+}
+
+/// The sequential-ID discipline's state for one root graph: the last number handed out and
+/// the name each named object was created with.
+private final class GraphNames {
+    private var counter: IDTYPE = 0
+    private var names: [IDTYPE: UnsafeMutablePointer<CChar>] = [:]
+    /// The name (and object kind) offered to `map` just before the anonymous ID of the object
+    /// being created. An offer not followed by a creation (the name was already mapped) is
+    /// replaced by the next offer, and never given to an object of another kind.
+    private var offered: (kind: Int32, name: UnsafeMutablePointer<CChar>)?
+
+    func offer(_ name: UnsafeMutablePointer<CChar>, kind: Int32) {
+        free(offered?.name)
+        offered = (kind, strdup(name))
+    }
+
+    func next(kind: Int32) -> IDTYPE {
+        counter += 1
+        if let offered, offered.kind == kind {
+            names[counter] = offered.name
+            self.offered = nil
+        }
+        return counter
+    }
+
+    func name(of id: IDTYPE) -> UnsafeMutablePointer<CChar>? { names[id] }
+
+    deinit {
+        free(offered?.name)
+        for name in names.values { free(name) }
     }
 }
 
