@@ -12,7 +12,8 @@ public enum DiagramRenderer {
         case .dot:
             return Array(diagram.graph.dotText.utf8)
         case .svg:
-            let svg = try graphviz(diagram.graph, layout: diagram.options.layout, format: .svg)
+            // The core renderer's document, written by this package's faster SVG plugin.
+            let svg = try graphviz(diagram.graph, layout: diagram.options.layout, format: .fastSVG)
             return WikiSVG.postprocess(svg, for: diagram)
         case .png:
             var graph = diagram.graph
