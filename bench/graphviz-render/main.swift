@@ -154,16 +154,18 @@ var runs = 30
 var emitDOT = false
 var profileIterations = 0
 var dotFiles: [String] = []
+var dotFormat: OutputFormat = .svg
 var arguments = CommandLine.arguments.dropFirst()
 while let argument = arguments.popFirst() {
     switch argument {
     case "--runs": runs = arguments.popFirst().flatMap(Int.init) ?? runs
     case "--emit-dot": emitDOT = true
     case "--dot": if let file = arguments.popFirst() { dotFiles.append(file) }
+    case "--format": if let format = arguments.popFirst() { dotFormat = OutputFormat(rawValue: format) }
     case "--profile": profileIterations = arguments.popFirst().flatMap(Int.init) ?? 500
 
     default:
-        print("usage: gv-bench [--runs N] [--emit-dot] [--profile N] [--dot FILE]...")
+        print("usage: gv-bench [--runs N] [--emit-dot] [--profile N] [--dot FILE]... [--format F]")
         exit(2)
     }
 }
@@ -174,10 +176,10 @@ if !dotFiles.isEmpty {
         for file in dotFiles {
             let text = try String(contentsOfFile: file, encoding: .utf8)
             if profileIterations > 0 {
-                for _ in 0..<profileIterations { _ = try Graphviz.render(dot: text, format: .svg) }
+                for _ in 0..<profileIterations { _ = try Graphviz.render(dot: text, format: dotFormat) }
                 continue
             }
-            let inProcess = try samples(runs: runs) { _ = try Graphviz.render(dot: text, format: .svg) }
+            let inProcess = try samples(runs: runs) { _ = try Graphviz.render(dot: text, format: dotFormat) }
             let subprocess = try samples(runs: runs) { _ = try runDot(Data(text.utf8), wait: .terminationHandler) }
             print(String(format: "%@: in-process %.2f ms (min %.2f), dot -Tsvg %.2f ms (min %.2f), ratio %.1fx", file,
                          milliseconds(median(inProcess)), milliseconds(inProcess.min()!),
@@ -199,7 +201,7 @@ if emitDOT {
 }
 
 func row(_ label: String, _ duration: Duration) {
-    print(label.padding(toLength: 52, withPad: " ", startingAt: 0) + String(format: "%8.2f ms", milliseconds(duration)))
+    print(label.padding(toLength: 56, withPad: " ", startingAt: 0) + String(format: "%8.2f ms", milliseconds(duration)))
 }
 /// Renders once each way, checks that the outputs agree, then times them.
 func run(graph: GraphDescription, dotText: String, runs: Int) throws {
@@ -248,6 +250,12 @@ func runModels(runs: Int, profileIterations: Int) throws {
     print("\nIL-11 activity diagram: \(diagram.graph.nodes.count) nodes, \(diagram.graph.edges.count) edges,"
         + " \(clusters) clusters; SVG \(svg.count) bytes")
     print("in-process SVG == `dot -Tsvg` output: \(svg == [UInt8](try runDot(data, wait: .terminationHandler)))")
+    let fast = try Graphviz.render(diagram.graph, format: .fastSVG)
+    print("fast SVG renderer == core SVG renderer: \(fast == svg)")
+    if fast != svg, let path = ProcessInfo.processInfo.environment["GV_BENCH_DIFF"] {
+        try Data(svg).write(to: URL(fileURLWithPath: path + ".core.svg"))
+        try Data(fast).write(to: URL(fileURLWithPath: path + ".fast.svg"))
+    }
 
     if profileIterations > 0 {
         // For `perf record`: only the in-process work, nothing else in the profile.
@@ -259,6 +267,11 @@ func runModels(runs: Int, profileIterations: Int) throws {
     }
 
     let layoutOnly = try measure(runs: runs) { _ = try Graphviz.render(diagram.graph, format: .svg) }
+    let fastRenderer = try measure(runs: runs) { _ = try Graphviz.render(diagram.graph, format: .fastSVG) }
+    let coldText = try measure(runs: runs) {
+        try Graphviz.forgetTextMeasurements()
+        _ = try Graphviz.render(diagram.graph, format: .fastSVG)
+    }
     let fromText = try measure(runs: runs) { _ = try Graphviz.render(dot: text, format: .svg) }
     let whole = try measure(runs: runs) {
         _ = try DiagramRenderer.render(
@@ -271,16 +284,18 @@ func runModels(runs: Int, profileIterations: Int) throws {
     let post = measure(runs: runs) { _ = WikiSVG.postprocess(svgText, for: diagram) }
     let subprocess = try measure(runs: runs) { _ = try runDot(data, wait: .terminationHandler) }
     print("median of \(runs) runs each:")
-    row("in-process, GraphDescription -> SVG", layoutOnly)
-    row("in-process, DOT text -> SVG", fromText)
+    row("in-process, GraphDescription -> SVG (core renderer)", layoutOnly)
+    row("in-process, GraphDescription -> SVG (fast renderer)", fastRenderer)
+    row("  the same, every label measured afresh by pango", coldText)
+    row("in-process, DOT text -> SVG (core renderer)", fromText)
     row("in-process, model -> diagram -> wiki SVG", whole)
     row("  of which: model -> diagram (DiagramBuilder)", build)
     row("  of which: DOT text (for the hash)", writeDOT)
     row("  of which: metadata (DOT text + SHA-256)", metadata)
     row("  of which: WikiSVG.postprocess (incl. metadata)", post)
     row("subprocess /usr/bin/dot -Tsvg, same DOT text", subprocess)
-    print(String(format: "ratio dot -Tsvg / in-process: %.1fx (target >= 5x)",
-                 milliseconds(subprocess) / milliseconds(layoutOnly)))
+    print(String(format: "ratio dot -Tsvg / in-process: %.1fx with the fast renderer (target >= 5x), %.1fx with the core renderer",
+                 milliseconds(subprocess) / milliseconds(fastRenderer), milliseconds(subprocess) / milliseconds(layoutOnly)))
 
     let binary = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("pathway")
     guard FileManager.default.isExecutableFile(atPath: binary.path) else {
