@@ -94,6 +94,28 @@ struct GraphvizPluginTests {
         }
     }
 
+    @Test("numbers are printed as Graphviz prints them: ties, tiny values, whole and large numbers")
+    func numberFormatting() throws {
+        // A pen width reaches the renderer's number printing unchanged (stroke-width), so these
+        // exercise it directly: exact ties of %.2f (0.125 and 0.375 are exact in binary; 2.675
+        // is just below its tie), values within 1e-8 of zero and just outside, whole numbers and
+        // large ones. Coordinates, with their negative values, come from the layout.
+        let widths = ["0.125", "0.375", "2.675", "1e-9", "0.004", "0.006", "3", "123456.789", "0.995"]
+        var dot = "digraph g {\n"
+        for (index, width) in widths.enumerated() {
+            dot += "  n\(index) [penwidth=\"\(width)\"];\n"
+        }
+        dot += "  n0 -> n1 -> n2; n3 -> n4 [penwidth=0.5]; }"
+        let core = try Graphviz.render(dot: dot, format: .svg)
+        let fast = try Graphviz.render(dot: dot, format: .fastSVG)
+        #expect(String(decoding: fast, as: UTF8.self) == String(decoding: core, as: UTF8.self))
+        let svg = String(decoding: fast, as: UTF8.self)
+        // 0.995 and 2.675 lie just below their ties in binary; 1e-9 and 0.004 print as "0".
+        for printed in ["0.12", "0.38", "2.67", "0", "0.01", "3", "123456.79", "0.99", "0.5"] {
+            #expect(svg.contains("stroke-width=\"\(printed)\""), "stroke-width \(printed)")
+        }
+    }
+
     @Test("undirected graphs title their edges with --")
     func undirectedEdgeTitles() throws {
         let dot = "graph g { a -- b [id=\"e1\"]; }"

@@ -3,8 +3,8 @@ import Foundation
 
 /// In-process Graphviz (libgvc + libcgraph): layout and rendering without a subprocess.
 ///
-/// This file and the two plugins beside it (`TextMeasurement.swift`, `SVGRenderer.swift`) hold
-/// all of the package's unsafe pointer code.
+/// This file and the plugins beside it (`GraphvizPlugins.swift`, `TextMeasurement.swift`,
+/// `SVGRenderer.swift`) hold all of the package's unsafe pointer code.
 ///
 /// - Thread safety: Graphviz keeps global state (the DOT lexer, error state, emit state, the
 ///   prototype graph), so concurrent calls crash even with separate contexts. Every call here
@@ -208,7 +208,7 @@ private final class GraphvizRuntime: @unchecked Sendable {
             }
             return 0
         }
-        guard let gvc = TextMeasurement.shared.makeContext() else { throw GraphvizError.contextUnavailable }
+        guard let gvc = GraphvizPlugins.makeContext() else { throw GraphvizError.contextUnavailable }
         context = gvc
         return gvc
     }

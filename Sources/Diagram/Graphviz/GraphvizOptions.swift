@@ -46,7 +46,7 @@ public struct OutputFormat: RawRepresentable, Hashable, Sendable, ExpressibleByS
     /// SVG from Graphviz's core renderer (no cairo needed).
     public static let svg: OutputFormat = "svg"
     /// SVG from this package's renderer plugin: the core renderer's document, byte for byte, for
-    /// the drawings this package makes, written about twice as fast (see `SVGRenderer`). Only
+    /// the drawings this package makes, without a `printf` per coordinate (see `SVGRenderer`). Only
     /// available in process (`dot` does not know it); for arbitrary DOT prefer ``svg``.
     public static let fastSVG: OutputFormat = "svg:pathway"
     /// PNG through the cairo plugin.

@@ -114,20 +114,7 @@ final class SVGRenderer: @unchecked Sendable {
             count += 1
         }
         let hundredths = UInt64(abs(rounded))
-        var whole = hundredths / 100
-        var digits = 1
-        var scale: UInt64 = 10
-        while whole >= scale {
-            digits += 1
-            scale *= 10
-        }
-        var index = count + digits - 1
-        repeat {
-            buffer[index] = UInt8(ascii: "0") + UInt8(whole % 10)
-            whole /= 10
-            index -= 1
-        } while whole > 0
-        count += digits
+        digits(hundredths / 100)
         let cents = Int(hundredths % 100)
         if trim && cents == 0 { return }
         buffer[count] = UInt8(ascii: ".")
@@ -137,6 +124,25 @@ final class SVGRenderer: @unchecked Sendable {
             buffer[count] = UInt8(ascii: "0") + UInt8(cents % 10)
             count += 1
         }
+    }
+
+    /// The decimal digits of `whole`.
+    private func digits(_ whole: UInt64) {
+        var count = 1
+        var scale: UInt64 = 10
+        while whole >= scale, count < 20 {
+            count += 1
+            scale = scale &* 10
+        }
+        reserve(count)
+        var rest = whole
+        var index = self.count + count - 1
+        repeat {
+            buffer[index] = UInt8(ascii: "0") + UInt8(rest % 10)
+            rest /= 10
+            index -= 1
+        } while rest > 0
+        self.count += count
     }
 
     /// `text` without trailing zeros after a decimal point, and without a bare point.
@@ -157,7 +163,8 @@ final class SVGRenderer: @unchecked Sendable {
     }
 
     private func integer(_ value: Int) {
-        put(String(value))
+        if value < 0 { byte(UInt8(ascii: "-")) }
+        digits(UInt64(value.magnitude))
     }
 
     // MARK: Escaping (Graphviz's xml_string and xml_string0)

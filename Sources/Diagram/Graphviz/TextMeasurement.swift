@@ -4,7 +4,7 @@ import Glibc
 /// Graphviz's text measurement, remembered: a `textlayout` plugin that asks the pango plugin
 /// (the one `dot` uses) for each label's size once and answers repeats from memory.
 ///
-/// Measuring text is a tenth of a render (the IL-11 diagram: about 0.6 ms of 5 ms, each of ~90
+/// Measuring text is a fifth of a render (the IL-11 diagram: about 1 ms of 4.9 ms, each of ~90
 /// strings shaped by pango and HarfBuzz), and a wiki batch measures the same strings again and
 /// again: every diagram carries the legend, the module views repeat the entity names, and a
 /// scenario redraws its model. The answer depends only on the font name, size and style flags
@@ -15,11 +15,11 @@ import Glibc
 /// draw from. Renders to those formats therefore bypass the memory; renders to formats the core
 /// plugin writes (SVG, DOT, JSON, ...) use it (see ``OutputFormat/drawsPangoLayouts``).
 ///
-/// How it is wired (``makeContext()``): a first context loads Graphviz's plugins as `dot` does;
-/// from it the pango plugin's library is found by its soname and its text-layout engine taken.
-/// The context that serves renders is then made with this plugin as a built-in of higher
-/// quality than pango's, so Graphviz selects it. If anything is missing (no pango plugin), the
-/// first context is used as it is, unmeasured text and all, exactly like `dot`.
+/// How it is wired (see `GraphvizPlugins`): once a first context has loaded Graphviz's plugins
+/// as `dot` does, ``connect()`` finds the pango plugin's library by its soname and takes its
+/// text-layout engine; the context that serves renders has this plugin as a built-in of higher
+/// quality than pango's, so Graphviz selects it. Without a pango plugin it declines to measure,
+/// and Graphviz estimates text sizes from its font tables, exactly as `dot` then does.
 ///
 /// Thread safety: Graphviz calls the plugin only from inside a render, and every render holds
 /// ``GraphvizRuntime``'s lock, so the memory is only touched under that lock.
@@ -31,9 +31,8 @@ final class TextMeasurement: @unchecked Sendable {
 
     /// Whether the current render may answer from memory (set under the lock before layout).
     var usesMemory = true
-    /// Number of answers from memory and from pango since the context was made (for tests).
+    /// Number of answers from memory since the context was made (for tests).
     private(set) var hits = 0
-    private(set) var misses = 0
 
     private typealias Engine = @convention(c) (
         UnsafeMutablePointer<textspan_t>?, UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?
@@ -63,14 +62,9 @@ final class TextMeasurement: @unchecked Sendable {
         memory.removeAll(keepingCapacity: true)
     }
 
-    /// The Graphviz context renders use: with this plugin when the pango plugin is there.
-    func makeContext() -> OpaquePointer? {
-        guard let first = gvContext() else { return nil }
-        guard let engine = Self.pangoEngine() else { return first }
-        pango = engine
-        guard let context = gvContextPlugins(builtins, 1) else { return first }
-        gvFreeContext(first)
-        return context
+    /// Takes the pango plugin's text-layout engine, once a context has loaded it.
+    func connect() {
+        pango = Self.pangoEngine()
     }
 
     /// Measures `span` (fills `size`, the y offsets and, from pango, the layout). False when
@@ -96,7 +90,6 @@ final class TextMeasurement: @unchecked Sendable {
             fontpath?.pointee = nil
             return true
         }
-        misses += 1
         guard pango(span, fontpath) != 0 else { return false }
         if memory.count >= Self.capacity { memory.removeAll(keepingCapacity: true) }
         memory[key] = Size(
@@ -129,40 +122,18 @@ final class TextMeasurement: @unchecked Sendable {
         return nil
     }
 
-    /// `{ {"gvplugin_pathway_LTX_library", &library}, {NULL, NULL} }`: this plugin as a built-in
-    /// library (Graphviz installs built-ins whose name starts with `g` and holds `_LTX_library`).
-    /// Allocated once, never freed: Graphviz keeps pointers into it.
-    private let builtins: UnsafeMutablePointer<lt_symlist_t> = {
+    /// This plugin's entry for Graphviz's plugin table (type "textlayout"). Allocated once,
+    /// never freed: Graphviz keeps pointers into it.
+    static func pluginType() -> gvplugin_installed_t {
         let engine = UnsafeMutablePointer<gvtextlayout_engine_t>.allocate(capacity: 1)
         engine.initialize(
             to: gvtextlayout_engine_t(textlayout: { span, fontpath in
                 guard let span else { return 0 }
                 return TextMeasurement.shared.measure(span, fontpath: fontpath) ? 1 : 0
             }))
-        let textTypes = UnsafeMutablePointer<gvplugin_installed_t>.allocate(capacity: 2)
         // Quality 100 puts it ahead of pango's text layout (quality 0) for the type "textlayout".
-        textTypes[0] = gvplugin_installed_t(id: 0, type: strdup("textlayout"), quality: 100, engine: engine, features: nil)
-        textTypes[1] = gvplugin_installed_t(id: 0, type: nil, quality: 0, engine: nil, features: nil)
-        // The fast SVG renderer and its device: format "svg:pathway" (see SVGRenderer).
-        let svg = SVGRenderer.pluginTypes()
-        let renderTypes = UnsafeMutablePointer<gvplugin_installed_t>.allocate(capacity: 2)
-        renderTypes[0] = svg.render
-        renderTypes[1] = gvplugin_installed_t(id: 0, type: nil, quality: 0, engine: nil, features: nil)
-        let deviceTypes = UnsafeMutablePointer<gvplugin_installed_t>.allocate(capacity: 2)
-        deviceTypes[0] = svg.device
-        deviceTypes[1] = gvplugin_installed_t(id: 0, type: nil, quality: 0, engine: nil, features: nil)
-        let apis = UnsafeMutablePointer<gvplugin_api_t>.allocate(capacity: 4)
-        apis[0] = gvplugin_api_t(api: API_textlayout, types: textTypes)
-        apis[1] = gvplugin_api_t(api: API_render, types: renderTypes)
-        apis[2] = gvplugin_api_t(api: API_device, types: deviceTypes)
-        apis[3] = gvplugin_api_t(api: api_t(0), types: nil)
-        let library = UnsafeMutablePointer<gvplugin_library_t>.allocate(capacity: 1)
-        library.initialize(to: gvplugin_library_t(packagename: strdup("pathway"), apis: apis))
-        let symbols = UnsafeMutablePointer<lt_symlist_t>.allocate(capacity: 2)
-        symbols[0] = lt_symlist_t(name: strdup("gvplugin_pathway_LTX_library"), address: UnsafeMutableRawPointer(library))
-        symbols[1] = lt_symlist_t(name: nil, address: nil)
-        return symbols
-    }()
+        return gvplugin_installed_t(id: 0, type: strdup("textlayout"), quality: 100, engine: engine, features: nil)
+    }
 }
 
 extension OutputFormat {
