@@ -32,12 +32,44 @@ struct ExpressionSite: Sendable {
     }
 }
 
+/// A value that a file sets on an element of the composed model, whichever module defines it: how a
+/// cell-type variant changes expression levels, rates and volumes of the model it includes.
+struct Override {
+    enum Kind: String {
+        case parameter = "parameters", species, compartment = "compartments"
+        var valueKey: String {
+            switch self {
+            case .parameter: "value"
+            case .species: "initial"
+            case .compartment: "size"
+            }
+        }
+        var noun: String {
+            switch self {
+            case .parameter: "parameter"
+            case .species: "species"
+            case .compartment: "compartment"
+            }
+        }
+    }
+    var kind: Kind
+    var id: String
+    var value: Double
+    var location: SourceLocation
+    var valueLocation: SourceLocation = .synthetic("<override>")
+    var unit: String?
+    var source: String?
+    var note: String?
+}
+
 /// One model file as read, before its includes are composed in.
 struct ModelFile {
     var model: Model
     /// The file could not be read as a model at all (malformed YAML, not a mapping): nothing to compose.
     var fatal: Bool { model.id.isEmpty && model.species.isEmpty && model.reactions.isEmpty }
     var includes: [(path: String, location: SourceLocation)]
+    /// Values this file sets on elements of the composed model (a cell-type variant's expression levels).
+    var overrides: [Override] = []
     var sites: [ExpressionSite]
     var diagnostics: [Diagnostic]
 }
@@ -52,7 +84,7 @@ struct ModelFileParser {
     static let rootKeys = [
         "model", "name", "description", "units", "includes", "compartments", "species", "parameters",
         "functions", "reactions", "observables", "rate-rules", "initial-assignments", "events", "drugs",
-        "scenarios", "simulation", "notes", "references",
+        "scenarios", "simulation", "notes", "references", "overrides",
     ]
 
     init(file: String) {
@@ -120,8 +152,9 @@ struct ModelFileParser {
         model.scenarios = entries(v("scenarios"), "scenarios").compactMap { parseScenario($0.id, $0.key, $0.value) }
         if let s = v("simulation") { model.simulation = parseSimulation(s) }
         model.modules = [Module(id: model.id, name: model.name, file: r.file, includes: includes.map(\.0))]
+        let overrides = v("overrides").map { parseOverrides($0) } ?? []
 
-        return ModelFile(model: model, includes: includes, sites: sites, diagnostics: r.sink.sorted)
+        return ModelFile(model: model, includes: includes, overrides: overrides, sites: sites, diagnostics: r.sink.sorted)
     }
 
     static func diagnostic(for error: YamlError, file: String) -> Diagnostic {
@@ -306,6 +339,56 @@ struct ModelFileParser {
         p.source = v("source").flatMap { r.string($0, "the source of \(what)") }
         p.note = v("note").flatMap { r.string($0, "the note of \(what)") }
         return p
+    }
+
+    /// `overrides: {parameters: {id: {value, source}}, species: {id: {initial, source}}, compartments: {id: {size, source}}}`.
+    private mutating func parseOverrides(_ node: Node) -> [Override] {
+        guard let sections = r.mapping(node, "'overrides'") else { return [] }
+        r.checkKeys(sections, allowed: ["parameters", "species", "compartments"], in: "'overrides'")
+        var out: [Override] = []
+        for section in sections {
+            let name = section.key
+            guard let kind = Override.Kind(rawValue: name) else { continue }
+            let valueKey = kind.valueKey
+            for (id, key, body) in entries(section.value, "overrides: \(name)") {
+                let what = "the override of \(kind.noun) '\(id)'"
+                var o = Override(kind: kind, id: id, value: .nan, location: r.location(key))
+                func read(_ n: Node) -> Double? {
+                    kind == .species
+                        ? r.concentration(n, "the \(valueKey) in \(what)", unit: units.concentration)
+                        : r.number(n, "the \(valueKey) in \(what)")
+                }
+                if case .scalar = body {
+                    o.value = read(body) ?? .nan
+                    o.valueLocation = r.location(body)
+                } else if let pairs = r.mapping(body, what) {
+                    r.checkKeys(pairs, allowed: [valueKey, "unit", "source", "note"], in: what)
+                    if let n = YAMLReader.value(pairs, valueKey) {
+                        o.value = read(n) ?? .nan
+                        o.valueLocation = r.location(n)
+                    } else {
+                        r.error(key, "\(what) needs '\(valueKey)'")
+                        continue
+                    }
+                    o.source = YAMLReader.value(pairs, "source").flatMap { r.string($0, "the source of \(what)") }
+                    o.unit = YAMLReader.value(pairs, "unit").flatMap { r.string($0, "the unit of \(what)") }
+                    o.note = YAMLReader.value(pairs, "note").flatMap { r.string($0, "the note of \(what)") }
+                } else {
+                    continue
+                }
+                if o.value.isFinite {
+                    if kind == .compartment && !(o.value > 0) {
+                        r.sink.error(o.valueLocation, "the size of compartment '\(id)' must be a positive number, found \(Expression.format(number: o.value))")
+                    } else if o.value < 0 {
+                        r.sink.error(o.valueLocation, "\(what) must be zero or positive, found \(Expression.format(number: o.value))")
+                    }
+                } else if !o.value.isNaN {
+                    r.sink.error(o.valueLocation, "\(what) must be a finite number")
+                }
+                out.append(o)
+            }
+        }
+        return out
     }
 
     private mutating func parseFunction(_ id: String, _ key: Node, _ node: Node) -> FunctionDefinition? {

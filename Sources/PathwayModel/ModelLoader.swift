@@ -125,8 +125,36 @@ public enum ModelLoader {
             let rootModule = out.modules.remove(at: i)
             out.modules.insert(rootModule, at: 0)
         }
+        for file in state.order { applyOverrides(file.overrides, to: &out, sink: &sink) }
         state.sink.append(contentsOf: sink.diagnostics)
         return out
+    }
+
+    /// Applies a file's overrides to the composed model, in file order (an includer's after its includes').
+    private static func applyOverrides(_ overrides: [Override], to model: inout Model, sink: inout DiagnosticSink) {
+        for o in overrides where !o.value.isNaN {
+            func unknown(_ names: [String]) {
+                sink.error(o.location, "override of unknown \(o.kind.noun) '\(o.id)'\(suggestion(for: o.id, in: names)); an override changes an element that the model or its includes define")
+            }
+            if o.source == nil {
+                sink.warning(o.location, "the override of \(o.kind.noun) '\(o.id)' has no 'source': say where the number comes from")
+            }
+            switch o.kind {
+            case .parameter:
+                guard let i = model.parameters.firstIndex(where: { $0.id == o.id }) else { unknown(model.parameters.map(\.id)); continue }
+                model.parameters[i].value = o.value
+                if let source = o.source { model.parameters[i].source = source }
+                if let unit = o.unit { model.parameters[i].unit = unit }
+                if let note = o.note { model.parameters[i].note = note }
+            case .species:
+                guard let i = model.species.firstIndex(where: { $0.id == o.id }) else { unknown(model.species.map(\.id)); continue }
+                model.species[i].initialValue = o.value
+                if let note = o.note ?? o.source { model.species[i].display.note = note }
+            case .compartment:
+                guard let i = model.compartments.firstIndex(where: { $0.id == o.id }) else { unknown(model.compartments.map(\.id)); continue }
+                model.compartments[i].size = o.value
+            }
+        }
     }
 
     private static func describe(_ u: Units) -> String {
