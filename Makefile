@@ -29,9 +29,12 @@ demo: build
 	$(PATHWAY) render models/*.yaml --out-dir $(OUT)/diagrams
 	$(PATHWAY) simulate models/il11.yaml -o $(OUT)/il11.csv --plot $(OUT)/il11-timecourse.svg --stats
 	$(PATHWAY) simulate models/il11.yaml --scenario socs3-knockout -o $(OUT)/il11-socs3-knockout.csv
-	$(PATHWAY) compare models/il11.yaml --scenario socs3-knockout --scenario shp2-knockout --scenario ruxolitinib \
-	  --scenario trametinib --scenario pi3k-inhibitor --scenario il11ra-knockout -o $(OUT)/il11-compare.txt \
-	  --plot $(OUT)/il11-compare.svg
+	$(PATHWAY) compare models/il11.yaml --scenario socs3-knockout --scenario shp2-knockout --scenario gp130-y759f \
+	  --scenario ruxolitinib --scenario trametinib --scenario pi3k-inhibitor --scenario anti-il11-after-30min \
+	  -o $(OUT)/il11-compare.txt --plot $(OUT)/il11-compare.svg
+	$(PATHWAY) simulate models/il11-fibroblast.yaml -o $(OUT)/il11-fibroblast.csv --plot $(OUT)/il11-fibroblast-timecourse.svg
+	$(PATHWAY) simulate models/il11.yaml --scenario oprelvekin --t-end 48h --species IL11_plasma_ng_per_mL,IL11 \
+	  -o $(OUT)/oprelvekin-pk.csv --plot $(OUT)/oprelvekin-pk.svg
 	$(PATHWAY) convert models/il11.yaml $(OUT)/il11.xml
 	@echo
 	@echo "Results in $(OUT)/:"
