@@ -151,6 +151,19 @@ extension Perturbation {
             try require(d, in: model.drugs.map(\.id), what: "drug")
         case .setParameter(let p, _), .scaleParameter(let p, _):
             try require(p, in: model.parameters.map(\.id) + model.species.map(\.id), what: "parameter or species")
+            // A value the model forbids (a `positive: true` parameter ≤ 0, a negative rate constant).
+            guard let old = model.parameter(named: p)?.value, let req = model.valueRequirement(ofParameter: p) else { return }
+            let value: Double, verb: String
+            if case .setParameter(_, let v) = self {
+                (value, verb) = (v, "set to \(NumberFormat.exact(v))")
+            } else if case .scaleParameter(_, let f) = self {
+                (value, verb) = (old * f, "scaled by \(NumberFormat.exact(f)) (to \(NumberFormat.exact(old * f)))")
+            } else {
+                return
+            }
+            if !req.allows(value) {
+                throw AnalysisError(.invalidValue, "parameter '\(p)' \(req.rule), so it cannot be \(verb)")
+            }
         }
     }
 }

@@ -41,6 +41,18 @@ public struct Diagnostic: Hashable, Sendable, CustomStringConvertible {
     public var description: String { "\(location): \(severity.rawValue): \(message)" }
 }
 
+extension Array where Element == Diagnostic {
+    /// The diagnostics by file (in order of first appearance), then line and column; ties keep their order.
+    public var inFileOrder: [Diagnostic] {
+        var files: [String: Int] = [:]
+        for d in self where files[d.location.file] == nil { files[d.location.file] = files.count }
+        return enumerated().sorted { a, b in
+            let (x, y) = (a.element.location, b.element.location)
+            return (files[x.file]!, x.line, x.column, a.offset) < (files[y.file]!, y.line, y.column, b.offset)
+        }.map(\.element)
+    }
+}
+
 /// The error thrown when a model cannot be loaded: every problem found, in file order.
 public struct ModelError: Error, Sendable, CustomStringConvertible {
     public var diagnostics: [Diagnostic]

@@ -188,18 +188,26 @@ public struct Parameter: Hashable, Sendable {
     /// Where the number comes from: a citation, and whether it was fitted, measured or assumed.
     public var source: String?
     public var note: String?
+    /// The value must be greater than zero (`positive: true`: a rate constant, a half-life, a volume…);
+    /// validation and every perturbation hold it to that (see ``Model/valueRequirement(ofParameter:)``).
+    public var positive: Bool
     public var module: String
     public var location: SourceLocation
+    /// Where the value itself is written (nil: at ``location``), for messages about the number.
+    public var valueLocation: SourceLocation?
 
     public init(id: String, value: Double, unit: String? = nil, source: String? = nil, note: String? = nil,
-                module: String = "", location: SourceLocation = .synthetic("<model>")) {
+                positive: Bool = false, module: String = "", location: SourceLocation = .synthetic("<model>"),
+                valueLocation: SourceLocation? = nil) {
         self.id = id
         self.value = value
         self.unit = unit
         self.source = source
         self.note = note
+        self.positive = positive
         self.module = module
         self.location = location
+        self.valueLocation = valueLocation
     }
 }
 
@@ -242,10 +250,14 @@ public enum ModifierRole: String, Hashable, Sendable, CaseIterable {
 public struct Modifier: Hashable, Sendable {
     public var species: String
     public var role: ModifierRole
+    /// Where the modifier is declared (its key under `modifiers:`, `activators:` or `inhibitors:`, the
+    /// `enzyme:` or Hill `of:` value); synthetic for modifiers made in code.
+    public var location: SourceLocation
 
-    public init(_ species: String, _ role: ModifierRole) {
+    public init(_ species: String, _ role: ModifierRole, location: SourceLocation = .synthetic("<model>")) {
         self.species = species
         self.role = role
+        self.location = location
     }
 }
 

@@ -207,6 +207,20 @@ struct ModelFileParser {
         return name
     }
 
+    /// A rate-law constant written as a number (`kf: -0.1`) must not be negative; one that names a
+    /// parameter is checked by validation, at the parameter's value.
+    private mutating func checkNotNegative(_ e: Expression?, _ node: Node?, _ what: String) {
+        let value: Double?
+        switch e {
+        case .number(let v)?: value = v
+        case .negate(.number(let v))?: value = -v
+        default: value = nil
+        }
+        if let value, value < 0 {
+            r.error(node, "\(what) cannot be negative but is \(Expression.format(number: value))")
+        }
+    }
+
     private mutating func parseUnits(_ node: Node) -> Units {
         var u = Units()
         guard let pairs = r.mapping(node, "'units'") else { return u }
@@ -309,12 +323,13 @@ struct ModelFileParser {
     }
 
     private mutating func parseParameter(_ id: String, _ key: Node, _ node: Node) -> Parameter? {
-        parameterValue(id, key, node, what: "parameter '\(id)'")
+        parameterValue(id, key, node, what: "parameter '\(id)'", declared: true)
     }
 
-    /// `name: 0.1` or `name: {value: 0.1, unit: 1/s, source: "..."}`.
+    /// `name: 0.1` or `name: {value: 0.1, unit: 1/s, source: "...", positive: true}` (`positive` only for
+    /// parameters of the `parameters:` section, `declared`; a drug's IC50 and clearance have fixed rules).
     private mutating func parameterValue(_ id: String, _ key: Node, _ node: Node, what: String,
-                                         concentration: Bool = false) -> Parameter? {
+                                         concentration: Bool = false, declared: Bool = false) -> Parameter? {
         var p = Parameter(id: id, value: 0, module: moduleID, location: r.location(key))
         func read(_ n: Node) -> Double? {
             concentration ? r.concentration(n, "the value of \(what)", unit: units.concentration)
@@ -324,13 +339,15 @@ struct ModelFileParser {
         // expressions naming it do not draw a second error.
         if case .scalar = node {
             p.value = read(node) ?? .nan
+            p.valueLocation = r.location(node)
             return p
         }
         guard let pairs = r.mapping(node, what) else { return nil }
-        r.checkKeys(pairs, allowed: ["value", "unit", "source", "note"], in: what)
+        r.checkKeys(pairs, allowed: ["value", "unit", "source", "note"] + (declared ? ["positive"] : []), in: what)
         let v = { (k: String) in YAMLReader.value(pairs, k) }
         if let valueNode = v("value") {
             p.value = read(valueNode) ?? .nan
+            p.valueLocation = r.location(valueNode)
         } else {
             r.error(key, "\(what) needs a 'value'")
             return nil
@@ -338,6 +355,7 @@ struct ModelFileParser {
         p.unit = v("unit").flatMap { r.string($0, "the unit of \(what)") }
         p.source = v("source").flatMap { r.string($0, "the source of \(what)") }
         p.note = v("note").flatMap { r.string($0, "the note of \(what)") }
+        if let positive = v("positive") { p.positive = r.bool(positive, "'positive' of \(what)") ?? false }
         return p
     }
 
@@ -468,28 +486,31 @@ struct ModelFileParser {
                     r.error(p.value, "unknown modifier role '\(roleText)'\(suggestion(for: roleText, in: ModifierRole.allCases.map(\.rawValue))) (use catalyst, activator, inhibitor or modifier)")
                     continue
                 }
-                modifiers.append(Modifier(name, role))
+                modifiers.append(Modifier(name, role, location: r.location(p.keyNode)))
             }
         }
         let activators = parseRegulation(v("activators"), context: context, kind: "activators")
         let inhibitors = parseRegulation(v("inhibitors"), context: context, kind: "inhibitors")
-        for a in activators where !modifiers.contains(where: { $0.species == a.species }) {
-            modifiers.append(Modifier(a.species, .activator))
+        for a in activators where !modifiers.contains(where: { $0.species == a.term.species }) {
+            modifiers.append(Modifier(a.term.species, .activator, location: a.location))
         }
-        for i in inhibitors where !modifiers.contains(where: { $0.species == i.species }) {
-            modifiers.append(Modifier(i.species, .inhibitor))
+        for i in inhibitors where !modifiers.contains(where: { $0.species == i.term.species }) {
+            modifiers.append(Modifier(i.term.species, .inhibitor, location: i.location))
         }
         if var l = law {
+            // The `enzyme:` or `of:` value in the rate law's mapping.
+            let lawNode = laws.first.flatMap { v($0) }
+            func located(_ field: String) -> SourceLocation { r.location(lawNode?[field] ?? lawNode ?? key) }
             if case .michaelisMenten(_, _, _, let enzyme?, _) = l, !modifiers.contains(where: { $0.species == enzyme }),
                !equation.reactants.contains(where: { $0.species == enzyme }) {
-                modifiers.append(Modifier(enzyme, .catalyst))
+                modifiers.append(Modifier(enzyme, .catalyst, location: located("enzyme")))
             }
             if case .hill(let of, _, _, _) = l, !modifiers.contains(where: { $0.species == of }),
                !equation.reactants.contains(where: { $0.species == of }) {
-                modifiers.append(Modifier(of, .activator))
+                modifiers.append(Modifier(of, .activator, location: located("of")))
             }
             if !activators.isEmpty || !inhibitors.isEmpty {
-                l = .regulated(l, activators: activators, inhibitors: inhibitors)
+                l = .regulated(l, activators: activators.map(\.term), inhibitors: inhibitors.map(\.term))
             }
             law = l
         }
@@ -525,7 +546,9 @@ struct ModelFileParser {
 
     private mutating func parseMassAction(_ node: Node, context: String, reversible: Bool) -> RateLaw? {
         if case .scalar = node {
-            return expression(node, "the forward rate constant of \(context)").map { .massAction(forward: $0, reverse: nil) }
+            let kf = expression(node, "the forward rate constant of \(context)")
+            checkNotNegative(kf, node, "the forward rate constant of \(context)")
+            return kf.map { .massAction(forward: $0, reverse: nil) }
         }
         guard let pairs = r.mapping(node, "'mass-action' of \(context)") else { return nil }
         r.checkKeys(pairs, allowed: ["kf", "kr"], in: "'mass-action' of \(context)")
@@ -534,9 +557,11 @@ struct ModelFileParser {
             return nil
         }
         let kf = expression(kfNode, "kf of \(context)")
+        checkNotNegative(kf, kfNode, "the forward rate constant of \(context)")
         var kr: Expression?
         if let krNode = YAMLReader.value(pairs, "kr") {
             kr = expression(krNode, "kr of \(context)")
+            checkNotNegative(kr, krNode, "the reverse rate constant of \(context)")
             if !reversible {
                 r.error(krNode, "\(context) is irreversible ('->') but has a reverse rate constant 'kr': write '<->' or drop 'kr'")
             }
@@ -556,6 +581,9 @@ struct ModelFileParser {
             return nil
         }
         let km = expression(kmNode, "km of \(context)")
+        checkNotNegative(vmax, v("vmax"), "the vmax of \(context)")
+        checkNotNegative(kcat, v("kcat"), "the kcat of \(context)")
+        checkNotNegative(km, kmNode, "the Michaelis constant of \(context)")
         if (vmax == nil) == (kcat == nil) {
             r.error(node, "'michaelis-menten' of \(context) needs either 'vmax', or 'kcat' with an 'enzyme'")
             return nil
@@ -588,19 +616,24 @@ struct ModelFileParser {
         let vmax = expression(vNode, "vmax of \(context)")
         let k = expression(kNode, "k of \(context)")
         let n = v("n").flatMap { expression($0, "n of \(context)") } ?? .number(1)
+        checkNotNegative(vmax, vNode, "the vmax of \(context)")
+        checkNotNegative(k, kNode, "the Hill constant of \(context)")
         guard let of, let vmax, let k else { return nil }
         return .hill(of: of, vmax: vmax, k: k, n: n)
     }
 
-    /// `inhibitors: {SOCS3: {k: Ki, n: 1}}` or `inhibitors: {SOCS3: Ki}`.
-    private mutating func parseRegulation(_ node: Node?, context: String, kind: String) -> [RegulationTerm] {
+    /// `inhibitors: {SOCS3: {k: Ki, n: 1}}` or `inhibitors: {SOCS3: Ki}`, each term with the location of its species.
+    private mutating func parseRegulation(_ node: Node?, context: String, kind: String) -> [(term: RegulationTerm, location: SourceLocation)] {
         guard let node, let pairs = r.mapping(node, "the \(kind) of \(context)") else { return [] }
-        var out: [RegulationTerm] = []
+        var out: [(term: RegulationTerm, location: SourceLocation)] = []
+        let constantName = kind == "inhibitors" ? "inhibition constant" : "activation constant"
         for p in pairs {
             guard let species = speciesName(p.keyNode, "one of the \(kind) of \(context)") else { continue }
+            let at = r.location(p.keyNode)
             if case .scalar = p.value {
                 if let k = expression(p.value, "the constant of '\(species)' in \(context)") {
-                    out.append(RegulationTerm(species: species, constant: k))
+                    checkNotNegative(k, p.value, "the \(constantName) of '\(species)' in \(context)")
+                    out.append((RegulationTerm(species: species, constant: k), at))
                 }
                 continue
             }
@@ -612,7 +645,10 @@ struct ModelFileParser {
             }
             let k = expression(kNode, "k of '\(species)' in \(context)")
             let n = YAMLReader.value(inner, "n").flatMap { expression($0, "n of '\(species)' in \(context)") } ?? .number(1)
-            if let k { out.append(RegulationTerm(species: species, constant: k, hill: n)) }
+            if let k {
+                checkNotNegative(k, kNode, "the \(constantName) of '\(species)' in \(context)")
+                out.append((RegulationTerm(species: species, constant: k, hill: n), at))
+            }
         }
         return out
     }
@@ -712,11 +748,15 @@ struct ModelFileParser {
             return nil
         }
         guard let ic50 = parameterValue("\(id)_IC50", icNode, icNode, what: "the IC50 of drug '\(id)'", concentration: true) else { return nil }
-        if !(ic50.value > 0) { r.error(icNode, "the IC50 of drug '\(id)' must be positive") }
+        if !(ic50.value > 0) && !ic50.value.isNaN {
+            r.sink.error(ic50.valueLocation ?? r.location(icNode), "the IC50 of drug '\(id)' must be positive but is \(Expression.format(number: ic50.value))")
+        }
         var clearance: Parameter?
         if let cl = v("clearance") {
             clearance = parameterValue("\(id)_clearance", cl, cl, what: "the clearance of drug '\(id)'")
-            if let c = clearance, c.value < 0 { r.error(cl, "the clearance of drug '\(id)' must not be negative") }
+            if let c = clearance, c.value < 0 {
+                r.sink.error(c.valueLocation ?? r.location(cl), "the clearance of drug '\(id)' cannot be negative but is \(Expression.format(number: c.value))")
+            }
         }
         return Drug(id: id, label: v("label").flatMap { r.string($0, "the label of drug '\(id)'") },
                     targets: targets, ic50: ic50, clearance: clearance,

@@ -103,6 +103,7 @@ public enum ModelLoader {
                         }, merge: { a, b in
                             a.source = a.source ?? b.source
                             a.unit = a.unit ?? b.unit
+                            a.positive = a.positive || b.positive
                         })
             mergeUnique(&out.functions, m.functions, kind: "function", sink: &sink, id: \.id, location: \.location)
             mergeUnique(&out.reactions, m.reactions, kind: "reaction", sink: &sink, id: \.id, location: \.location)

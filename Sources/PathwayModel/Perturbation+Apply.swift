@@ -62,6 +62,10 @@ extension Model {
                     note: "dose added by a perturbation", location: here))
             case .setParameter(let name, let value):
                 if let i = m.parameters.firstIndex(where: { $0.id == name }) {
+                    if let req = m.valueRequirement(ofParameter: name), !req.allows(value) {
+                        sink.error(here, "cannot set parameter '\(name)' to \(Expression.format(number: value)): it \(req.rule)")
+                        continue
+                    }
                     m.parameters[i].value = value
                 } else if let i = m.species.firstIndex(where: { $0.id == name }) {
                     m.species[i].initialValue = value
@@ -70,7 +74,12 @@ extension Model {
                 }
             case .scaleParameter(let name, let factor):
                 if let i = m.parameters.firstIndex(where: { $0.id == name }) {
-                    m.parameters[i].value *= factor
+                    let value = m.parameters[i].value * factor
+                    if let req = m.valueRequirement(ofParameter: name), !req.allows(value) {
+                        sink.error(here, "cannot scale parameter '\(name)' by \(Expression.format(number: factor)) (to \(Expression.format(number: value))): it \(req.rule)")
+                        continue
+                    }
+                    m.parameters[i].value = value
                 } else if let i = m.species.firstIndex(where: { $0.id == name }) {
                     m.species[i].initialValue *= factor
                 } else {

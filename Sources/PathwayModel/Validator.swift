@@ -127,10 +127,45 @@ public enum Validator {
             }
         }
         checkObservableCycles(model, &sink)
+        checkParameterValues(model, sites: sites, &sink)
         for p in model.parameters where p.source == nil && !p.location.file.hasPrefix("<") {
             sink.warning(p.location, "parameter '\(p.id)' has no 'source': say where the number comes from")
         }
         return sink.diagnostics
+    }
+
+    /// Parameters declared `positive: true` are > 0, rate-law constants ≥ 0 (see ``Model/valueRequirement(ofParameter:)``),
+    /// in the model and in every scenario's `set:` and `scale:`.
+    private static func checkParameterValues(_ model: Model, sites: [ExpressionSite], _ sink: inout DiagnosticSink) {
+        var requirements: [String: ValueRequirement] = [:]
+        for p in model.parameters {
+            guard let req = model.valueRequirement(ofParameter: p.id) else { continue }
+            requirements[p.id] = req
+            if !req.allows(p.value) {
+                sink.error(p.valueLocation ?? p.location, "parameter '\(p.id)' \(req.rule) but is \(Expression.format(number: p.value))")
+            }
+        }
+        guard !requirements.isEmpty else { return }
+        for s in model.scenarios {
+            var values = Dictionary(model.parameters.map { ($0.id, $0.value) }, uniquingKeysWith: { a, _ in a })
+            for p in s.perturbations {
+                let name: String, value: Double, change: String
+                switch p {
+                case .setParameter(let n, let v):
+                    (name, value, change) = (n, v, "sets parameter '\(n)' to \(Expression.format(number: v))")
+                case .scaleParameter(let n, let f):
+                    guard let old = values[n] else { continue }
+                    (name, value, change) = (n, old * f, "scales parameter '\(n)' by \(Expression.format(number: f)) to \(Expression.format(number: old * f))")
+                default:
+                    continue
+                }
+                guard values[name] != nil else { continue } // a species' initial value
+                values[name] = value
+                guard let req = requirements[name], !req.allows(value) else { continue }
+                let at = sites.first { $0.context == "scenario '\(s.id)'" && $0.expression == .call("parameter", [.symbol(name)]) }?.location
+                sink.error(at ?? s.location, "scenario '\(s.id)' \(change), but parameter '\(name)' \(req.rule)")
+            }
+        }
     }
 
     /// Species, parameters, compartments, observables, reactions and functions share one namespace (as in SBML).

@@ -60,6 +60,7 @@ public enum YAMLModelWriter {
                 if let u = p.unit { fields.append("unit: \(quote(u))") }
                 if let s = p.source { fields.append("source: \(quote(s))") }
                 if let n = p.note { fields.append("note: \(quote(n))") }
+                if p.positive { fields.append("positive: true") }
                 out.append("  \(key(p.id)): {\(fields.joined(separator: ", "))}")
             }
         }

@@ -45,7 +45,7 @@ struct PerturbationOptions: ParsableArguments {
                     current = (try? current.applying([p])) ?? current
                     out.append(p)
                 } catch {
-                    printError(error.kind == .unknownName ? "--\(kind.rawValue) \(text): \(error.message)" : error.message)
+                    printError(error.kind == .unknownName || error.kind == .invalidValue ? "--\(kind.rawValue) \(text): \(error.message)" : error.message)
                     throw ExitCode.failure
                 }
             }

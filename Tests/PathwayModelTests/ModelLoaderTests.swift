@@ -48,7 +48,9 @@ struct ModelLoaderTests {
         #expect(m.reactions.count == 3)
         #expect(m.reaction(named: "binding")?.rateExpression.description == "kon * L * R - koff * LR")
         #expect(m.reaction(named: "activation")?.rateExpression.description == "kcat * LR * K / (Km + K)")
-        #expect(m.reaction(named: "activation")?.modifiers == [Modifier("LR", .catalyst)])
+        #expect(m.reaction(named: "activation")?.modifiers == [
+            Modifier("LR", .catalyst, location: SourceLocation(file: fixtures.appendingPathComponent("worked-example.yaml").path, line: 73, column: 44)),
+        ])
         #expect(m.reaction(named: "activation")?.compartment == "cytoplasm")
         #expect(m.events.first?.trigger == .at(time: 30, every: nil, count: nil))
         #expect(m.drug(named: "blocker")?.ic50.value == 5)

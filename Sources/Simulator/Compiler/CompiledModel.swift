@@ -52,6 +52,9 @@ public final class CompiledModel: ODEFunction {
 
     /// Per reaction: the register of its rate (concentration or amount per time).
     let rateRegisters: [Int]
+    /// Per reaction: its rate as the Jacobian differentiates it (functions and observables inlined,
+    /// simplified), an expression of species, parameters, compartments and time.
+    let differentiableRates: [Expression]
     /// Compiled events (programs that compute assigned values, and where to put them).
     let events: [CompiledEvent]
     let eventProgram: Program
@@ -170,8 +173,9 @@ public final class CompiledModel: ODEFunction {
         var jb = builder.continuing()
         var jIndex: [Int32] = [], jReg: [Int32] = [], jCoef: [Double] = []
         var partials: [Int: [(column: Int, register: Int)]] = [:] // reaction → nonzero partials
-        for (j, e) in rateExpressions.enumerated() {
-            let full = e.substituting(inlinedObservables)
+        let fullRates = rateExpressions.map { $0.substituting(inlinedObservables) }
+        differentiableRates = fullRates
+        for (j, full) in fullRates.enumerated() {
             for name in full.symbols {
                 guard let column = stateIndex[name] else { continue }
                 let d = full.derivative(with: name)

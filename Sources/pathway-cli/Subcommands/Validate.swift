@@ -1,5 +1,6 @@
 import ArgumentParser
 import PathwayModel
+import Simulator
 
 extension Pathway {
     struct Validate: ParsableCommand {
@@ -16,13 +17,19 @@ extension Pathway {
         @Flag(name: .shortAndLong, help: "Print only problems, not the summary line per valid file.")
         var quiet = false
 
+        @Flag(name: .long, help: "Also check the modifiers' signs with each of the model's scenarios applied.")
+        var scenarios = false
+
         func run() throws {
             var failed = 0
             for file in files {
                 do {
                     let loaded = try ModelLoader.load(path: file)
-                    report(loaded.warnings)
-                    if strict && !loaded.warnings.isEmpty {
+                    // Activators, catalysts and inhibitors against the sign of ∂rate/∂modifier.
+                    let signs = ModifierSignCheck.diagnostics(for: loaded.model, options: .init(scenarios: scenarios))
+                    let diagnostics = (loaded.warnings + signs).inFileOrder
+                    report(diagnostics)
+                    if signs.contains(where: { $0.severity == .error }) || (strict && !diagnostics.isEmpty) {
                         failed += 1
                         continue
                     }
