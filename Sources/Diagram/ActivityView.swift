@@ -159,13 +159,13 @@ struct ActivityView {
         switch r.kind {
         case .transcription: return .transcription
         case .phosphorylation, .activation: return .activating
-        case .dephosphorylation, .inactivation: return .inactivating
+        case .dephosphorylation, .inactivation, .inhibitoryPhosphorylation: return .inactivating
         case .synthesis:
             let allGenes = !r.products.isEmpty && r.products.allSatisfy {
                 Self.geneRoles.contains(speciesByID[$0.species]?.display.role ?? .protein)
             }
             return allGenes && !r.modifiers.isEmpty ? .transcription : .neutral
-        case .binding, .dissociation, .transport, .degradation, .translation:
+        case .binding, .dissociation, .transport, .degradation, .translation, .sequestration:
             return .neutral
         case .conversion, .catalysis, nil:
             let released = releasedPartners(of: r)
