@@ -47,6 +47,12 @@ struct DiagramBuilderTests {
         }
         #expect(!edges.contains("JAK1 activation SOCS3"))
         #expect(!edges.contains("STAT3 inhibition JAK1"))
+        guard path == "models/il11.yaml" else { return }
+        // SHP2 dephosphorylates the active receptor back to the hexamer; PP2A returns AKT pT308 to
+        // AKT·PIP3; PI3K makes PIP3 out of PIP2.
+        for expected in ["SHP2 inhibition JAK1", "PP2A inhibition AKT", "PIP2 conversion PIP3", "PI3K activation PIP3"] {
+            #expect(edges.contains(expected), "missing \(expected)")
+        }
     }
 
     @Test("--module draws one module, with the species it borrows marked external")
