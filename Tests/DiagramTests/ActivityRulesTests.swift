@@ -213,6 +213,19 @@ struct ActivityRulesTests {
         #expect(graph.nodes.first { $0.id == "legend" }?.attributes["label"]?.description.contains("is converted into") == true)
     }
 
+    @Test("a node that no influence touches is reported at its first species' definition")
+    func stranded() throws {
+        let model = try Self.model(Self.pip3)
+        #expect(DiagramBuilder.strandedNodes(in: model).isEmpty)
+        let lone = try Self.model(Self.pip3.replacingOccurrences(of: "  pip3_synthesis:", with: "  # pip3_synthesis:"))
+        let stranded = DiagramBuilder.strandedNodes(in: lone)
+        #expect(stranded.map(\.node) == ["PI3K", "PIP2"])
+        #expect(stranded.map(\.species) == ["PI3K", "PIP2"])
+        let warnings = DiagramBuilder.strandedNodeWarnings(in: lone)
+        #expect(warnings.map(\.description).last ==
+            "rules.yaml:11:3: warning: species 'PIP2' is drawn as node 'PIP2' in the activity view but no drawn influence touches it")
+    }
+
     @Test("an observable's entity is named in its node's tooltip")
     func readouts() throws {
         let model = try Self.model(Self.stat3 + """

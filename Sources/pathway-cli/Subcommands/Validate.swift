@@ -1,11 +1,15 @@
 import ArgumentParser
+import Diagram
 import PathwayModel
 
 extension Pathway {
     struct Validate: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Check model files; exits 0 only when all are valid.",
-            discussion: "Errors and warnings are printed as file:line:column: severity: message.")
+            discussion: """
+                Errors and warnings are printed as file:line:column: severity: message. Besides the model's own \
+                checks, a species that the activity diagram would draw without any arrow is warned about.
+                """)
 
         @Argument(help: "Model files (YAML).")
         var files: [String]
@@ -21,8 +25,9 @@ extension Pathway {
             for file in files {
                 do {
                     let loaded = try ModelLoader.load(path: file)
-                    report(loaded.warnings)
-                    if strict && !loaded.warnings.isEmpty {
+                    let warnings = loaded.warnings + DiagramBuilder.strandedNodeWarnings(in: loaded.model)
+                    report(warnings)
+                    if strict && !warnings.isEmpty {
                         failed += 1
                         continue
                     }
