@@ -604,8 +604,12 @@ struct ActivityView {
             incoming[i.head, default: []].append(i.tail)
             outgoing[i.tail, default: []].append(i.head)
         }
+        // A node that is only inhibited and acts on nothing (BAD under AKT) is an end, not a source:
+        // it lies one step past its inhibitors, so that the inhibitions run downwards.
+        let tails = Set(influences.map(\.tail))
+        let ends = Set(influences.map(\.head)).subtracting(tails).subtracting(incoming.keys)
         var distance: [String: Int] = [:]
-        var queue = ids.filter { (incoming[$0] ?? []).isEmpty }
+        var queue = ids.filter { (incoming[$0] ?? []).isEmpty && !ends.contains($0) }
         for q in queue { distance[q] = 0 }
         var head = 0
         while head < queue.count {
@@ -615,6 +619,9 @@ struct ActivityView {
                 distance[v] = distance[u]! + 1
                 queue.append(v)
             }
+        }
+        for e in ids where ends.contains(e) {
+            distance[e] = influences.filter { $0.head == e }.compactMap { distance[$0.tail] }.max().map { $0 + 1 }
         }
 
         // Pure regulators (a phosphatase acting on one kinase) sit beside their target.

@@ -74,6 +74,18 @@ struct ActivityRulesTests {
         let graph = try DiagramBuilder.graph(for: Self.model(body))
         #expect(Set(influenceEdges(graph)).contains("AKT inhibition BAD"))
         #expect(Self.edge(graph, "influence-AKT-inhibition-BAD")?.attributes["arrowhead"] == "tee")
+        // BAD is only inhibited and acts on nothing: an end below AKT, not a source above it, even
+        // when something activates AKT.
+        let upstream = body.replacingOccurrences(of: "entity: AKT, active: true}", with: """
+            entity: AKT, state: pT308, active: true}
+              AKT0: {compartment: cytoplasm, initial: 1, role: kinase, entity: AKT}
+              PDK1: {compartment: cytoplasm, initial: 1, role: kinase, entity: PDK1}
+            """) + """
+              akt_activation: {equation: AKT0 -> AKT, michaelis-menten: {kcat: k, enzyme: PDK1, km: k}, kind: phosphorylation}
+            """
+        let layered = try DiagramBuilder.graph(for: Self.model(upstream))
+        #expect(Set(influenceEdges(layered)).isSuperset(of: ["PDK1 activation AKT", "AKT inhibition BAD"]))
+        #expect(Self.edge(layered, "influence-AKT-inhibition-BAD")?.attributes["dir"] == nil)
     }
 
     @Test("kind sequestration: the binder inhibits what it holds")
