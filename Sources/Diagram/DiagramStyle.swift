@@ -105,6 +105,8 @@ enum DiagramStyle {
     enum Arc: String, CaseIterable {
         // Activity view (influences)
         case activation, inhibition, transcription
+        /// One molecule made into another (PIP2 into PIP3), activity view.
+        case conversion
         // Process view
         case consumption, production, catalysis, stimulation, modulation
         /// A drug blocking a step (either view).
@@ -115,6 +117,7 @@ enum DiagramStyle {
             case .activation: "activates"
             case .inhibition: "inhibits"
             case .transcription: "induces transcription"
+            case .conversion: "is converted into"
             case .consumption: "consumed by a step"
             case .production: "produced by a step"
             case .catalysis: "catalyses"
@@ -130,6 +133,7 @@ enum DiagramStyle {
             case .activation, .production: "──▶"
             case .inhibition, .drugInhibition: "──┤"
             case .transcription: "┄┄▶"
+            case .conversion: "━━▶"
             case .consumption: "───"
             case .catalysis: "──○"
             case .stimulation: "──▷"
@@ -143,6 +147,7 @@ enum DiagramStyle {
             case .inhibition: "#c0392b"
             case .drugInhibition: "#b0175a"
             case .transcription: "#1f5fa8"
+            case .conversion: "#8c6d1f"
             case .catalysis, .stimulation: "#2e7d32"
             case .modulation: "#6d4c41"
             }
@@ -159,6 +164,9 @@ enum DiagramStyle {
             case .transcription:
                 a["arrowhead"] = "normal"
                 a["style"] = "dashed"
+            case .conversion:
+                a["arrowhead"] = "normal"
+                a["penwidth"] = "2"
             case .consumption: a["arrowhead"] = "none"
             case .production: a["arrowhead"] = "normal"
             case .catalysis: a["arrowhead"] = "odot"

@@ -87,7 +87,7 @@ struct ProcessView {
             let blockedBy = selection.blocked[r.id]
             var a: Attributes =
                 switch r.kind {
-                case .binding:
+                case .binding, .sequestration:
                     ["shape": "circle", "style": "filled", "fillcolor": "#333333", "color": "#333333", "width": "0.13"]
                 case .dissociation:
                     ["shape": "doublecircle", "style": "filled", "fillcolor": "white", "color": "#333333", "width": "0.1"]

@@ -162,19 +162,30 @@ public struct DisplayInfo: Hashable, Sendable {
     /// The gene products this species is, or is made of (one for a protein form, several for a complex).
     /// The activity view draws one node per gene product.
     public var entities: [String]
-    /// Whether this is an active form of its gene product.
+    /// Whether this is an active form of its gene product (`active: true`).
     public var active: Bool
+    /// Whether the model declares this an inactive form (`active: false`): a form that a step
+    /// switches off (BAD phosphorylated on S99), as opposed to one about which nothing is said.
+    /// Never set together with ``active``.
+    public var inactive: Bool
+    /// The activity-view node this species is drawn as, when not its gene product's (`node:`):
+    /// the nuclear forms of STAT3 drawn apart from the cytoplasmic ones. In a complex, the part
+    /// that is the node's gene product is drawn as the node.
+    public var node: String?
     /// A page on the wiki, e.g. `/genes/il11ra`.
     public var link: String?
     public var note: String?
 
     public init(role: Role? = nil, label: String? = nil, state: String? = nil, entities: [String] = [],
-                active: Bool = false, link: String? = nil, note: String? = nil) {
+                active: Bool = false, inactive: Bool = false, node: String? = nil, link: String? = nil,
+                note: String? = nil) {
         self.role = role
         self.label = label
         self.state = state
         self.entities = entities
         self.active = active
+        self.inactive = inactive && !active
+        self.node = node
         self.link = link
         self.note = note
     }
@@ -325,6 +336,10 @@ public struct Reaction: Hashable, Sendable {
 public enum ReactionKind: String, Hashable, Sendable, CaseIterable {
     case binding, dissociation, phosphorylation, dephosphorylation, activation, inactivation
     case transport, transcription, translation, degradation, synthesis, conversion, catalysis
+    /// A phosphorylation that switches its target off (AKT on BAD S99, AKT on RAF1 S259).
+    case inhibitoryPhosphorylation = "inhibitory-phosphorylation"
+    /// A binding that holds its partner away from where it acts (14-3-3 on pBAD, SOCS3 on the receptor).
+    case sequestration
 }
 
 /// A regulation factor on a built-in rate law.
@@ -364,16 +379,19 @@ public struct Observable: Hashable, Sendable {
     public var label: String?
     public var unit: String?
     public var note: String?
+    /// The gene product (or activity-view node) this quantity reads out, e.g. `STAT3`.
+    public var entity: String?
     public var module: String
     public var location: SourceLocation
 
     public init(id: String, expression: Expression, label: String? = nil, unit: String? = nil, note: String? = nil,
-                module: String = "", location: SourceLocation = .synthetic("<model>")) {
+                entity: String? = nil, module: String = "", location: SourceLocation = .synthetic("<model>")) {
         self.id = id
         self.expression = expression
         self.label = label
         self.unit = unit
         self.note = note
+        self.entity = entity
         self.module = module
         self.location = location
     }

@@ -274,7 +274,7 @@ struct ModelFileParser {
 
     static let speciesKeys = [
         "compartment", "initial", "amount", "constant", "boundary", "role", "label", "state", "entity",
-        "entities", "active", "link", "note",
+        "entities", "active", "node", "link", "note",
     ]
 
     private mutating func parseSpecies(_ id: String, _ key: Node, _ node: Node) -> Species? {
@@ -315,7 +315,12 @@ struct ModelFileParser {
         if let e = v("entity") ?? v("entities") {
             d.entities = (r.stringList(e, "the entities of species '\(id)'") ?? []).map(\.0)
         }
-        if let a = v("active") { d.active = r.bool(a, "'active' of species '\(id)'") ?? false }
+        if let a = v("active"), let active = r.bool(a, "'active' of species '\(id)'") {
+            // `active: false` declares an inactive form; leaving the key out says nothing.
+            d.active = active
+            d.inactive = !active
+        }
+        d.node = v("node").flatMap { r.identifier($0, "the activity-view node of species '\(id)'") }
         d.link = v("link").flatMap { r.string($0, "the link of species '\(id)'") }
         d.note = v("note").flatMap { r.string($0, "the note of species '\(id)'") }
         s.display = d
@@ -660,7 +665,7 @@ struct ModelFileParser {
             }
         }
         guard let pairs = r.mapping(node, "observable '\(id)'") else { return nil }
-        r.checkKeys(pairs, allowed: ["expression", "label", "unit", "note"], in: "observable '\(id)'")
+        r.checkKeys(pairs, allowed: ["expression", "label", "unit", "entity", "note"], in: "observable '\(id)'")
         guard let e = YAMLReader.value(pairs, "expression") else {
             r.error(key, "observable '\(id)' needs an 'expression'")
             return nil
@@ -671,6 +676,12 @@ struct ModelFileParser {
             label: YAMLReader.value(pairs, "label").flatMap { r.string($0, "the label of observable '\(id)'") },
             unit: YAMLReader.value(pairs, "unit").flatMap { r.string($0, "the unit of observable '\(id)'") },
             note: YAMLReader.value(pairs, "note").flatMap { r.string($0, "the note of observable '\(id)'") },
+            entity: YAMLReader.value(pairs, "entity").flatMap { n -> String? in
+                guard let name = r.identifier(n, "the entity of observable '\(id)'") else { return nil }
+                sites.append(ExpressionSite(expression: .call("entity", [.symbol(name)]), text: name, location: r.location(n),
+                                            context: "observable '\(id)'"))
+                return name
+            },
             module: moduleID, location: r.location(key))
     }
 

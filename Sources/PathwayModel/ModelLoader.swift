@@ -95,7 +95,11 @@ public enum ModelLoader {
                             a.display.link = a.display.link ?? b.display.link
                             a.display.note = a.display.note ?? b.display.note
                             if a.display.entities.isEmpty { a.display.entities = b.display.entities }
-                            a.display.active = a.display.active || b.display.active
+                            if !a.display.active && !a.display.inactive {
+                                a.display.active = b.display.active
+                                a.display.inactive = b.display.inactive
+                            }
+                            a.display.node = a.display.node ?? b.display.node
                         })
             mergeShared(&out.parameters, m.parameters, kind: "parameter", sink: &sink, id: \.id, location: \.location,
                         differences: { a, b in

@@ -18,6 +18,9 @@ public enum Validator {
         let reactionIDs = Set(model.reactions.map(\.id))
         let drugIDs = Set(model.drugs.map(\.id))
         let symbols = Set(model.symbolNames)
+        // Gene products and activity-view nodes, which observables may read out.
+        var entityIDs = Set(model.species.compactMap(\.display.node))
+        for s in model.species { entityIDs.formUnion(s.display.entities.isEmpty ? [s.id] : s.display.entities) }
 
         if model.species.isEmpty {
             sink.error(model.location, "model '\(model.id)' defines no species")
@@ -35,13 +38,14 @@ public enum Validator {
         let functionArity = Dictionary(model.functions.map { ($0.id, $0.arguments.count) }, uniquingKeysWith: { a, _ in a })
         for site in sites {
             if case .call(let kind, let args) = site.expression, args.count == 1, case .symbol(let name) = args[0],
-               ["species", "reaction", "drug", "parameter", "observe"].contains(kind) {
+               ["species", "reaction", "drug", "parameter", "observe", "entity"].contains(kind) {
                 let (pool, noun): (Set<String>, String) = {
                     switch kind {
                     case "species": return (speciesIDs, "species")
                     case "reaction": return (reactionIDs, "reaction")
                     case "drug": return (drugIDs, "drug")
                     case "parameter": return (parameterIDs, "parameter")
+                    case "entity": return (entityIDs, "gene product or node")
                     default: return (speciesIDs.union(observableIDs), "species or observable")
                     }
                 }()
@@ -124,6 +128,17 @@ public enum Validator {
             }
             if symbols.contains(d.speciesID) {
                 sink.error(d.location, "drug '\(d.id)' needs the name '\(d.speciesID)' for its concentration, but the model already uses it")
+            }
+        }
+        // A complex drawn partly as a node: one of its parts must be that node's gene product.
+        for s in model.species where s.display.entities.count > 1 {
+            guard let n = s.display.node else { continue }
+            let forms = model.species.filter { $0.display.node == n && $0.display.entities.count <= 1 }
+            let product = forms.first.map { $0.display.entities.first ?? $0.id }
+            if product.map({ !s.display.entities.contains($0) }) ?? true {
+                sink.warning(s.location, "complex '\(s.id)' is drawn partly as node '\(n)', but "
+                    + (product.map { "none of its entities is '\($0)', the gene product of that node" }
+                        ?? "no single-entity species has 'node: \(n)' to say which gene product it stands for"))
             }
         }
         checkObservableCycles(model, &sink)
@@ -238,7 +253,10 @@ public enum Validator {
             for s in r.rateLaw.speciesReferences { add(.symbol(s), r.location, ctx, speciesOnly: true) }
         }
         for f in model.functions { add(f.body, f.location, "function '\(f.id)'", local: Set(f.arguments)) }
-        for o in model.observables { add(o.expression, o.location, "observable '\(o.id)'") }
+        for o in model.observables {
+            add(o.expression, o.location, "observable '\(o.id)'")
+            if let e = o.entity { add(.call("entity", [.symbol(e)]), o.location, "observable '\(o.id)'") }
+        }
         for rr in model.rateRules { add(rr.expression, rr.location, "the rate rule for '\(rr.variable)'") }
         for ia in model.initialAssignments { add(ia.expression, ia.location, "the initial assignment of '\(ia.variable)'") }
         for e in model.events {

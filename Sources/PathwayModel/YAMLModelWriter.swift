@@ -48,6 +48,8 @@ public enum YAMLModelWriter {
             if d.entities.count == 1 { out.append("    entity: \(key(d.entities[0]))") }
             if d.entities.count > 1 { out.append("    entities: [\(d.entities.map(key).joined(separator: ", "))]") }
             if d.active { out.append("    active: true") }
+            if d.inactive { out.append("    active: false") }
+            if let n = d.node { out.append("    node: \(key(n))") }
             if let l = d.link { out.append("    link: \(quote(l))") }
             if let n = d.note { out.append("    note: \(quote(n))") }
         }
@@ -101,6 +103,7 @@ public enum YAMLModelWriter {
                 var fields = ["expression: \(quote(o.expression.description))"]
                 if let l = o.label { fields.append("label: \(quote(l))") }
                 if let u = o.unit { fields.append("unit: \(quote(u))") }
+                if let e = o.entity { fields.append("entity: \(key(e))") }
                 if let n = o.note { fields.append("note: \(quote(n))") }
                 out.append("  \(key(o.id)): {\(fields.joined(separator: ", "))}")
             }

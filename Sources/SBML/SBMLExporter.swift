@@ -85,7 +85,8 @@ public enum SBMLExporter {
             node.sboTerm = s.display.role.flatMap(SBO.term(for:))
             let details = [s.display.state.map { "State: \($0)" }, s.display.link.map { "Link: \($0)" },
                            s.display.entities.isEmpty ? nil : "Entities: " + s.display.entities.joined(separator: ", "),
-                           s.display.active ? "Active form" : nil, s.display.role.map { "Role: \($0.rawValue)" },
+                           s.display.active ? "Active form" : nil, s.display.inactive ? "Inactive form" : nil,
+                           s.display.node.map { "Activity node: \($0)" }, s.display.role.map { "Role: \($0.rawValue)" },
                            s.display.note].compactMap { $0 }
             node.notes = details.isEmpty ? nil : details.joined(separator: "\n")
             m.species.append(node)
@@ -96,7 +97,7 @@ public enum SBMLExporter {
                                       notes: notes.isEmpty ? nil : notes.joined(separator: "\n")))
         }
         for o in model.observables {
-            let notes = [o.label, o.unit.map { "Unit: \($0)" }, o.note].compactMap { $0 }
+            let notes = [o.label, o.unit.map { "Unit: \($0)" }, o.entity.map { "Entity: \($0)" }, o.note].compactMap { $0 }
             m.parameters.append(.init(id: o.id, name: o.label, value: nil, constant: false,
                                       notes: notes.isEmpty ? nil : notes.joined(separator: "\n")))
             m.rules.append(.init(kind: .assignment, variable: o.id, math: MathNode(o.expression)))

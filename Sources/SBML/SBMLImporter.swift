@@ -790,6 +790,8 @@ enum SBO {
         (177, .binding), (180, .dissociation), (216, .phosphorylation), (330, .dephosphorylation), (185, .transport),
         (183, .transcription), (184, .translation), (179, .degradation), (393, .synthesis), (182, .conversion),
         (172, .catalysis), (656, .activation), (536, .inactivation),
+        // No SBO term of their own: written as the general kind, read back as it.
+        (216, .inhibitoryPhosphorylation), (177, .sequestration),
     ]
 
     static func role(for term: Int) -> Role? { roles.first { $0.0 == term }?.1 }

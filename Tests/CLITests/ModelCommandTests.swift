@@ -31,15 +31,38 @@ struct ModelCommandTests {
         #expect(!r.stderr.contains("Fatal error"))
     }
 
+    @Test func validateWarnsAboutASpeciesDrawnWithoutAnyArrow() throws {
+        let dir = try makeTemporaryDirectory()
+        let file = dir.appendingPathComponent("lone.yaml")
+        try """
+            model: lone
+            compartments: {cell: 1}
+            species:
+              JAK1: {compartment: cell, initial: 1, entity: JAK1, active: true}
+              STAT3: {compartment: cell, initial: 10, entity: STAT3}
+              pSTAT3: {compartment: cell, entity: STAT3, active: true}
+              PIP2: {compartment: cell, initial: 800, entity: PIP2}
+            parameters: {k: {value: 1, source: test}}
+            reactions:
+              stat3_phosphorylation: {equation: STAT3 -> pSTAT3, michaelis-menten: {kcat: k, enzyme: JAK1, km: k}, kind: phosphorylation}
+              pip2_turnover: {equation: PIP2 ->, mass-action: {kf: k}, kind: degradation}
+            """.write(to: file, atomically: true, encoding: .utf8)
+        let r = try PathwayBinary.run(["validate", file.path])
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.stderr == "\(file.path):7:3: warning: species 'PIP2' is drawn as node 'PIP2' in the activity view but no drawn influence touches it\n")
+        let strict = try PathwayBinary.run(["validate", "--strict", file.path])
+        #expect(strict.status == 1)
+    }
+
     @Test func infoShowsTheComposedModel() throws {
         let r = try PathwayBinary.run(["info", "models/il11.yaml"])
         #expect(r.status == 0)
-        for section in ["Modules (5)", "Species (68)", "Reactions (88)", "Scenarios", "Conservation laws", "socs3-knockout"] {
+        for section in ["Modules (5)", "Species (69)", "Reactions (88)", "Scenarios", "Conservation laws", "socs3-knockout"] {
             #expect(r.stdout.contains(section), "missing \(section)")
         }
         let json = try PathwayBinary.run(["info", "models/il11.yaml", "--format", "json"])
         let object = try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any]
-        #expect((object?["species"] as? [Any])?.count == 68)
+        #expect((object?["species"] as? [Any])?.count == 69)
     }
 
     @Test func simulateWritesCSVAtomicallyAndDeterministically() throws {

@@ -41,12 +41,23 @@ struct DiagramBuilderTests {
         let edges = Set(influenceEdges(try DiagramBuilder.graph(for: model)))
         for expected in [
             "IL11 activation IL11RA", "IL11RA activation GP130", "GP130 activation JAK1", "JAK1 activation STAT3",
-            "STAT3 transcription SOCS3", "STAT3 transcription BCL2L1", "SOCS3 inhibition JAK1", "PP1 inhibition STAT3",
+            // The nuclear forms are their own node: imported into, inducing genes, dephosphorylated there.
+            "STAT3 activation STAT3_nuclear", "STAT3_nuclear transcription SOCS3", "STAT3_nuclear transcription BCL2L1",
+            "PP2 inhibition STAT3_nuclear", "SOCS3 inhibition JAK1", "PP1 inhibition STAT3",
         ] {
             #expect(edges.contains(expected), "missing \(expected)")
         }
         #expect(!edges.contains("JAK1 activation SOCS3"))
         #expect(!edges.contains("STAT3 inhibition JAK1"))
+        #expect(!edges.contains("STAT3 transcription SOCS3") && !edges.contains("PP2 inhibition STAT3"))
+        guard path == "models/il11.yaml" else { return }
+        // SHP2 dephosphorylates the active receptor back to the hexamer; PP2A returns AKT pT308 to
+        // AKT·PIP3; PI3K makes PIP3 out of PIP2 and PTEN turns it back; AKT switches BAD off.
+        #expect(!edges.contains("AKT activation BAD"))
+        for expected in ["SHP2 inhibition JAK1", "PP2A inhibition AKT", "PIP2 conversion PIP3", "PI3K activation PIP3",
+                         "PTEN inhibition PIP3", "AKT inhibition BAD"] {
+            #expect(edges.contains(expected), "missing \(expected)")
+        }
     }
 
     @Test("--module draws one module, with the species it borrows marked external")

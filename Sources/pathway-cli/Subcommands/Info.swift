@@ -195,6 +195,8 @@ enum ModelReport {
             if let st = s.display.state { d["state"] = st }
             if !s.display.entities.isEmpty { d["entities"] = s.display.entities }
             if s.display.active { d["active"] = true }
+            if s.display.inactive { d["active"] = false }
+            if let n = s.display.node { d["node"] = n }
             if let l = s.display.link { d["link"] = l }
             return d
         }
@@ -212,7 +214,11 @@ enum ModelReport {
             if let s = p.source { d["source"] = s }
             return d
         }
-        root["observables"] = m.observables.map { ["id": $0.id, "expression": $0.expression.description] }
+        root["observables"] = m.observables.map { o -> [String: Any] in
+            var d: [String: Any] = ["id": o.id, "expression": o.expression.description]
+            if let e = o.entity { d["entity"] = e }
+            return d
+        }
         root["events"] = m.events.map { ["id": $0.id, "trigger": describe($0.trigger, m.units), "assignments": describe($0.assignments)] }
         root["drugs"] = m.drugs.map { d -> [String: Any] in
             var o: [String: Any] = ["id": d.id, "targets": d.targets, "ic50": d.ic50.value]

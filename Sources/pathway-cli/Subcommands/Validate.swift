@@ -1,4 +1,5 @@
 import ArgumentParser
+import Diagram
 import PathwayModel
 import Simulator
 
@@ -6,7 +7,10 @@ extension Pathway {
     struct Validate: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Check model files; exits 0 only when all are valid.",
-            discussion: "Errors and warnings are printed as file:line:column: severity: message.")
+            discussion: """
+                Errors and warnings are printed as file:line:column: severity: message. Besides the model's own \
+                checks, a species that the activity diagram would draw without any arrow is warned about.
+                """)
 
         @Argument(help: "Model files (YAML).")
         var files: [String]
@@ -27,7 +31,7 @@ extension Pathway {
                     let loaded = try ModelLoader.load(path: file)
                     // Activators, catalysts and inhibitors against the sign of ∂rate/∂modifier.
                     let signs = ModifierSignCheck.diagnostics(for: loaded.model, options: .init(scenarios: scenarios))
-                    let diagnostics = (loaded.warnings + signs).inFileOrder
+                    let diagnostics = (loaded.warnings + signs + DiagramBuilder.strandedNodeWarnings(in: loaded.model)).inFileOrder
                     report(diagnostics)
                     if signs.contains(where: { $0.severity == .error }) || (strict && !diagnostics.isEmpty) {
                         failed += 1
