@@ -106,6 +106,8 @@ struct ActivityView {
     func isDeclared(_ s: Species) -> Bool { !s.display.entities.isEmpty || s.display.node != nil }
 
     private static let geneRoles: Set<Role> = [.mrna, .gene]
+    /// Roles whose partner in a complex can be what switches a target off.
+    private static let inactivatingRoles: Set<Role> = [.phosphatase, .kinase, .enzyme, .gtpase, .inhibitor]
 
     func entity(_ id: String) -> Entity { entityCache[id] ?? computeEntity(id) }
 
@@ -442,7 +444,13 @@ struct ActivityView {
                     for s in positive + partners { add(effector(s, excluding: [x]), x, .activation, r.id) }
                     for s in negative { let t = effector(s, excluding: [x]); add(t, x, inhibitionArc(t), r.id) }
                 case .inactivating:
-                    for s in positive + partners { add(effector(s, excluding: [x]), x, .inhibition, r.id) }
+                    for s in positive { add(effector(s, excluding: [x]), x, .inhibition, r.id) }
+                    // A partner switches X off only if it can: an enzyme, not the complex's own receptor or
+                    // a substrate docked on it (constitutive dephosphorylation of the receptor carrying STAT3).
+                    for s in partners {
+                        guard let t = effector(s, excluding: [x]), Self.inactivatingRoles.contains(entityRole(t)) else { continue }
+                        add(t, x, .inhibition, r.id)
+                    }
                 case .transcription:
                     for s in positive { add(effector(s, excluding: [x]), x, .transcription, r.id) }
                     for s in negative { let t = effector(s, excluding: [x]); add(t, x, inhibitionArc(t), r.id) }
