@@ -602,7 +602,13 @@ struct ActivityView {
             if ko { tip += "; knocked out in this scenario" }
             a["tooltip"] = .string(tip)
             plan.use(info.role)
-            plan.nodes.append(PlannedNode(id: nodeID[e]!, compartment: info.compartment, module: info.module, attributes: a, title: tip))
+            let inNode = model.species.filter { entities(of: $0).contains(e) }
+            let content = NodeContent(
+                label: info.label, state: info.activeState, species: inNode.map(\.id),
+                activeSpecies: inNode.filter(isActive).map(\.id),
+                readout: (readouts[e] ?? []).first { $0.unit == "1" }?.id, knockedOut: ko)
+            plan.nodes.append(PlannedNode(id: nodeID[e]!, compartment: info.compartment, module: info.module, attributes: a,
+                                          title: tip, content: content))
         }
 
         // Distances from the sources along activations, to spot feedback.

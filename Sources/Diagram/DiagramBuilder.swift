@@ -74,7 +74,9 @@ public enum DiagramBuilder {
             edgeDefaults: ["fontname": .string(DiagramStyle.fontName), "fontsize": "10", "arrowsize": "0.8"])
 
         var titles: [String: String] = [:]
-        for node in plan.nodes {
+        var nodes = plan.nodes
+        if let levels = options.levels { LevelPainter.paint(&nodes, model: model, levels: levels) }
+        for node in nodes {
             graph.addNode(node.id, node.attributes)
             titles[node.id] = node.title
         }
@@ -155,7 +157,8 @@ public enum DiagramBuilder {
             graph.addNode("legend", [
                 "shape": "plaintext", "margin": "0", "fontsize": "10",
                 "id": "legend", "class": "legend",
-                "label": DiagramStyle.legend(roles: plan.roles, arcs: plan.arcs, scenario: options.scenario),
+                "label": DiagramStyle.legend(roles: plan.roles, arcs: plan.arcs, scenario: options.scenario,
+                                             levels: options.levels.map(LevelPainter.legendEntry)),
             ])
             titles["legend"] = "Legend"
             if !levels.isEmpty { levels.append((["legend"], [])) }
@@ -238,6 +241,8 @@ struct PlannedNode {
     var module: String?
     var attributes: Attributes
     var title: String
+    /// What the node stands for, for painting results on it (molecule nodes only).
+    var content: NodeContent? = nil
 }
 
 /// Nodes and edges of one view, the roles and arcs used (for the legend), and each edge's

@@ -38,9 +38,13 @@ public struct DiagramOptions: Sendable, Hashable {
     /// In a model composed of several modules, group each compartment's nodes by module
     /// (tinted bands), so that the branches of a pathway stay apart.
     public var groupsModules: Bool
+    /// Simulation results to paint on the nodes (colours at a time, sparklines).
+    public var levels: LevelOptions?
 
     public init(view: DiagramView = .activity, module: String? = nil, scenario: String? = nil,
-                layout: LayoutEngine = .dot, showsLegend: Bool = true, groupsModules: Bool = true) {
+                layout: LayoutEngine = .dot, showsLegend: Bool = true, groupsModules: Bool = true,
+                levels: LevelOptions? = nil) {
+        self.levels = levels
         self.view = view
         self.module = module
         self.scenario = scenario

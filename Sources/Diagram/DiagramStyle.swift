@@ -216,7 +216,8 @@ enum DiagramStyle {
     }
 
     /// A node label: the name (wrapped), and the state as a white badge under it.
-    static func label(_ name: String, state: String?, fontColor: String? = nil) -> AttributeValue {
+    /// `reserveSparkline` adds an empty row at the bottom where a sparkline is drawn after layout.
+    static func label(_ name: String, state: String?, fontColor: String? = nil, reserveSparkline: Bool = false) -> AttributeValue {
         let lines = wrap(name).map(escapeHTML).joined(separator: "<BR/>")
         var rows = "<TR><TD>\(lines)</TD></TR>"
         if let state, !state.isEmpty {
@@ -226,6 +227,7 @@ enum DiagramStyle {
                 + " BGCOLOR=\"white\" COLOR=\"#777777\"><TR><TD><FONT POINT-SIZE=\"9\"\(badgeFont)>\(badge)</FONT></TD></TR>"
                 + "</TABLE></TD></TR>"
         }
+        if reserveSparkline { rows += "<TR><TD WIDTH=\"64\" HEIGHT=\"16\"></TD></TR>" }
         return .html("<TABLE BORDER=\"0\" CELLBORDER=\"0\" CELLSPACING=\"0\" CELLPADDING=\"1\">\(rows)</TABLE>")
     }
 
@@ -238,7 +240,7 @@ enum DiagramStyle {
     /// in one shared grid a wide entry ("induces transcription") widened its whole column and
     /// left gaps in the rows above it. An arrow is one left-aligned cell (glyph and words), so
     /// that the room a shorter row is stretched by falls after each entry, not inside it.
-    static func legend(roles: [Role], arcs: [Arc], scenario: String?) -> AttributeValue {
+    static func legend(roles: [Role], arcs: [Arc], scenario: String?, levels: String? = nil) -> AttributeValue {
         var molecules: [String] = []
         for role in roles {
             let s = style(for: role)
@@ -265,6 +267,7 @@ enum DiagramStyle {
                 start += perRow
             }
         }
+        if let levels { rows += levels }
         var heading = "<B>Legend</B>"
         if let scenario { heading += "  <I>scenario: \(escapeHTML(scenario))</I>" }
         return .html("<TABLE BORDER=\"1\" COLOR=\"#999999\" CELLBORDER=\"0\" CELLSPACING=\"0\" CELLPADDING=\"2\""

@@ -64,7 +64,9 @@ struct ProcessView {
             if ko { tip += "; knocked out in this scenario" }
             a["tooltip"] = .string(tip)
             plan.use(role)
-            plan.nodes.append(PlannedNode(id: id, compartment: s.compartment, module: s.module, attributes: a, title: tip))
+            let content = NodeContent(label: label, state: s.display.state, species: [s.id], activeSpecies: [], readout: nil, knockedOut: ko)
+            plan.nodes.append(PlannedNode(id: id, compartment: s.compartment, module: s.module, attributes: a, title: tip,
+                                          content: content))
             depth[id] = comps.depth[s.compartment].map(Double.init)
         }
 

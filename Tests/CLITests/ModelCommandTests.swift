@@ -57,12 +57,12 @@ struct ModelCommandTests {
     @Test func infoShowsTheComposedModel() throws {
         let r = try PathwayBinary.run(["info", "models/il11.yaml"])
         #expect(r.status == 0)
-        for section in ["Modules (5)", "Species (69)", "Reactions (88)", "Scenarios", "Conservation laws", "socs3-knockout"] {
+        for section in ["Modules (6)", "Species (74)", "Reactions (102)", "Scenarios", "Conservation laws", "socs3-knockout"] {
             #expect(r.stdout.contains(section), "missing \(section)")
         }
         let json = try PathwayBinary.run(["info", "models/il11.yaml", "--format", "json"])
         let object = try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any]
-        #expect((object?["species"] as? [Any])?.count == 69)
+        #expect((object?["species"] as? [Any])?.count == 74)
     }
 
     @Test func simulateWritesCSVAtomicallyAndDeterministically() throws {

@@ -2,15 +2,15 @@ import Foundation
 import PathwayTestSupport
 import Testing
 
-/// A model file in a fresh directory: `A -> B` at the given rate, with the given modifiers.
+/// A model file in a fresh directory: `A -> B` (X activated) at the given rate, with the given modifiers.
 private func modelFile(rate: String, modifiers: String, parameters: String = "k: {value: 0.1, source: test}") throws -> String {
     let file = try makeTemporaryDirectory().appendingPathComponent("signs.yaml")
     try """
         model: signs
         compartments: {cell: 1}
         species:
-          A: {compartment: cell, initial: 10}
-          B: {compartment: cell}
+          A: {compartment: cell, initial: 10, entity: X}
+          B: {compartment: cell, entity: X, active: true}
           I: {compartment: cell, initial: 1}
         parameters:
           \(parameters)

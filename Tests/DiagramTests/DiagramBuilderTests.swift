@@ -129,7 +129,7 @@ struct DiagramBuilderTests {
         #expect(!graph.edges.contains { $0.attributes["label"] != nil })
         let dimer = graph.edges.first { $0.attributes["id"]?.description.hasPrefix("arc-stat3_dimerisation-consumption") == true }
         #expect(dimer.map { $0.attributes["taillabel"] == "2" || $0.attributes["headlabel"] == "2" } == true)
-        #expect(subgraphs.contains { $0.attributes["rank"] == "same" && $0.nodeIDs.contains("species-MKP3") })
+        #expect(subgraphs.contains { $0.attributes["rank"] == "same" && $0.nodeIDs.contains("species-RAF_phosphatase") })
         let activity = try DiagramBuilder.graph(for: model, view: .activity)
         #expect(all(activity.subgraphs).contains { $0.attributes["id"]?.description.hasPrefix("module-") == true })
     }
