@@ -11,6 +11,10 @@ public struct PathwayDiagram: Sendable, Hashable {
     /// A readable title for each node and edge, keyed by its SVG element id (the SVG `<title>`
     /// Graphviz would otherwise fill with the node's name).
     public var titles: [String: String]
+    /// Each painted node's level over the run, by node id, when sparklines were asked for.
+    public var sparklines: [String: [Double]] = [:]
+    /// What each molecule node stands for, by node id (for painting frames of an animation).
+    var contents: [String: NodeContent] = [:]
 }
 
 /// Turns a ``Model`` into a ``GraphDescription`` in an SBGN-like style (see `docs/diagrams.md`).
@@ -75,7 +79,10 @@ public enum DiagramBuilder {
 
         var titles: [String: String] = [:]
         var nodes = plan.nodes
-        if let levels = options.levels { LevelPainter.paint(&nodes, model: model, levels: levels) }
+        var sparklines: [String: [Double]] = [:]
+        if let levels = options.levels { sparklines = LevelPainter.paint(&nodes, model: model, levels: levels) }
+        var contents: [String: NodeContent] = [:]
+        for node in nodes { if let c = node.content { contents[node.id] = c } }
         for node in nodes {
             graph.addNode(node.id, node.attributes)
             titles[node.id] = node.title
@@ -194,7 +201,7 @@ public enum DiagramBuilder {
 
         return PathwayDiagram(
             graph: graph, options: options, modelID: model.id, modelName: model.name.isEmpty ? model.id : model.name,
-            modelDescription: model.description, titles: titles)
+            modelDescription: model.description, titles: titles, sparklines: sparklines, contents: contents)
     }
 
     private static func band(module: String, compartment: String, nodeIDs: [String], model: Model) -> GraphDescription.Subgraph {

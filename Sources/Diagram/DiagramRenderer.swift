@@ -14,7 +14,11 @@ public enum DiagramRenderer {
         case .svg:
             // The core renderer's document, written by this package's faster SVG plugin.
             let svg = try graphviz(diagram.graph, layout: diagram.options.layout, format: .fastSVG)
-            return WikiSVG.postprocess(svg, for: diagram)
+            let wiki = WikiSVG.postprocess(svg, for: diagram)
+            guard !diagram.sparklines.isEmpty, let levels = diagram.options.levels else { return wiki }
+            let times = levels.results.times
+            let marker = times.count > 1 && times.last! > times[0] ? (levels.time - times[0]) / (times.last! - times[0]) : nil
+            return Array(ResultsSVG.addSparklines(String(decoding: wiki, as: UTF8.self), series: diagram.sparklines, marker: marker).utf8)
         case .png:
             var graph = diagram.graph
             graph.attributes["dpi"] = .string(String(pngDPI))
@@ -27,6 +31,38 @@ public enum DiagramRenderer {
     /// `model` drawn with `options` and rendered as `format`.
     public static func render(_ model: Model, options: DiagramOptions, format: DiagramFormat) throws(DiagramError) -> [UInt8] {
         try render(DiagramBuilder.diagram(for: model, options: options), format: format)
+    }
+
+    /// An SVG whose node colours follow `levels.results` through `frames` (times in the model's unit,
+    /// with `labels` as the read-out), looping every `seconds`; its static colours are the last frame's.
+    public static func animation(_ model: Model, options: DiagramOptions, frames: [Double], labels: [String],
+                                 seconds: Double) throws(DiagramError) -> [UInt8] {
+        guard var levels = options.levels, let last = frames.last else {
+            return try render(model, options: options, format: .svg)
+        }
+        var o = options
+        levels.time = last
+        levels.timeLabel = "the time shown at the top left"
+        o.levels = levels
+        let diagram = try DiagramBuilder.diagram(for: model, options: o)
+        var colours: [[String: String]] = []
+        for t in frames {
+            var frame: [String: String] = [:]
+            for (id, content) in diagram.contents where !content.knockedOut {
+                guard let level = NodeLevel.compute(content, model: model, results: levels.results, at: t) else { continue }
+                if case .ofMaximum = level.kind, NodeLevel.isConstant(content, model: model, results: levels.results) {
+                    frame[id] = LevelPainter.constantColour
+                } else if let baseline = levels.baseline {
+                    let base = NodeLevel.compute(content, model: model, results: baseline, at: t)?.value ?? 0
+                    frame[id] = ColourScale.divergent(level.value - base)
+                } else {
+                    frame[id] = ColourScale.sequential(level.value)
+                }
+            }
+            colours.append(frame)
+        }
+        let svg = String(decoding: try render(diagram, format: .svg), as: UTF8.self)
+        return Array(ResultsSVG.animate(svg, frames: colours, labels: labels, seconds: seconds).utf8)
     }
 
     private static func graphviz(_ graph: GraphDescription, layout: LayoutEngine, format: OutputFormat) throws(DiagramError) -> [UInt8] {

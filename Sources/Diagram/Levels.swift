@@ -56,7 +56,7 @@ public struct LevelOptions: Sendable, Hashable {
 }
 
 /// What a drawn node stands for, so that results can be painted on it.
-struct NodeContent: Sendable {
+struct NodeContent: Sendable, Hashable {
     /// The text on the node and its state badge.
     var label: String
     var state: String?
@@ -195,12 +195,18 @@ struct NodeLevel {
         DiagramResults(times: times, columns: ["v": values]).value("v", at: t) ?? values.last ?? 0
     }
 
+    /// Whether the node's total amount stays within a millionth of its maximum over the run.
+    static func isConstant(_ content: NodeContent, model: Model, results: DiagramResults) -> Bool {
+        guard let a = amounts(content, model: model, results: results), let hi = a.totals.max(), let lo = a.totals.min() else { return false }
+        return hi - lo <= 1e-6 * abs(hi)
+    }
+
     /// The value as a reader reads it.
     func describe(_ content: NodeContent, unit: String) -> String {
         switch kind {
         case .readout(let id): return "\(Self.percent(value)) (\(id))"
         case .activeFraction: return "\(Self.percent(value)) of \(content.label) active"
-        case .ofMaximum: return "\(Self.number(total)) amount units, \(Self.percent(value)) of its maximum over the run"
+        case .ofMaximum: return "\(Self.number(total)) \(unit), \(Self.percent(value)) of its maximum over the run"
         }
     }
 
@@ -237,6 +243,7 @@ enum LevelPainter {
             values[i] = (level, base)
         }
         let span = differenceSpan(levels: levels, values: Array(values.values))
+        let amountUnit = "\(model.units.concentration.rawValue)·\(model.units.volume.rawValue)"
         var series: [String: [Double]] = [:]
         for i in values.keys.sorted() {
             guard let (level, base) = values[i], let c = nodes[i].content else { continue }
@@ -244,26 +251,35 @@ enum LevelPainter {
             var tip = nodes[i].title
             let when = " at \(levels.timeLabel)"
             if c.knockedOut {
-                tip += "; \(level.describe(c, unit: ""))\(when)"
+                tip += "; \(level.describe(c, unit: amountUnit))\(when)"
             } else if levels.baseline != nil {
                 let diff = level.value - (base?.value ?? 0)
                 let colour = ColourScale.divergent(diff / span)
                 a["fillcolor"] = .string(colour)
                 a["fontcolor"] = .string(ColourScale.needsLightText(colour) ? "#ffffff" : "#000000")
                 let run = levels.runLabel ?? "perturbed"
-                tip += "; \(run): \(level.describe(c, unit: "")), baseline \(NodeLevel.percent(base?.value ?? 0)) "
+                tip += "; \(run): \(level.describe(c, unit: amountUnit)), baseline \(NodeLevel.percent(base?.value ?? 0)) "
                     + "(\(diff >= 0 ? "+" : "−")\(NodeLevel.number(abs(100 * diff))) points)\(when)"
+            } else if case .ofMaximum = level.kind, NodeLevel.isConstant(c, model: model, results: levels.results) {
+                a["fillcolor"] = .string(LevelPainter.constantColour)
+                a["fontcolor"] = "#000000"
+                tip += "; constant over the run"
             } else {
                 let colour = ColourScale.sequential(level.value)
                 a["fillcolor"] = .string(colour)
                 a["fontcolor"] = .string(ColourScale.needsLightText(colour) ? "#ffffff" : "#000000")
-                tip += "; \(level.describe(c, unit: ""))\(when)"
+                tip += "; \(level.describe(c, unit: amountUnit))\(when)"
             }
+            var sparkline = false
             if levels.sparklines, let s = NodeLevel.series(c, model: model, results: levels.results) {
-                series[nodes[i].id] = s
-                a["label"] = DiagramStyle.label(c.label, state: c.state, fontColor: c.knockedOut ? "#9a9a9a" : nil,
-                                                 reserveSparkline: true)
+                series[nodes[i].id] = LevelPainter.thinned(s, to: 60)
+                sparkline = true
             }
+            // The badge keeps dark text on its white ground whatever the node's text colour.
+            a["label"] = DiagramStyle.label(c.label, state: c.state, fontColor: c.knockedOut ? "#9a9a9a" : "#333333",
+                                             reserveSparkline: sparkline)
+            // Some shapes (gene arrows) do not grow with their label: give the sparkline its room.
+            if sparkline { a["height"] = c.state == nil ? "0.58" : "0.78" }
             a["tooltip"] = .string(tip)
             var classes = a["class"]?.description ?? ""
             classes += classes.isEmpty ? "painted" : " painted"
@@ -272,6 +288,15 @@ enum LevelPainter {
             nodes[i].title = tip
         }
         return series
+    }
+
+    /// The fill of a node whose amount does not change over the run (a constant phosphatase).
+    static let constantColour = "#d9d9d9"
+
+    /// At most `n` values of `series`, evenly picked (the first and the last kept).
+    static func thinned(_ series: [Double], to n: Int) -> [Double] {
+        guard series.count > n, n >= 2 else { return series }
+        return (0..<n).map { series[Int((Double($0) * Double(series.count - 1) / Double(n - 1)).rounded())] }
     }
 
     /// The half-width of the diverging scale: the largest change, rounded up to a tenth of its decade
@@ -296,7 +321,7 @@ enum LevelPainter {
             high = "rise"
             for k in 0..<cells { swatches += swatch(ColourScale.divergent(-1 + 2 * Double(k) / Double(cells - 1))) }
         } else {
-            title = "Active fraction at \(DiagramStyle.escapeHTML(levels.timeLabel)) (viridis; grey: not simulated)"
+            title = "Active fraction at \(DiagramStyle.escapeHTML(levels.timeLabel)) (viridis; light grey: constant)"
             low = "0%"
             high = "100%"
             for k in 0..<cells { swatches += swatch(ColourScale.sequential(Double(k) / Double(cells - 1))) }

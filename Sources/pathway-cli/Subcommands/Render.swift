@@ -21,8 +21,22 @@ extension Pathway {
                 Files are written atomically and only once every model has rendered: on any error \
                 nothing is written. The same input gives byte-identical output.
 
+                Results on the diagram (one model): --at TIME simulates the model (with the \
+                perturbation flags the other commands take) and colours each node by its level \
+                at that time: the fraction of the molecule that is in an active form (or its \
+                readout observable), on the viridis scale; molecules without an active form show \
+                their share of their maximum over the run. Several times (--at 5min,1h) give one \
+                SVG with a panel per time; --compare SCENARIO colours the change that the \
+                scenario makes (RdBu scale); --sparklines draws each node's time course inside \
+                it; --animate writes an SVG whose colours follow the run (CSS only, no script). \
+                --results FILE.csv colours from an earlier `pathway simulate` instead of simulating.
+
                 Examples:
                   pathway render models/il11.yaml -o il11.svg
+                  pathway render models/il11.yaml --at 30min --sparklines -o il11-30min.svg
+                  pathway render models/il11.yaml --at 5min,15min,1h,4h -o il11-panels.svg
+                  pathway render models/il11.yaml --at 30min --compare shp2-knockout -o il11-shp2.svg
+                  pathway render models/il11.yaml --animate --t-end 4h -o il11-animated.svg
                   pathway render models/il11.yaml --view process --module il11-jak-stat --format png -o jak-stat.png
                   pathway render models/il11.yaml --scenario ruxolitinib -o il11-ruxolitinib.svg
                   pathway render models/*.yaml --out-dir diagrams
@@ -49,9 +63,32 @@ extension Pathway {
         @Option(help: ArgumentHelp("Graphviz layout: dot (layered, default) or neato (spring model).", valueName: "layout"))
         var layout: String = "dot"
 
-        @Option(help: ArgumentHelp(
-            "Apply a scenario: knocked-out molecules greyed out, blocked steps marked, drugs drawn.", valueName: "name"))
-        var scenario: String?
+        @OptionGroup(title: "Perturbations (--scenario is also drawn: knocked-out molecules greyed out, blocked steps marked)")
+        var perturbations: PerturbationOptions
+
+        @OptionGroup(title: "Simulation (with --at, --compare, --sparklines or --animate)")
+        var simulation: SimulationOptions
+
+        @Option(help: ArgumentHelp("Colour nodes by their level at these times (comma-separated; several give a panel each).", valueName: "times"))
+        var at: String?
+
+        @Option(help: ArgumentHelp("Colour from this time course (a CSV written by `pathway simulate`) instead of simulating.", valueName: "file.csv"))
+        var results: String?
+
+        @Option(help: ArgumentHelp("Colour the change this scenario makes against the run without it.", valueName: "scenario"))
+        var compare: String?
+
+        @Flag(help: "Draw each node's time course small inside it.")
+        var sparklines = false
+
+        @Flag(help: "Write an animated SVG whose node colours follow the run.")
+        var animate = false
+
+        @Option(help: ArgumentHelp("Frames of the animation (default 48).", valueName: "n"))
+        var frames: Int = 48
+
+        @Option(help: ArgumentHelp("Seconds one loop of the animation lasts (default 12).", valueName: "seconds"))
+        var loop: Double = 12
 
         @Flag(inversion: .prefixedNo, help: "Draw a legend.")
         var legend = true
@@ -59,6 +96,15 @@ extension Pathway {
         func run() throws {
             let (options, format) = try checkedOptions()
             let destinations = try checkedDestinations(format: format)
+            if at != nil || results != nil || compare != nil || sparklines || animate {
+                let bytes = try RenderResults(command: self, options: options, format: format).render(file: files[0])
+                if let destination = destinations[0] {
+                    try writeAtomically(Data(bytes), to: destination)
+                } else {
+                    FileHandle.standardOutput.write(Data(bytes))
+                }
+                return
+            }
 
             // Load everything, then draw everything, then write: an error leaves no file behind.
             var models: [Model] = []
@@ -106,7 +152,24 @@ extension Pathway {
                 }
                 chosen = f
             }
-            let options = DiagramOptions(view: view, module: module, scenario: scenario, layout: layout, showsLegend: legend)
+            guard perturbations.scenario.count <= 1 else {
+                throw usage("a diagram draws one scenario, not \(perturbations.scenario.count)")
+            }
+            let resultsMode = at != nil || results != nil || compare != nil || sparklines || animate
+            if resultsMode {
+                if files.count != 1 { throw usage("--at, --results, --compare, --sparklines and --animate draw one model, not \(files.count)") }
+                if animate && chosen != .svg { throw usage("--animate writes SVG, not \(chosen.rawValue.uppercased())") }
+                if (at.map(parseList)?.count ?? 0) > 1 && chosen != .svg { throw usage("several --at times make one SVG of panels; \(chosen.rawValue.uppercased()) takes one time") }
+                if animate && (at.map(parseList)?.count ?? 0) > 1 { throw usage("--animate and several --at times cannot be combined") }
+                if !(2...600).contains(frames) { throw usage("--frames must be between 2 and 600, not \(frames)") }
+                if !(loop > 0 && loop <= 600) { throw usage("--loop must be between 0 and 600 seconds, not \(loop)") }
+                if results != nil && (compare != nil || perturbations.hasAdHoc) {
+                    throw usage("--results colours a run already made: --compare and perturbations need a simulation")
+                }
+            } else if perturbations.hasAdHoc {
+                throw usage("perturbations other than --scenario change a simulation: give --at, --compare, --sparklines or --animate")
+            }
+            let options = DiagramOptions(view: view, module: module, scenario: perturbations.scenario.first, layout: layout, showsLegend: legend)
             return (options, chosen)
         }
 
@@ -154,12 +217,12 @@ extension Pathway {
             return [nil]
         }
 
-        private func usage(_ message: String) -> ExitCode {
+        func usage(_ message: String) -> ExitCode {
             printError(message)
             return ExitCode.validationFailure
         }
 
-        private func failure(_ message: String) -> ExitCode {
+        func failure(_ message: String) -> ExitCode {
             printError(message)
             return ExitCode.failure
         }
