@@ -26,11 +26,14 @@ struct RenderResults {
                 let table = try TimeCourseFile.read(text, file: path, model: model)
                 run = DiagramResults(times: table.times, columns: Dictionary(uniqueKeysWithValues: zip(table.names, table.columns)))
             } catch {
-                printError(error.message)
+                // The message already reads `file:line:column: error: …`.
+                FileHandle.standardError.write(Data((error.message + "\n").utf8))
                 throw ExitCode.failure
             }
         } else {
             var settings = try command.simulation.settings(for: model)
+            // Without --t-end, the run reaches the latest time asked for.
+            if command.simulation.tEnd == nil, let latest = atTimes.max(), latest > settings.end { settings.end = latest }
             let end = settings.end
             let n = command.animate ? max(command.frames * 4, 241) : 241
             var grid = (0..<n).map { end * Double($0) / Double(n - 1) }
