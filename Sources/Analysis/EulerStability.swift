@@ -12,7 +12,7 @@ import Simulator
 /// of anything one wants to see, and the fastest of them caps Euler's step, however smooth the solution.
 /// The bound is local (J changes along the trajectory) and linear; the search measures the real thing.
 ///
-/// **Search.** A run is unstable as defined by ``StepSizeStudy`` (not finite, or outside [−S, 10·S]).
+/// **Search.** A run is unstable as defined by ``StepSizeStudy`` (not finite, or a state variable outside [−c, 10·c]).
 /// Starting from the bound predicted over the reference trajectory (else t-end/100), steps are doubled
 /// or halved until one run is stable and the other not, then bisected geometrically to 1 %. Every run
 /// covers the whole time span, so a mode that grows only slightly per step still has time to show.
@@ -34,6 +34,8 @@ public struct EulerStability: Sendable {
     public var initial: Stiffness?
     /// Where, over the reference trajectory (at the output times), the fastest eigenvalue is largest.
     public var trajectory: Stiffness?
+    /// At t-end, on the reference: where the run spends its time once transients have passed.
+    public var final: Stiffness?
     /// The largest step found stable (nil: every step tried blew up).
     public var largestStableStep: Double?
     /// The smallest step found unstable (nil: every step tried, up to t-end, was stable).
@@ -54,21 +56,22 @@ public struct EulerStability: Sendable {
         return Stiffness(time: t, eigenvalue: fastest, bound: bound(fastest), tightestBound: values.compactMap(bound).min())
     }
 
-    /// The fastest eigenvalue at t = 0 and at its largest over the reference's output times.
-    static func stiffness(_ runner: StepRunner) -> (initial: Stiffness?, trajectory: Stiffness?) {
+    /// The fastest eigenvalue at t = 0, at its largest over the reference's output times, and at t-end.
+    static func stiffness(_ runner: StepRunner) -> (initial: Stiffness?, trajectory: Stiffness?, final: Stiffness?) {
         runner.compiled.reset()
         let initial = stiffness(at: 0, state: runner.compiled.initialState, runner)
-        var trajectory: Stiffness?
+        var trajectory: Stiffness?, final: Stiffness?
         for (i, row) in runner.reference.enumerated() {
             guard let s = stiffness(at: runner.grid[i], state: runner.state(of: row), runner) else { continue }
             if trajectory == nil || s.eigenvalue.magnitude > trajectory!.eigenvalue.magnitude { trajectory = s }
+            if i == runner.reference.count - 1 { final = s }
         }
-        return (initial, trajectory)
+        return (initial, trajectory, final)
     }
 
-    static func find(_ runner: StepRunner, initial: Stiffness?, trajectory: Stiffness?) throws(AnalysisError) -> EulerStability {
+    static func find(_ runner: StepRunner, initial: Stiffness?, trajectory: Stiffness?, final: Stiffness?) throws(AnalysisError) -> EulerStability {
         let compiled = runner.compiled
-        var out = EulerStability(initial: initial, trajectory: trajectory, runs: 0)
+        var out = EulerStability(initial: initial, trajectory: trajectory, final: final, runs: 0)
         let end = runner.end
         let unit = compiled.model.units.time.rawValue
         let smallest = end / Double(runner.maxSteps)

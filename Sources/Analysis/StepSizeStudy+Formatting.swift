@@ -49,7 +49,11 @@ extension StepSizeStudy {
             for m in fixedStep {
                 let used = m.usedSteps
                 let order = m.observedOrder.map { String(format: "%.2f", $0) } ?? "n/a"
-                let range = used.isEmpty ? "no usable points" : "\(used.count) points, steps \(Self.short(used.first!)) to \(Self.short(used.last!)) \(unit)"
+                var range = used.isEmpty ? "no usable points" : "\(used.count) points, steps \(Self.short(used.first!)) to \(Self.short(used.last!)) \(unit)"
+                if used.count == 2 { range += "; two points cannot show that the range is asymptotic" }
+                if used.isEmpty && m.points.allSatisfy({ $0.status == .unstable }) {
+                    range += "; every step is beyond the stability limit: the model is stiff, try a shorter t-end and smaller steps"
+                }
                 out += "  \(m.method.rawValue.padding(toLength: 6, withPad: " ", startingAt: 0)) \(order)  (theory \(m.theoreticalOrder); \(range))\n"
             }
         }
@@ -97,6 +101,7 @@ extension StepSizeStudy {
             }
             if let k = s.initial { out += explain(k, "at t = 0") }
             if let k = s.trajectory { out += explain(k, "at its largest over the reference (t = \(Self.short(k.time)) \(unit))") }
+            if let k = s.final { out += explain(k, "at t-end") }
             let bound = [s.trajectory?.tightestBound, s.initial?.tightestBound].compactMap { $0 }.min()
             if let bound, let lo = s.largestStableStep, s.smallestUnstableStep != nil {
                 out += "  found / bound = \(String(format: "%.2f", lo / bound))"
@@ -157,7 +162,8 @@ extension StepSizeStudy {
             out += "    \"runs\": \(s.runs),\n"
             out += "    \"note\": \(s.note.map(JSON.string) ?? "null"),\n"
             out += "    \"initial\": \(stiffness(s.initial)),\n"
-            out += "    \"trajectory\": \(stiffness(s.trajectory))\n"
+            out += "    \"trajectory\": \(stiffness(s.trajectory)),\n"
+            out += "    \"final\": \(stiffness(s.final))\n"
             out += "  }\n"
         } else {
             out += "  \"euler_stability\": null\n"

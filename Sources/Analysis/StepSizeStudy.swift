@@ -13,9 +13,13 @@ import Simulator
 /// * **Error** of a run: the largest, over the output times and the chosen species, of
 ///   |y − y_ref| / max_t |y_ref|: the deviation relative to the species' peak in the reference.
 ///   Runs are compared at the same evenly spaced output times (dense output between steps).
-/// * **Unstable** run: a value not finite, or any state variable outside [−S, 10·S], S being the largest
-///   magnitude of any state variable in the reference (negative far beyond any tolerance, or growing
-///   far past anything the model does).
+/// * **Unstable** run: a value not finite, or a state variable outside [−c, 10·c], c being its largest
+///   magnitude in the reference (at least 10⁻³ of the largest of all): negative by more than its whole
+///   range, or ten times past it. A bounded but wrong answer counts too — beyond Euler's linear limit a
+///   nonlinear model may settle into a spurious oscillation instead of overflowing (Huang–Ferrell does,
+///   with binding intermediates swinging between −0.02 and +0.02 µM where the reference stays below
+///   3·10⁻⁴). Inside the limit a value may still dip below zero by less than its range (Euler's
+///   sign-alternating but decaying iterates for steps between 1/|λ| and 2/|λ|).
 /// * **Order**: ``ConvergenceOrder/fit(steps:errors:stable:floor:floorFactor:ceiling:slopeTolerance:)``.
 /// * **Euler's stability**: ``EulerStability``.
 public struct StepSizeStudy: Sendable {
@@ -174,7 +178,7 @@ public struct StepSizeStudy: Sendable {
         let runner = try StepRunner(compiled: compiled, species: species, end: options.end, points: options.outputPoints,
                                     maxSteps: options.maxSteps)
         let reference = try runner.chooseReference()
-        let (initial, trajectory) = EulerStability.stiffness(runner)
+        let (initial, trajectory, final) = EulerStability.stiffness(runner)
         let bound = [initial?.tightestBound, trajectory?.tightestBound].compactMap { $0 }.min()
         let ladder = Array(Set(options.steps ?? defaultLadder(end: options.end, eulerBound: bound, maxSteps: ladderBudget))).sorted(by: >)
 
@@ -205,7 +209,7 @@ public struct StepSizeStudy: Sendable {
 
         var stability: EulerStability?
         if options.findLargestStableEulerStep {
-            stability = try EulerStability.find(runner, initial: initial, trajectory: trajectory)
+            stability = try EulerStability.find(runner, initial: initial, trajectory: trajectory, final: final)
         }
         return StepSizeStudy(species: species, end: options.end, outputTimes: runner.grid, reference: reference,
                              ladder: ladder, ladderFromStiffness: options.steps == nil && ladder[0] < options.end / 10 * (1 - 1e-12),
@@ -246,8 +250,8 @@ final class StepRunner {
     private(set) var reference: [[Double]] = []
     /// Per chosen species: the largest magnitude in the reference.
     private(set) var scales: [Double] = []
-    /// The largest magnitude of any state variable in the reference (S).
-    private(set) var range = 0.0
+    /// Per state variable: its largest magnitude in the reference, at least 10⁻³ of the largest of all.
+    private(set) var stateScales: [Double] = []
 
     init(compiled: CompiledModel, species: [String], end: Double, points: Int, maxSteps: Int) throws(AnalysisError) {
         self.compiled = compiled
@@ -311,8 +315,9 @@ final class StepRunner {
             for (k, c) in stateColumns.enumerated() {
                 let v = row[c]
                 if !v.isFinite { return "'\(compiled.stateNames[k])' not finite at t = \(NumberFormat.short(result.times[i])) \(unit)" }
-                if v > 10 * range || v < -range {
-                    return "'\(compiled.stateNames[k])' = \(NumberFormat.short(v)) at t = \(NumberFormat.short(result.times[i])) \(unit), outside [−S, 10·S] (S = \(NumberFormat.short(range)))"
+                if v > 10 * stateScales[k] || v < -stateScales[k] {
+                    return "'\(compiled.stateNames[k])' = \(NumberFormat.short(v)) at t = \(NumberFormat.short(result.times[i])) \(unit), "
+                        + "outside [−c, 10·c] for its scale c = \(NumberFormat.short(stateScales[k]))"
                 }
             }
         }
@@ -334,7 +339,7 @@ final class StepRunner {
         return Eigenvalues.of(j, order: n)
     }
 
-    /// Picks and runs the reference; sets `reference`, `scales` and `range`.
+    /// Picks and runs the reference; sets `reference`, `scales` and `stateScales`.
     func chooseReference() throws(AnalysisError) -> StepSizeStudy.Reference {
         // An explicit reference is hopeless when stability caps its step far below the time scale.
         compiled.reset()
@@ -357,8 +362,9 @@ final class StepRunner {
                 let largest = scales.max() ?? 0
                 // A species that stays at zero is measured against the others' scale (or absolutely).
                 scales = scales.map { $0 > 0 ? $0 : (largest > 0 ? largest : 1) }
-                range = reference.flatMap { row in stateColumns.map { abs(row[$0]) } }.max() ?? 0
-                if !(range > 0) { range = 1 }
+                let magnitudes = stateColumns.map { c in reference.map { abs($0[c]) }.max() ?? 0 }
+                let overall = magnitudes.max() ?? 0
+                stateScales = magnitudes.map { max($0, 1e-3 * overall, overall > 0 ? 0 : 1) }
                 let floor = max(error(of: loose.values), 1e-16)
                 return StepSizeStudy.Reference(method: method, rtol: rtol, atol: atol, floor: floor,
                                                acceptedSteps: tight.statistics.acceptedSteps)
