@@ -44,7 +44,7 @@ extension StepSizeStudy {
             }
             out += TextTable.render(header: ["step (\(unit))"] + fixedStep.map(\.method.rawValue), rows: rows,
                                     rightAligned: Set(0...fixedStep.count))
-            out += "(pre: before the asymptotic range; floor: at the reference's floor; unstable: blew up. Unmarked points are fitted.)\n"
+            out += "(pre: before the asymptotic range; floor: at the reference's floor; unstable: blew up or left its reference range. Unmarked points are fitted.)\n"
             out += "\nMeasured order of convergence (slope of log error against log step over the fitted points):\n"
             for m in fixedStep {
                 let used = m.usedSteps
@@ -79,7 +79,7 @@ extension StepSizeStudy {
         if let s = eulerStability {
             out += "\nLargest stable Euler step: "
             switch (s.largestStableStep, s.smallestUnstableStep) {
-            case let (lo?, hi?): out += "\(Self.short(lo)) \(unit) (blows up at \(Self.short(hi)) \(unit); bisection to 1 %, \(s.runs) runs)\n"
+            case let (lo?, hi?): out += "\(Self.short(lo)) \(unit) (unstable at \(Self.short(hi)) \(unit); bisection to 1 %, \(s.runs) runs)\n"
             case let (lo?, nil): out += "at least \(Self.short(lo)) \(unit)\n"
             case let (nil, hi?): out += "below \(Self.short(hi)) \(unit)\n"
             case (nil, nil): out += "not found\n"
@@ -105,6 +105,9 @@ extension StepSizeStudy {
             let bound = [s.trajectory?.tightestBound, s.initial?.tightestBound].compactMap { $0 }.min()
             if let bound, let lo = s.largestStableStep, s.smallestUnstableStep != nil {
                 out += "  found / bound = \(String(format: "%.2f", lo / bound))"
+                if let b = s.final?.tightestBound, abs(b / bound - 1) > 0.02 {
+                    out += " (against the bound at t-end: \(String(format: "%.2f", lo / b)))"
+                }
                 out += lo / bound > 0.5 && lo / bound < 2
                     ? ": the fastest mode sets Euler's largest step, however slowly the solution itself changes\n"
                     : " (the bound is linear and local: the real limit moves with the trajectory)\n"
