@@ -28,7 +28,8 @@ extension StepSizeStudy {
         if !fixedStep.isEmpty {
             out += "\nError by step (fixed-step methods)"
             if ladderFromStiffness, let first = ladder.first {
-                out += "; the ladder starts at \(Self.short(first)) \(unit), t-end/10 halved down to near Euler's stability bound"
+                out += "; the ladder starts at \(Self.short(first)) \(unit): t-end/10 halved towards Euler's stability bound, "
+                out += "the finest run kept under \(StepSizeStudy.ladderBudget) steps"
             }
             out += ":\n"
             let marks: [ConvergenceOrder.PointStatus: String] = [.used: "", .unstable: "unstable", .preAsymptotic: "pre", .atFloor: "floor"]

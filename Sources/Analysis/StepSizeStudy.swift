@@ -142,14 +142,15 @@ public struct StepSizeStudy: Sendable {
     /// Ten steps, each half the one before, from t-end/10 (t-end/10 to t-end/5120), or — when Euler's
     /// stability bound (`eulerBound`, from the fastest eigenvalue) is shorter than half of that — from
     /// t-end/10 halved until it is at most twice the bound, so that the ladder covers the steps where the
-    /// methods are stable. The finest step takes at most `maxSteps` steps to t-end (the ladder moves up).
+    /// methods are stable; but only as far as the finest step takes at most `maxSteps` steps to t-end.
     public static func defaultLadder(end: Double, eulerBound: Double? = nil, maxSteps: Int = ladderBudget) -> [Double] {
-        var start = end / 10
-        if let bound = eulerBound, bound > 0, start > 2 * bound {
-            start /= pow(2, (log2(start / (2 * bound))).rounded(.up))
+        var halvings = 0.0
+        if let bound = eulerBound, bound > 0, end / 10 > 2 * bound {
+            halvings = log2(end / 10 / (2 * bound)).rounded(.up)
         }
-        start = min(end / 10, max(start, 512 * end / Double(maxSteps)))
-        return (0..<10).map { start / pow(2, Double($0)) }
+        // The finest step, t-end/10/2^(halvings + 9), takes 5120·2^halvings steps.
+        halvings = max(0, min(halvings, log2(Double(maxSteps) / 5120).rounded(.down)))
+        return (0..<10).map { end / 10 / pow(2, halvings + Double($0)) }
     }
 
     /// Runs the study on a model.

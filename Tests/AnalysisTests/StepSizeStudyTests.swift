@@ -119,9 +119,9 @@ struct StepSizeStudyTests {
         // A bound of 0.3 moves the start to 10/2⁵ = 0.3125, the first halving of 10 at or below 2 × 0.3.
         let moved = StepSizeStudy.defaultLadder(end: 100, eulerBound: 0.3)
         #expect(moved[0] == 10 / 32 && moved.count == 10)
-        // The finest step keeps to the budget.
+        // The finest step keeps to the budget: 5120·2⁴ = 81 920 steps ≤ 100 000.
         let capped = StepSizeStudy.defaultLadder(end: 100, eulerBound: 1e-6, maxSteps: 100_000)
-        #expect(abs(100 / capped[9] - 100_000) < 1)
+        #expect(capped[0] == 10 / 16 && abs(100 / capped[9] - 81_920) < 1e-6)
     }
 
     @Test func badInputIsRefused() throws {
