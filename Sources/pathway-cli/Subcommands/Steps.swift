@@ -35,7 +35,7 @@ extension Pathway {
         @Option(name: .customLong("t-end"), help: "End time, with a unit (20min, 1300s) or in model units (default: the model's simulation.t-end, else 100).")
         var tEnd: String?
 
-        @Option(name: .long, help: ArgumentHelp("Comma-separated step sizes (default: 10 halving from t-end/10 to t-end/5120).", valueName: "STEP,STEP,…"))
+        @Option(name: .long, help: ArgumentHelp("Comma-separated step sizes (default: 10 halving from t-end/10 to t-end/5120, or from below Euler's stability bound on a stiff model).", valueName: "STEP,STEP,…"))
         var steps: String?
 
         @Option(name: .long, help: "Relative tolerance of the adaptive methods shown.")
