@@ -11,6 +11,21 @@ public struct Series: Sendable {
     }
 }
 
+/// A reference line drawn behind the data (thin, grey, dashed), such as a slope guide on log–log axes.
+/// Its label goes next to its first visible point: to the right when there is room, else below and to
+/// the left. Guides do not change the axes: they are clipped to the plot area.
+public struct Guide: Sendable {
+    public var label: String
+    public var x: [Double]
+    public var y: [Double]
+
+    public init(label: String, x: [Double], y: [Double]) {
+        self.label = label
+        self.x = x
+        self.y = y
+    }
+}
+
 /// A line plot of several series with labelled axes, nice ticks, optional log axes and a legend,
 /// written as a self-contained SVG: a viewBox and no fixed size (it scales to its container), a
 /// `<title>` and `<desc>` for screen readers, real text (selectable, searchable), the Okabe–Ito
@@ -25,9 +40,11 @@ public struct LinePlot: Sendable {
     public var logY: Bool
     /// Draw markers at the data points (for sparse data such as dose–responses).
     public var markers: [Bool]
+    /// Reference lines behind the data.
+    public var guides: [Guide]
 
     public init(title: String, description: String = "", xLabel: String, yLabel: String, series: [Series],
-                logX: Bool = false, logY: Bool = false, markers: [Bool] = []) {
+                logX: Bool = false, logY: Bool = false, markers: [Bool] = [], guides: [Guide] = []) {
         self.title = title
         self.description = description
         self.xLabel = xLabel
@@ -36,6 +53,7 @@ public struct LinePlot: Sendable {
         self.logX = logX
         self.logY = logY
         self.markers = markers
+        self.guides = guides
     }
 
     public func svg() -> String {
@@ -54,6 +72,7 @@ public struct LinePlot: Sendable {
         s.open(width: width, height: height, title: title, description: desc)
         s.text(title, x: left, y: 28, size: 16, weight: "bold")
         drawFrame(&s, xAxis: xAxis, yAxis: yAxis, left: left, right: right, top: top, bottom: bottom, px: px, py: py)
+        drawGuides(&s, left: left, right: right, top: top, bottom: bottom, xAxis: xAxis, yAxis: yAxis)
 
         s.raw("<g fill=\"none\" stroke-width=\"2\" stroke-linejoin=\"round\" stroke-linecap=\"round\">")
         for (k, line) in series.enumerated() {
@@ -92,6 +111,54 @@ public struct LinePlot: Sendable {
         }
         s.close()
         return s.text
+    }
+}
+
+extension LinePlot {
+    /// Guides, clipped to the plot area (Liang–Barsky, in screen coordinates), each labelled just inside
+    /// the area where it enters it.
+    func drawGuides(_ s: inout SVG, left: Double, right: Double, top: Double, bottom: Double, xAxis: Axis, yAxis: Axis) {
+        for guide in guides {
+            // Screen coordinates without clamping (points may lie far outside).
+            let points: [(Double, Double)?] = zip(guide.x, guide.y).map { x, y in
+                guard let fx = xAxis.fraction(x), let fy = yAxis.fraction(y) else { return nil }
+                return (left + fx * (right - left), bottom - fy * (bottom - top))
+            }
+            var d = ""
+            var labelAt: (Double, Double)?
+            for k in points.indices.dropFirst() {
+                guard let a = points[k - 1], let b = points[k],
+                      let (p, q) = Self.clip(a, b, left: left, right: right, top: top, bottom: bottom) else { continue }
+                d += (d.isEmpty ? "M" : " M") + "\(SVG.number(p.0)) \(SVG.number(p.1)) L\(SVG.number(q.0)) \(SVG.number(q.1))"
+                if labelAt == nil { labelAt = p }
+            }
+            guard !d.isEmpty, let at = labelAt else { continue }
+            s.raw("<path d=\"\(d)\" fill=\"none\" stroke=\"#888888\" stroke-width=\"1.2\" stroke-dasharray=\"5 4\"><title>\(SVG.escape(guide.label))</title></path>")
+            // Right of that point when there is room, else below and left of it; always inside the area.
+            let room = right - at.0 >= 8 * Double(guide.label.count) + 10
+            let x = room ? max(at.0 + 6, left + 6) : max(at.0 - 6, left + 6)
+            let y = min(max(at.1 + (room ? 4 : 16), top + 14), bottom - 6)
+            let anchor = room ? "start" : "end"
+            // A white halo keeps the label readable where it crosses data.
+            s.raw("<text x=\"\(SVG.number(x))\" y=\"\(SVG.number(y))\"\(anchor == "end" ? " text-anchor=\"end\"" : "") font-size=\"11\" fill=\"#555555\" stroke=\"#ffffff\" stroke-width=\"3\" paint-order=\"stroke\">\(SVG.escape(guide.label))</text>")
+        }
+    }
+
+    /// The part of segment a–b inside the rectangle, or nil (Liang–Barsky).
+    static func clip(_ a: (Double, Double), _ b: (Double, Double), left: Double, right: Double, top: Double, bottom: Double)
+        -> ((Double, Double), (Double, Double))?
+    {
+        let dx = b.0 - a.0, dy = b.1 - a.1
+        var t0 = 0.0, t1 = 1.0
+        for (p, q) in [(-dx, a.0 - left), (dx, right - a.0), (-dy, a.1 - top), (dy, bottom - a.1)] {
+            if p == 0 {
+                if q < 0 { return nil }
+            } else {
+                let r = q / p
+                if p < 0 { if r > t1 { return nil }; t0 = max(t0, r) } else { if r < t0 { return nil }; t1 = min(t1, r) }
+            }
+        }
+        return ((a.0 + t0 * dx, a.1 + t0 * dy), (a.0 + t1 * dx, a.1 + t1 * dy))
     }
 }
 

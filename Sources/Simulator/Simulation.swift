@@ -55,6 +55,8 @@ public struct SimulationSettings: Sendable {
     /// Stop when a concentration goes negative beyond the tolerance (on by default; SBML models may
     /// have quantities that legitimately go negative).
     public var checkNegative = true
+    /// Record where every accepted step ends (``SimulationResult/stepTimes``; off by default).
+    public var recordSteps = false
 
     public init(start: Double = 0, end: Double, output: Output = .points(201), method: Method = .auto,
                 rtol: Double = 1e-6, atol: Double = 1e-9, fixedStep: Double? = nil, maxSteps: Int = 500_000) {
@@ -98,6 +100,9 @@ public struct SimulationResult: Sendable {
     public var statistics: SolverStatistics
     /// Wall time of the integration, in seconds.
     public var solveSeconds: Double
+    /// t₀ and the end of every accepted step, when ``SimulationSettings/recordSteps`` asked for them
+    /// (consecutive differences are the step sizes); empty otherwise.
+    public var stepTimes: [Double] = []
 
     public func column(_ name: String) -> [Double]? {
         guard let k = names.firstIndex(of: name) else { return nil }
@@ -183,6 +188,11 @@ extension CompiledModel {
             let shortest = delays.tauRegisters.map { registers[$0] }.filter { $0 > 0 && $0.isFinite }.min()
             if let shortest, options.stepSize == nil { options.maxStep = shortest }
         }
+        var stepTimes: StepTimeRecorder?
+        if settings.recordSteps {
+            stepTimes = StepTimeRecorder(passingTo: problem.stepRecorder)
+            problem.stepRecorder = stepTimes
+        }
         let clock = ContinuousClock()
         let started = clock.now
         let solution = settings.method.integrator.solve(problem, output: .times(times), options: options)
@@ -199,7 +209,9 @@ extension CompiledModel {
             }
         }
         let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
-        return SimulationResult(names: names, times: solution.times, values: rows,
-                                status: solution.status, statistics: solution.statistics, solveSeconds: seconds)
+        var result = SimulationResult(names: names, times: solution.times, values: rows,
+                                      status: solution.status, statistics: solution.statistics, solveSeconds: seconds)
+        result.stepTimes = stepTimes?.times ?? []
+        return result
     }
 }
