@@ -35,6 +35,12 @@ demo: build
 	$(PATHWAY) simulate models/il11-fibroblast.yaml -o $(OUT)/il11-fibroblast.csv --plot $(OUT)/il11-fibroblast-timecourse.svg
 	$(PATHWAY) simulate models/il11.yaml --scenario oprelvekin --t-end 48h --species IL11_plasma_ng_per_mL,IL11 \
 	  -o $(OUT)/oprelvekin-pk.csv --plot $(OUT)/oprelvekin-pk.svg
+	$(PATHWAY) render models/il11.yaml --at 30min --sparklines -o $(OUT)/il11-30min.svg
+	$(PATHWAY) render models/il11.yaml --at 5min,15min,1h,4h -o $(OUT)/il11-over-time.svg
+	$(PATHWAY) render models/il11.yaml --at 30min --compare shp2-knockout -o $(OUT)/il11-shp2-knockout-change.svg
+	$(PATHWAY) render models/il11.yaml --animate -o $(OUT)/il11-animated.svg
+	$(PATHWAY) steps models/kholodenko-2000.yaml --t-end 1300s --species MAPK_PP --plot $(OUT)/steps-kholodenko.svg -o $(OUT)/steps-kholodenko.txt
+	$(PATHWAY) report models/il11.yaml -o $(OUT)/il11-report.html
 	$(PATHWAY) convert models/il11.yaml $(OUT)/il11.xml
 	@echo
 	@echo "Results in $(OUT)/:"
@@ -44,6 +50,7 @@ demo: build
 
 ## test: the whole test suite (unit tests and CLI tests on the built binary)
 test: deps
+	@bash scripts/install-deps.sh chromium
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
 

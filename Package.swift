@@ -32,6 +32,7 @@ let package = Package(
             dependencies: ["PathwayModel", "CGraphviz"]
         ),
         .target(name: "SBML", dependencies: ["PathwayModel", "CSBML"]),
+        .target(name: "Report"),
 
         // MARK: C libraries (system packages; headers are the installed ones)
         .systemLibrary(
@@ -52,6 +53,7 @@ let package = Package(
                 "Analysis",
                 "Plot",
                 "SBML",
+                "Report",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

@@ -15,6 +15,9 @@ public struct PathwayDiagram: Sendable, Hashable {
     public var sparklines: [String: [Double]] = [:]
     /// What each molecule node stands for, by node id (for painting frames of an animation).
     var contents: [String: NodeContent] = [:]
+
+    /// The ids of the nodes that stand for molecules (those results can colour), sorted.
+    public var moleculeNodes: [String] { contents.keys.sorted() }
 }
 
 /// Turns a ``Model`` into a ``GraphDescription`` in an SBGN-like style (see `docs/diagrams.md`).

@@ -45,14 +45,23 @@ public enum DiagramRenderer {
         levels.timeLabel = "the time shown at the top left"
         o.levels = levels
         let diagram = try DiagramBuilder.diagram(for: model, options: o)
+        let colours = frameColours(diagram, model: model, results: levels.results, baseline: levels.baseline, frames: frames)
+        let svg = String(decoding: try render(diagram, format: .svg), as: UTF8.self)
+        return Array(ResultsSVG.animate(svg, frames: colours, labels: labels, seconds: seconds).utf8)
+    }
+
+    /// The fill of every molecule node of `diagram` at each of `frames`, from `results` (the level on
+    /// the viridis scale, or with a `baseline` the change on the RdBu scale; constant molecules grey).
+    public static func frameColours(_ diagram: PathwayDiagram, model: Model, results: DiagramResults, baseline: DiagramResults? = nil,
+                                    frames: [Double]) -> [[String: String]] {
         var colours: [[String: String]] = []
         for t in frames {
             var frame: [String: String] = [:]
             for (id, content) in diagram.contents where !content.knockedOut {
-                guard let level = NodeLevel.compute(content, model: model, results: levels.results, at: t) else { continue }
-                if case .ofMaximum = level.kind, NodeLevel.isConstant(content, model: model, results: levels.results) {
+                guard let level = NodeLevel.compute(content, model: model, results: results, at: t) else { continue }
+                if case .ofMaximum = level.kind, NodeLevel.isConstant(content, model: model, results: results) {
                     frame[id] = LevelPainter.constantColour
-                } else if let baseline = levels.baseline {
+                } else if let baseline {
                     let base = NodeLevel.compute(content, model: model, results: baseline, at: t)?.value ?? 0
                     frame[id] = ColourScale.divergent(level.value - base)
                 } else {
@@ -61,8 +70,7 @@ public enum DiagramRenderer {
             }
             colours.append(frame)
         }
-        let svg = String(decoding: try render(diagram, format: .svg), as: UTF8.self)
-        return Array(ResultsSVG.animate(svg, frames: colours, labels: labels, seconds: seconds).utf8)
+        return colours
     }
 
     private static func graphviz(_ graph: GraphDescription, layout: LayoutEngine, format: OutputFormat) throws(DiagramError) -> [UInt8] {

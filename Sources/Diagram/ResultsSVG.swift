@@ -172,7 +172,24 @@ public enum ResultsSVG {
         return out
     }
 
-    static func textColour(_ fill: String?) -> String {
+    /// Marks each node's outline (`class="level-fill"`) and label text (`class="level-text"`) so that
+    /// a page's script or style can recolour them.
+    public static func markForRecolouring(_ svg: String, nodes ids: [String]) -> String {
+        var out = svg
+        for id in ids.sorted() {
+            guard let found = node(id, in: out) else { continue }
+            let shape = String(out[found.shape])
+            let marked = shape.replacingOccurrences(of: "<path ", with: "<path class=\"level-fill\" ")
+                .replacingOccurrences(of: "<polygon ", with: "<polygon class=\"level-fill\" ")
+                .replacingOccurrences(of: "<ellipse ", with: "<ellipse class=\"level-fill\" ")
+            out.replaceSubrange(found.shape, with: marked)
+            markLabelText(of: id, in: &out)
+        }
+        return out
+    }
+
+    /// `#ffffff` or `#000000`: the text colour readable on `fill`.
+    public static func textColour(_ fill: String?) -> String {
         fill.map { ColourScale.needsLightText($0) ? "#ffffff" : "#000000" } ?? "#000000"
     }
 
