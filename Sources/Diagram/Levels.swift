@@ -271,7 +271,9 @@ enum LevelPainter {
                 tip += "; \(level.describe(c, unit: amountUnit))\(when)"
             }
             var sparkline = false
-            if levels.sparklines, let s = NodeLevel.series(c, model: model, results: levels.results) {
+            // A sparkline only where something happens (a flat line says nothing and crowds the node).
+            if levels.sparklines, let s = NodeLevel.series(c, model: model, results: levels.results),
+               let hi = s.max(), let lo = s.min(), hi - lo > 1e-9 * max(abs(hi), 1e-300) {
                 series[nodes[i].id] = LevelPainter.thinned(s, to: 60)
                 sparkline = true
             }
