@@ -168,7 +168,7 @@ public enum DiagramBuilder {
                 "shape": "plaintext", "margin": "0", "fontsize": "10",
                 "id": "legend", "class": "legend",
                 "label": DiagramStyle.legend(roles: plan.roles, arcs: plan.arcs, scenario: options.scenario,
-                                             levels: options.levels.map(LevelPainter.legendEntry)),
+                                             levels: options.levels.map { LevelPainter.legendEntry($0, view: options.view) }),
             ])
             titles["legend"] = "Legend"
             if !levels.isEmpty { levels.append((["legend"], [])) }

@@ -312,18 +312,20 @@ enum LevelPainter {
     }
 
     /// The legend row naming the colour scale and its ends.
-    static func legendEntry(_ levels: LevelOptions) -> String {
+    static func legendEntry(_ levels: LevelOptions, view: DiagramView = .activity) -> String {
         let cells = 11
         var swatches = ""
         let title: String, low: String, high: String
         if levels.baseline != nil {
             // The span depends on the values; the legend states it in percentage points.
-            title = "Change in active fraction, \(DiagramStyle.escapeHTML(levels.runLabel ?? "perturbed")) − baseline, at \(DiagramStyle.escapeHTML(levels.timeLabel)) (RdBu)"
+            let what = view == .activity ? "Change in active fraction" : "Change in share of the maximum"
+            title = "\(what), \(DiagramStyle.escapeHTML(levels.runLabel ?? "perturbed")) − baseline, at \(DiagramStyle.escapeHTML(levels.timeLabel)) (RdBu)"
             low = "fall"
             high = "rise"
             for k in 0..<cells { swatches += swatch(ColourScale.divergent(-1 + 2 * Double(k) / Double(cells - 1))) }
         } else {
-            title = "Active fraction at \(DiagramStyle.escapeHTML(levels.timeLabel)) (viridis; light grey: constant)"
+            let what = view == .activity ? "Active fraction" : "Share of each species' maximum over the run"
+            title = "\(what) at \(DiagramStyle.escapeHTML(levels.timeLabel)) (viridis; light grey: constant)"
             low = "0%"
             high = "100%"
             for k in 0..<cells { swatches += swatch(ColourScale.sequential(Double(k) / Double(cells - 1))) }
