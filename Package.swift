@@ -65,7 +65,8 @@ let package = Package(
         .testTarget(name: "SimulatorTests", dependencies: ["Simulator", "PathwayModel"]),
         .testTarget(name: "CLITests", dependencies: ["pathway-cli", "PathwayTestSupport"]),
         .testTarget(name: "AnalysisTests", dependencies: ["Analysis", "Plot", "Simulator", "PathwayModel", "PathwayTestSupport", "pathway-cli"]),
-        .testTarget(name: "SBMLTests", dependencies: ["SBML", "Simulator", "PathwayModel", "PathwayTestSupport", "pathway-cli"]),
+        .testTarget(name: "SBMLTests", dependencies: ["SBML", "Simulator", "PathwayModel", "PathwayTestSupport", "pathway-cli"],
+                    exclude: ["Fixtures"]),
 
         // MARK: Benchmarks (run with `make bench`; not tests)
         .executableTarget(name: "rk4-throughput", dependencies: ["Simulator"], path: "bench/rk4-throughput"),

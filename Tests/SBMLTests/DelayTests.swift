@@ -5,7 +5,7 @@ import Simulator
 import Testing
 
 /// SBML's `delay` csymbol: values read from the run's history.
-@Suite("SBML csymbol delay", .enabled(if: Paths.hasSuite, "the SBML Test Suite subset is not at ../shared"))
+@Suite("SBML csymbol delay", .enabled(if: Paths.hasSuite, "the vendored SBML Test Suite cases are missing from Tests/SBMLTests/Fixtures"))
 struct DelayCaseTests {
     /// 00937 an assignment rule of time, echoed (evaluated at t − τ before the start too); 00938 a species
     /// whose initial assignment of time holds before the start; 00982 a delay that changes with time;

@@ -4,15 +4,17 @@ import PathwayModel
 import SBML
 import Simulator
 
-/// Paths of the repository and the shared SBML Test Suite subset.
+/// Paths of the repository and the SBML Test Suite cases the tests use, vendored in Fixtures (with the
+/// suite's licence) so that a fresh clone runs every test.
 enum Paths {
     static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent()
-    static let suite = repository.deletingLastPathComponent().appendingPathComponent("shared/sbml-test-suite/cases")
+    static let suite = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+        .appendingPathComponent("Fixtures/sbml-test-suite/cases")
     static var hasSuite: Bool { FileManager.default.fileExists(atPath: suite.path) }
     static func testCase(_ id: String) -> String { suite.appendingPathComponent(id).path }
-    static let binary = repository.appendingPathComponent(".build/debug/pathway")
-    static var hasBinary: Bool { FileManager.default.isExecutableFile(atPath: binary.path) }
+    /// The binary of the configuration being tested (see ``PathwayBinary``).
+    static var hasBinary: Bool { PathwayBinary.url != nil }
 }
 
 /// Runs a suite case as `pathway sbml-test` does: import, simulate at tight tolerances, compare.

@@ -6,7 +6,7 @@ import Testing
 
 // MARK: - Import of suite cases
 
-@Suite("SBML Test Suite cases", .enabled(if: Paths.hasSuite, "the SBML Test Suite subset is not at ../shared"))
+@Suite("SBML Test Suite cases", .enabled(if: Paths.hasSuite, "the vendored SBML Test Suite cases are missing from Tests/SBMLTests/Fixtures"))
 struct SuiteCaseTests {
     /// 00001 basic mass action; 00026 an event; 00025 a function definition; 00029 an assignment rule;
     /// 00069 a rate rule with events.

@@ -7,7 +7,7 @@ import Testing
 /// `rateOf`, compartments that change size, and stoichiometries that change (stoichiometryMath,
 /// species references set by rules or events, conversion factors that change).
 @Suite("SBML rateOf, changing compartments and stoichiometries",
-       .enabled(if: Paths.hasSuite, "the SBML Test Suite subset is not at ../shared"))
+       .enabled(if: Paths.hasSuite, "the vendored SBML Test Suite cases are missing from Tests/SBMLTests/Fixtures"))
 struct VariableQuantityTests {
     /// 01249 rateOf of a parameter with a rate rule; 01256 of a species changed by a reaction, read by
     /// an assignment rule; 01259 in a rate rule; 01402 with a conversion factor; 01462 of a species in
