@@ -6,7 +6,7 @@ PATHWAY     = $(BIN_DIR)/pathway
 OUT        ?= out
 SYSTEM_PKGS = pkg-config libgraphviz-dev libsbml5-dev fonts-liberation fonts-dejavu-core
 
-.PHONY: all build deps demo test clean conformance crosscheck bench
+.PHONY: all build deps demo test clean conformance crosscheck bench cluster-check
 
 all: build
 
@@ -77,3 +77,8 @@ bench: build
 
 clean:
 	rm -rf .build $(OUT)
+
+## cluster-check: the Slurm example on a real single-node Slurm started here (root; installs slurm-wlm and
+## munge); merged shards must equal a single-machine scan byte for byte (not part of `make test`)
+cluster-check: build
+	bash scripts/cluster-check.sh

@@ -20,8 +20,9 @@ public enum FNV1a {
 }
 
 extension Model {
-    /// A digest of everything that affects a simulation (species, parameters, compartments, reactions and
-    /// their rate laws, rules, events, functions), independent of file paths and comments, so that the
+    /// A digest of everything that affects a simulation (species, parameters, compartments, reactions,
+    /// their rate laws and computed stoichiometries, rules, events with their delays, priorities and
+    /// persistence, functions), independent of file paths and comments, so that the
     /// same model read on two machines gives the same fingerprint.
     public var fingerprint: String {
         var t = "units \(units.time.rawValue) \(units.concentration.rawValue) \(units.volume.rawValue)\n"
@@ -31,12 +32,21 @@ extension Model {
         }
         for p in parameters { t += "parameter \(p.id) \(NumberFormat.exact(p.value))\n" }
         for f in functions { t += "function \(f.id)(\(f.arguments.joined(separator: ","))) \(f.body)\n" }
-        for r in reactions { t += "reaction \(r.id) \(r.equation) [\(r.compartment ?? "-")] \(r.rateExpression)\n" }
+        for r in reactions {
+            t += "reaction \(r.id) \(r.equation) [\(r.compartment ?? "-")] \(r.rateExpression)\n"
+            // Stoichiometries that the simulation computes (stoichiometryMath, rules, events).
+            for term in r.reactants + r.products {
+                if let e = term.expression { t += "stoichiometry \(r.id) \(term.species) \(e)\n" }
+            }
+        }
         for o in observables { t += "observable \(o.id) \(o.expression)\n" }
         for r in rateRules { t += "rate \(r.variable) \(r.expression)\n" }
         for a in initialAssignments { t += "initial \(a.variable) \(a.expression)\n" }
         for e in events {
-            t += "event \(e.id) \(e.trigger) " + e.assignments.map { "\($0.target) \($0.mode.rawValue) \($0.value)" }.joined(separator: "; ") + "\n"
+            t += "event \(e.id) \(e.trigger) " + e.assignments.map { "\($0.target) \($0.mode.rawValue) \($0.value)" }.joined(separator: "; ")
+            // Everything of SBML's event semantics that changes when and how the assignments happen.
+            t += " delay=\(e.delay.map { "\($0)" } ?? "-") priority=\(e.priority.map { "\($0)" } ?? "-")"
+                + " persistent=\(e.persistent) trigger-time-values=\(e.useValuesFromTriggerTime) initial=\(e.initialValue)\n"
         }
         return FNV1a.hex(t)
     }

@@ -121,6 +121,71 @@ public struct Shard: Sendable, Hashable, CustomStringConvertible {
         try self.init(index: i, count: n)
     }
 
+    /// The variables `--shard auto` reads, for messages.
+    public static let slurmVariables = ["SLURM_ARRAY_TASK_ID", "SLURM_ARRAY_TASK_MIN", "SLURM_ARRAY_TASK_COUNT"]
+    public static let kubernetesVariable = "JOB_COMPLETION_INDEX"
+
+    /// `i/n`, or the shard a scheduler gave this process:
+    /// - `auto` inside a Slurm job array (`sbatch --array=1-8`): index from `SLURM_ARRAY_TASK_ID` relative
+    ///   to `SLURM_ARRAY_TASK_MIN` (and `SLURM_ARRAY_TASK_STEP`, for `--array=0-14:2`), count from
+    ///   `SLURM_ARRAY_TASK_COUNT` (else from `SLURM_ARRAY_TASK_MAX`);
+    /// - `auto/N` inside a Kubernetes indexed Job: index from the zero-based `JOB_COMPLETION_INDEX`, count N
+    ///   (the Job's `completions`); inside a Slurm array, N must equal the array's size.
+    public init(parsing text: String, environment: [String: String]) throws(AnalysisError) {
+        let trimmed = text.trimmingSpaces
+        guard trimmed == "auto" || trimmed.hasPrefix("auto/") else {
+            try self.init(parsing: text)
+            return
+        }
+        var declared: Int?
+        if trimmed.hasPrefix("auto/") {
+            guard let n = Int(trimmed.dropFirst(5)), n >= 1 else {
+                throw AnalysisError(.syntax, "--shard \(text): expected auto/N with N the number of shards, such as auto/8")
+            }
+            declared = n
+        }
+        func integer(_ name: String) throws(AnalysisError) -> Int? {
+            guard let value = environment[name] else { return nil }
+            guard let n = Int(value.trimmingSpaces) else {
+                throw AnalysisError(.invalidValue, "--shard \(text): \(name) is '\(value)', not a whole number")
+            }
+            return n
+        }
+        if let id = try integer("SLURM_ARRAY_TASK_ID") {
+            guard let low = try integer("SLURM_ARRAY_TASK_MIN") else {
+                throw AnalysisError(.invalidValue, "--shard \(text): SLURM_ARRAY_TASK_ID is set but SLURM_ARRAY_TASK_MIN is not; is this a Slurm job array?")
+            }
+            let step = try integer("SLURM_ARRAY_TASK_STEP") ?? 1
+            guard step >= 1, id >= low, (id - low) % step == 0 else {
+                throw AnalysisError(.invalidValue, "--shard \(text): task \(id) is not in the array that starts at \(low) with step \(step)")
+            }
+            let count: Int
+            if let c = try integer("SLURM_ARRAY_TASK_COUNT") {
+                count = c
+            } else if let high = try integer("SLURM_ARRAY_TASK_MAX") {
+                count = (high - low) / step + 1
+            } else {
+                throw AnalysisError(.invalidValue, "--shard \(text): neither SLURM_ARRAY_TASK_COUNT nor SLURM_ARRAY_TASK_MAX is set, so the number of shards is unknown; give --shard auto/N")
+            }
+            if let declared, declared != count {
+                throw AnalysisError(.invalidValue, "--shard \(text): the job array has \(count) tasks, not \(declared)")
+            }
+            try self.init(index: (id - low) / step + 1, count: count)
+            return
+        }
+        if let k = try integer(Self.kubernetesVariable) {
+            guard let declared else {
+                throw AnalysisError(.invalidValue, "--shard auto: inside a Kubernetes indexed Job the number of shards is not in the environment; give --shard auto/N with N the Job's completions")
+            }
+            guard k >= 0, k < declared else {
+                throw AnalysisError(.invalidValue, "--shard \(text): JOB_COMPLETION_INDEX is \(k), outside 0…\(declared - 1)")
+            }
+            try self.init(index: k + 1, count: declared)
+            return
+        }
+        throw AnalysisError(.invalidValue, "--shard \(text): not inside a Slurm job array (\(Self.slurmVariables.joined(separator: ", ")) are not set) nor a Kubernetes indexed Job (\(Self.kubernetesVariable) is not set); run it from one, or give --shard i/n")
+    }
+
     /// The contiguous block of rows this shard computes, out of `total` (0 for a negative total).
     public func rows(of total: Int) -> Range<Int> {
         // In floating point: index·total can overflow Int for absurd inputs; row counts stay below 2⁵³.

@@ -148,3 +148,16 @@ struct CLITests {
         #expect(ok.stdout.split(separator: "\n").count == 4)
     }
 }
+
+@Suite("pathway scan --shard auto (built binary)")
+struct ShardAutoCommandTests {
+    @Test func outsideAJobArrayItSaysWhichVariablesItLookedFor() throws {
+        let dir = try makeTemporaryDirectory()
+        let out = dir.appendingPathComponent("part.csv").path
+        let r = try PathwayBinary.run(["scan", "models/il11.yaml", "--param", "IL11:0.1nM:1nM:4", "--observe", "pSTAT3_fraction",
+                                       "--shard", "auto", "-o", out])
+        #expect(r.status != 0)
+        #expect(r.stderr.contains("SLURM_ARRAY_TASK_ID") && r.stderr.contains("JOB_COMPLETION_INDEX"), "\(r.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: out))
+    }
+}

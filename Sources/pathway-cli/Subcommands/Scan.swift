@@ -23,8 +23,9 @@ extension Pathway {
                 standard error when it is a terminal.
 
                 --shard i/n (1 ≤ i ≤ n) computes the i-th of n contiguous blocks of rows, for batch \
-                schedulers: SLURM (--shard $((SLURM_ARRAY_TASK_ID))/N with --array=1-N), GNU parallel \
-                (--shard {}/N ::: $(seq N)), Kubernetes indexed jobs (--shard $((JOB_COMPLETION_INDEX+1))/N). \
+                schedulers: --shard auto inside a Slurm job array (sbatch --array=1-N), --shard auto/N inside \
+                a Kubernetes indexed Job with N completions, GNU parallel (--shard {}/N ::: $(seq N)); \
+                docs/cluster.md has the recipes. \
                 `pathway merge` joins the shards into the file a single run writes, byte for byte.
                 Examples:
                   pathway scan models/il11.yaml --param IL11 --from 0.01nM --to 10nM --steps 41 --log --observe pSTAT3 --metric peak
@@ -72,7 +73,7 @@ extension Pathway {
         @Flag(name: .long, help: "Complete an interrupted scan in --output: keep its rows, compute the rest.")
         var resume = false
 
-        @Option(name: .long, help: ArgumentHelp("Compute only shard i of n (1-based), for running a scan across machines.", valueName: "i/n"))
+        @Option(name: .long, help: ArgumentHelp("Compute only shard i of n (1-based), for running a scan across machines; 'auto' inside a Slurm job array, 'auto/N' inside a Kubernetes indexed Job (see docs/cluster.md).", valueName: "i/n|auto|auto/N"))
         var shard: String?
 
         @Option(name: .long, help: "Plot the result as SVG: a line for one parameter, a heat map for two.")
@@ -118,7 +119,8 @@ extension Pathway {
                 try perturbed.checkObservable(observe)
                 return try ScanDefinition(model: base, perturbations: list, axes: axes, readout: readout)
             }
-            let part = try shard.map { text in try analysis { () throws(AnalysisError) in try Shard(parsing: text) } }
+            let environment = ProcessInfo.processInfo.environment
+            let part = try shard.map { text in try analysis { () throws(AnalysisError) in try Shard(parsing: text, environment: environment) } }
             let rows = part?.rows(of: definition.count) ?? 0..<definition.count
 
             // The output: a file appended to row by row, or standard output.
