@@ -84,6 +84,8 @@ struct ScanTests {
         #expect(try ScanOutput.merge(shards) == whole)
         // Missing, duplicated and incomplete shards are refused.
         #expect(throws: AnalysisError.self) { try ScanOutput.merge(Array(shards.prefix(2))) }
+        #expect(throws: AnalysisError(.mismatch, "missing shard 2/3")) { try ScanOutput.merge(Array(shards.prefix(2))) }
+        #expect(throws: AnalysisError(.mismatch, "missing shards 1/3, 2/3")) { try ScanOutput.merge([shards[0]]) }
         #expect(throws: AnalysisError.self) { try ScanOutput.merge(shards + [shards[0]]) }
         var cut = shards
         cut[1].text = String(cut[1].text.dropLast(3))
