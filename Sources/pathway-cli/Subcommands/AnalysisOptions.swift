@@ -89,8 +89,9 @@ func valueLabel(_ names: [String], _ model: Model) -> String {
     let unit = model.units.concentration.rawValue
     let units = names.map { n in model.observable(named: n).map { $0.unit ?? "" } ?? (model.species(named: n) != nil ? unit : "") }
     let common = Set(units)
-    let what = names.count == 1 ? names[0] : "concentration"
-    if common.count == 1, let u = common.first, !u.isEmpty { return "\(what) (\(u))" }
+    if names.count > 1, common == ["1"] { return "fraction" }
+    let what = names.count == 1 ? names[0] : (common.count == 1 ? "concentration" : "value")
+    if common.count == 1, let u = common.first, !u.isEmpty, u != "1" { return "\(what) (\(u))" }
     return what
 }
 
