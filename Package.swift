@@ -32,7 +32,7 @@ let package = Package(
             dependencies: ["PathwayModel", "CGraphviz"]
         ),
         .target(name: "SBML", dependencies: ["PathwayModel", "CSBML"]),
-        .target(name: "Report"),
+        .target(name: "Report", dependencies: ["Plot"]),
 
         // MARK: C libraries (system packages; headers are the installed ones)
         .systemLibrary(

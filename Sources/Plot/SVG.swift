@@ -15,19 +15,7 @@ struct SVG {
         return s == "-0" ? "0" : s
     }
 
-    static func escape(_ s: String) -> String {
-        var out = ""
-        for c in s {
-            switch c {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            default: out.append(c)
-            }
-        }
-        return out
-    }
+    static func escape(_ s: String) -> String { XMLText.escape(s) }
 
     mutating func raw(_ s: String) { text += s + "\n" }
 
@@ -58,5 +46,23 @@ struct SVG {
         if let weight { attrs += " font-weight=\"\(weight)\"" }
         if rotate { attrs += " transform=\"rotate(-90 \(Self.number(x)) \(Self.number(y)))\"" }
         raw("<text \(attrs) fill=\"#222222\">\(markup ? s : Self.escape(s))</text>")
+    }
+}
+
+/// Text for XML and HTML documents.
+public enum XMLText {
+    /// `s` with `& < > "` escaped, for text and attribute values.
+    public static func escape(_ s: String) -> String {
+        var out = ""
+        for c in s {
+            switch c {
+            case "&": out += "&amp;"
+            case "<": out += "&lt;"
+            case ">": out += "&gt;"
+            case "\"": out += "&quot;"
+            default: out.append(c)
+            }
+        }
+        return out
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import Plot
 
 /// One self-contained HTML page about a model: the diagram coloured at a time with a slider through
 /// time and a scenario switch, the time courses, the scenario comparison, a dose–response and the
@@ -259,19 +260,7 @@ public struct ReportPage: Sendable {
 
         """
 
-    static func escape(_ s: String) -> String {
-        var out = ""
-        for c in s {
-            switch c {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            default: out.append(c)
-            }
-        }
-        return out
-    }
+    static func escape(_ s: String) -> String { XMLText.escape(s) }
 
     static func jsEscape(_ s: String) -> String {
         var out = ""
