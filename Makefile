@@ -50,7 +50,7 @@ demo: build
 
 ## test: the whole test suite (unit tests and CLI tests on the built binary)
 test: deps
-	@bash scripts/install-deps.sh chromium
+	@bash scripts/install-deps.sh chromium graphviz
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
 
