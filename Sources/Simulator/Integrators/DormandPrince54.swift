@@ -27,7 +27,9 @@ public struct DormandPrince54: Integrator {
         _ problem: ODEProblem<F>, output: OutputSchedule, options: SolverOptions
     ) -> Solution {
         IntegrationDriver.solve(problem, output: output, options: options, requiresStepSize: false) {
-            DormandPrince54Stepper(function: problem.function, rtol: options.rtol, atol: options.atol)
+            DormandPrince54Stepper(
+                function: problem.function, rtol: options.rtol, atol: options.atol,
+                switchesOnCost: options.stopWhenStiff)
         }
     }
 }
