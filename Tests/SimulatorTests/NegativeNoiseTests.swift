@@ -92,6 +92,32 @@ struct NegativeNoiseTests {
         }
     }
 
+    @Test("In-band negatives are reported as 0; with the check off they are reported as computed")
+    func inBandNegativesReportedAsZero() throws {
+        let model = try compile("""
+            model: decay
+            compartments: {cell: 1}
+            species:
+              A: {compartment: cell, initial: 1}
+            parameters: {k: 1}
+            reactions:
+              decay: {equation: A -> , mass-action: {kf: k}}
+            """)
+        var settings = SimulationSettings(end: 1000, output: .points(1001), method: .bdf)
+        settings.checkNegative = false
+        let raw = try model.simulate(settings, observe: ["A"])
+        let rawLowest = raw.values.map { $0[0] }.min() ?? 0
+        #expect(rawLowest < 0 && rawLowest > -1e-8, "the test needs a dip inside the band: \(rawLowest)")
+        settings.checkNegative = true
+        let reported = try model.simulate(settings, observe: ["A"])
+        #expect(reported.status == .success)
+        for (i, (a, b)) in zip(reported.values, raw.values).enumerated() {
+            #expect(a[0] == max(b[0], 0))
+            // The global error of an rtol 1e-6 run: within 10 weights of the error norm.
+            #expect(abs(a[0] - exp(-reported.times[i])) <= 10 * (1e-9 + 1e-6))
+        }
+    }
+
     @Test("A species that truly goes negative still fails, named, at the right time")
     func realNegativeFails() throws {
         let model = try compile("""
