@@ -62,7 +62,7 @@ let package = Package(
         .testTarget(name: "PathwayModelTests", dependencies: ["PathwayModel"], exclude: ["Fixtures"]),
         .target(name: "PathwayTestSupport", path: "Tests/PathwayTestSupport"),
         .testTarget(name: "DiagramTests", dependencies: ["Diagram", "PathwayModel", "PathwayTestSupport"], exclude: ["Golden"]),
-        .testTarget(name: "SimulatorTests", dependencies: ["Simulator", "PathwayModel"]),
+        .testTarget(name: "SimulatorTests", dependencies: ["Simulator", "PathwayModel", "SBML"], exclude: ["Fixtures"]),
         .testTarget(name: "CLITests", dependencies: ["pathway-cli", "PathwayTestSupport"]),
         .testTarget(name: "AnalysisTests", dependencies: ["Analysis", "Plot", "Simulator", "PathwayModel", "PathwayTestSupport", "pathway-cli"]),
         .testTarget(name: "SBMLTests", dependencies: ["SBML", "Simulator", "PathwayModel", "PathwayTestSupport", "pathway-cli"],

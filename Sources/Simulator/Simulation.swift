@@ -202,7 +202,16 @@ extension CompiledModel {
         var rows: [[Double]] = []
         rows.reserveCapacity(solution.count)
         var row = [Double](repeating: 0, count: names.count)
-        solution.states.withUnsafeBufferPointer { states in
+        var recorded = solution.states
+        if settings.checkNegative {
+            // Negative values that passed the check are solver noise (inside the band of
+            // SolverOptions.checkNegative): they are reported as 0. The true values are ≥ 0, so this
+            // never moves a value further from them; the integrator itself kept them as they were.
+            for i in 0..<solution.count {
+                for k in nonNegativeComponents where recorded[i * dimension + k] < 0 { recorded[i * dimension + k] = 0 }
+            }
+        }
+        recorded.withUnsafeBufferPointer { states in
             for i in 0..<solution.count {
                 reader.read(t: solution.times[i], y: states.baseAddress! + i * dimension, into: &row)
                 rows.append(row)

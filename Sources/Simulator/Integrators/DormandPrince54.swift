@@ -12,8 +12,8 @@
 /// Caveat: on stiff problems (fast binding next to slow transcription) the step size is
 /// limited by stability, not accuracy; expect ``SolverStatus/maxStepsReached(time:steps:)``
 /// and use ``BDF``, ``Rodas4`` or ``AutoIntegrator``. Hairer's stiffness test runs on every
-/// accepted step (see ``DormandPrince54Stepper``); ``SolverOptions/stopWhenStiff`` stops there,
-/// which is how ``AutoIntegrator`` hands over to ``BDF``.
+/// accepted step (see ``DormandPrince54Stepper``); ``SolverOptions/stopWhenStiff`` stops there, and
+/// also turns on the cost-based switch test, which is how ``AutoIntegrator`` hands over to ``BDF``.
 ///
 /// If `SolverOptions.stepSize` is set the method takes fixed steps with error control off
 /// (the 5th-order solution; useful for measuring the order).
@@ -27,7 +27,9 @@ public struct DormandPrince54: Integrator {
         _ problem: ODEProblem<F>, output: OutputSchedule, options: SolverOptions
     ) -> Solution {
         IntegrationDriver.solve(problem, output: output, options: options, requiresStepSize: false) {
-            DormandPrince54Stepper(function: problem.function, rtol: options.rtol, atol: options.atol)
+            DormandPrince54Stepper(
+                function: problem.function, rtol: options.rtol, atol: options.atol,
+                switchesOnCost: options.stopWhenStiff)
         }
     }
 }

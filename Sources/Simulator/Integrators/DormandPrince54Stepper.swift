@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// Cache and step function of ``DormandPrince54`` (tableau in ``DormandPrince54Tableau``).
 @usableFromInline
 final class DormandPrince54Stepper<F: ODEFunction>: Stepper {
@@ -18,13 +24,22 @@ final class DormandPrince54Stepper<F: ODEFunction>: Stepper {
     @usableFromInline var stiffCount = 0
     @usableFromInline var nonStiffCount = 0
     @usableFromInline var detectedStiffness = false
+    /// Whether the cost-based switch test runs (``AutoIntegrator``; see ``compareCosts(h:y:)``).
+    @usableFromInline let switchesOnCost: Bool
+    /// Accepted steps in the current window of the cost test, and the range of their sizes.
+    @usableFromInline var windowSteps = 0
+    @usableFromInline var windowMinStep = Double.infinity
+    @usableFromInline var windowMaxStep = 0.0
+    /// Consecutive windows in which BDF was estimated to be the cheaper method.
+    @usableFromInline var cheaperStiffWindows = 0
 
     @inlinable
-    init(function: F, rtol: Double, atol: Double) {
+    init(function: F, rtol: Double, atol: Double, switchesOnCost: Bool = false) {
         f = function
         n = function.dimension
         self.rtol = rtol
         self.atol = atol
+        self.switchesOnCost = switchesOnCost
         let size = max(1, 15 * n)
         storage = .allocate(capacity: size)
         storage.initialize(repeating: 0, count: size)
@@ -135,11 +150,85 @@ final class DormandPrince54Stepper<F: ODEFunction>: Stepper {
             nonStiffCount += 1
             if nonStiffCount >= 6 { stiffCount = 0 }
         }
+        if switchesOnCost { compareCosts(h: h, y: yNew, statistics: &statistics) }
         tOld = t
         hOld = h
         // FSAL: f(t+h, y₁) becomes the next step's k₁.
         self.k1 = k7
         self.k7 = k1
+    }
+
+    /// The cost-based switch test (after LSODA: Petzold 1983), run when ``switchesOnCost``, once per
+    /// window of ``CostSwitch/window`` accepted steps whose sizes stayed within a factor
+    /// ``CostSwitch/steadyStepRatio`` of each other (a step that no longer grows is the mark of a
+    /// stability limit; growing or shrinking steps are left alone at no cost):
+    ///
+    /// * **Dormand–Prince's stability limit.** Two power iterations with finite differences of f,
+    ///   started from the last error estimate (at a stability limit the error is dominated by the
+    ///   stiff mode), estimate ρ ≈ |λ_max| (2 evaluations of f). The step is stability-limited when
+    ///   h·ρ ≥ ``CostSwitch/stabilityLimitedAt`` (the real-axis boundary is about 3.3). Hairer's
+    ///   one-step estimate can be far off here (0.14 instead of about 3 on IL-11/MAPK–ERK).
+    /// * **BDF's step.** From the scaled derivative d₁ = ‖f(y)‖ (the error-norm weights, so the
+    ///   solution moves by one tolerance unit in 1/d₁): the solution's time scale is T ≈ 1/(rtol·d₁),
+    ///   and a method of order about 4 keeps a local error of rtol with steps of about
+    ///   h_s = T·rtol^(1/5) = 1/(rtol^(4/5)·d₁).
+    /// * **Costs.** Dormand–Prince: 6 evaluations of f per step of h. BDF: about
+    ///   ``CostSwitch/stiffStepCost`` evaluation-equivalents per step of h_s (1.2 evaluations and the
+    ///   Newton solves, with a Jacobian and an LU amortised over about ten steps). BDF is taken to be
+    ///   cheaper when its cost per unit time is below half of Dormand–Prince's.
+    ///
+    /// ``detectedStiffness`` is set when the step is stability-limited and BDF the cheaper in
+    /// ``CostSwitch/windowsToConfirm`` windows in a row. Allocation-free: the spare stage buffers
+    /// hold the iteration.
+    @inlinable
+    func compareCosts(h: Double, y: UnsafePointer<Double>, statistics: inout SolverStatistics) {
+        typealias C = CostSwitch
+        windowSteps += 1
+        windowMinStep = min(windowMinStep, h)
+        windowMaxStep = max(windowMaxStep, h)
+        guard windowSteps >= C.window else { return }
+        let steady = windowMaxStep <= C.steadyStepRatio * windowMinStep
+        windowSteps = 0
+        windowMinStep = .infinity
+        windowMaxStep = 0
+        guard steady else {
+            cheaperStiffWindows = 0
+            return
+        }
+        // Power iteration on J ≈ (f(y + εv) − f(y))/ε from v = the error estimate; k7 = f(y).
+        let n = self.n
+        let v = err, probe = tmp, fProbe = k2
+        var yNorm = 0.0
+        for i in 0..<n { yNorm += y[i] * y[i] }
+        yNorm = yNorm.squareRoot()
+        var rho = 0.0
+        for _ in 0..<2 {
+            var vNorm = 0.0
+            for i in 0..<n { vNorm += v[i] * v[i] }
+            vNorm = vNorm.squareRoot()
+            guard vNorm > 0, vNorm.isFinite else { break }
+            let eps = 1e-7 * (yNorm + 1e-7) / vNorm
+            for i in 0..<n { probe[i] = y[i] + eps * v[i] }
+            f.evaluate(t: tOld + hOld, y: probe, dydt: fProbe)
+            statistics.rhsEvaluations += 1
+            var wNorm = 0.0
+            for i in 0..<n {
+                let w = (fProbe[i] - k7[i]) / eps
+                v[i] = w
+                wNorm += w * w
+            }
+            rho = wNorm.squareRoot() / vNorm
+        }
+        let d1 = ErrorNorm.rms(k7, scaledBy: y, count: n, rtol: rtol, atol: atol)
+        let hStiff = 1 / (pow(max(rtol, 1e-12), 0.8) * d1)
+        let stabilityLimited = h * rho >= C.stabilityLimitedAt
+        let stiffCheaper = C.stiffStepCost / hStiff < 0.5 * 6 / h
+        if stabilityLimited && stiffCheaper {
+            cheaperStiffWindows += 1
+            if cheaperStiffWindows >= C.windowsToConfirm { detectedStiffness = true }
+        } else {
+            cheaperStiffWindows = 0
+        }
     }
 
     @inlinable
@@ -151,4 +240,19 @@ final class DormandPrince54Stepper<F: ODEFunction>: Stepper {
             out[i] = r1[i] + theta * (r2[i] + theta1 * (r3[i] + theta * (r4[i] + theta1 * r5[i])))
         }
     }
+}
+
+/// Constants of Dormand–Prince's cost-based switch to BDF (``DormandPrince54Stepper/compareCosts(h:y:statistics:)``).
+@usableFromInline
+enum CostSwitch {
+    /// Accepted steps per test window.
+    @usableFromInline static let window = 8
+    /// Largest ratio of step sizes within a window for the step to count as steady.
+    @usableFromInline static let steadyStepRatio = 1.5
+    /// h·ρ from which a step counts as stability-limited.
+    @usableFromInline static let stabilityLimitedAt = 3.0
+    /// Evaluation-equivalents of f per BDF step, Jacobian and LU amortised.
+    @usableFromInline static let stiffStepCost = 6.0
+    /// Windows in a row in which BDF must be the cheaper.
+    @usableFromInline static let windowsToConfirm = 2
 }

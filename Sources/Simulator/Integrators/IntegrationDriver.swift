@@ -214,6 +214,7 @@ enum IntegrationDriver {
         }
         // Which components the negative-state check covers (built once, before the loop).
         var checked = [Bool](repeating: options.nonNegativeComponents == nil, count: n)
+        let noiseFactor = options.negativeNoiseFactor(dimension: n)
         for i in options.nonNegativeComponents ?? [] where i < n { checked[i] = true }
         if everyStep && !continuesEveryStep {
             times.append(t)
@@ -323,7 +324,7 @@ enum IntegrationDriver {
             }
             if options.checkNegative {
                 for i in 0..<n where checked[i] {
-                    let threshold = options.negativeStateFactor * max(atol, rtol * largest[i])
+                    let threshold = noiseFactor * (atol + rtol * largest[i])
                     if yNew[i] < -threshold {
                         status = .negativeState(component: i, time: tTarget, value: yNew[i])
                         break mainLoop

@@ -27,20 +27,31 @@ public struct SolverOptions: Sendable, Equatable {
     /// convergence orders).
     public var stepSize: Double?
     /// Stop with ``SolverStatus/negativeState(component:time:value:)`` when an accepted step
-    /// leaves a component below `-negativeStateFactor · max(atol, rtol · sᵢ)`, sᵢ being the
-    /// largest |yᵢ| seen so far (default on).
+    /// leaves a component below the noise band −k·(atol + rtol·sᵢ), sᵢ being the largest |yᵢ|
+    /// seen so far and k = `negativeStateFactor`·√n (``negativeNoiseFactor(dimension:)``; default
+    /// on). Values inside the band are solver noise: the integrator keeps them as they are.
     public var checkNegative: Bool
     /// The components the negative-state check applies to (concentrations and amounts);
     /// nil: all of them. Parameters carried in the state may be negative.
     public var nonNegativeComponents: [Int]?
-    /// Stop with ``SolverStatus/stiffnessDetected(time:)`` when the method's stiffness test fires
-    /// (Dormand–Prince only; used by ``AutoIntegrator``).
+    /// Stop with ``SolverStatus/stiffnessDetected(time:)`` when the method's stiffness test or its
+    /// cost-based switch test fires (Dormand–Prince only; used by ``AutoIntegrator``).
     public var stopWhenStiff = false
     /// The scale of the negative-state check carried over from an earlier part of the same run
     /// (``Solution/largestMagnitudes``); nil: start from |y₀|.
     public var initialMagnitudes: [Double]?
-    /// Multiplier in the negative-state threshold (default 10).
+    /// Multiplier of √n in the negative-state noise band (default 10).
     public var negativeStateFactor: Double
+
+    /// k in the noise band −k·(atol + rtol·sᵢ) of the negative-state check: `negativeStateFactor`·√n.
+    /// The band is in units of the error norm's weights. √n: the norm is an RMS over n components,
+    /// so one accepted step may leave a single component's local error as large as √n weights while
+    /// the norm stays at most 1. 10: global errors are typically 1–100 times the local tolerance,
+    /// errors of several steps adding up. (k = 10 for one equation, 224 for Chen 2009's 500.)
+    @inlinable
+    public func negativeNoiseFactor(dimension n: Int) -> Double {
+        negativeStateFactor * Double(max(n, 1)).squareRoot()
+    }
 
     public init(
         rtol: Double = 1e-6,

@@ -15,6 +15,8 @@ public struct SolverStatistics: Sendable, Equatable, CustomStringConvertible {
     public var eventsFired: Int = 0
     /// Where ``AutoIntegrator`` switched from Dormand–Prince to BDF (nil: no switch).
     public var switchedToStiffAt: Double?
+    /// Steps (accepted + rejected) Dormand–Prince took before ``AutoIntegrator`` switched to BDF.
+    public var stepsBeforeSwitch: Int?
 
     public init() {}
 
@@ -22,7 +24,9 @@ public struct SolverStatistics: Sendable, Equatable, CustomStringConvertible {
         "steps \(steps) (accepted \(acceptedSteps), rejected \(rejectedSteps)), "
             + "f evaluations \(rhsEvaluations), Jacobians \(jacobianEvaluations), "
             + "LU decompositions \(luDecompositions), events fired \(eventsFired)"
-            + (switchedToStiffAt.map { "; switched from dopri5 to bdf at t = \($0)" } ?? "")
+            + (switchedToStiffAt.map { t in
+                "; switched from dopri5 to bdf at t = \(t)" + (stepsBeforeSwitch.map { " after \($0) steps" } ?? "")
+            } ?? "")
     }
 
     /// The counters of two consecutive runs added up.
@@ -37,6 +41,7 @@ public struct SolverStatistics: Sendable, Equatable, CustomStringConvertible {
         s.luDecompositions += other.luDecompositions
         s.eventsFired += other.eventsFired
         s.switchedToStiffAt = switchedToStiffAt ?? other.switchedToStiffAt
+        s.stepsBeforeSwitch = stepsBeforeSwitch ?? other.stepsBeforeSwitch
         return s
     }
 }

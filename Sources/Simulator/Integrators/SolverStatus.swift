@@ -16,7 +16,7 @@ public enum SolverStatus: Sendable, Equatable, CustomStringConvertible {
     case singularMatrix(time: Double)
     /// The problem, output schedule or options were inconsistent; nothing was integrated.
     case invalidInput(String)
-    /// Dormand–Prince's stiffness test fired and ``SolverOptions/stopWhenStiff`` asked to stop there
+    /// Dormand–Prince's stiffness test (or its cost-based switch test) fired and ``SolverOptions/stopWhenStiff`` asked to stop there
     /// (``AutoIntegrator`` then continues with ``BDF``).
     case stiffnessDetected(time: Double)
     /// Events kept triggering each other at one instant without end (see ``EventHandler``).
