@@ -84,6 +84,30 @@ struct DiagnosticSink {
         diagnostics.append(Diagnostic(.warning, at: location, message))
     }
 
+    /// How many warnings of one kind a file gets before the rest are summarised in one line.
+    static let repeatedWarningLimit = 5
+
+    /// One warning per item, but per file only the first ``repeatedWarningLimit``, then a single
+    /// `… and 4,990 more <noun>` at the next one's location.
+    mutating func warnings<T>(_ items: [T], summarised noun: String, at location: (T) -> SourceLocation,
+                              _ message: (T) -> String) {
+        var perFile: [String: [T]] = [:]
+        var files: [String] = []
+        for item in items {
+            let file = location(item).file
+            if perFile[file] == nil { files.append(file) }
+            perFile[file, default: []].append(item)
+        }
+        for file in files {
+            let group = perFile[file]!
+            for item in group.prefix(Self.repeatedWarningLimit) { warning(location(item), message(item)) }
+            if group.count > Self.repeatedWarningLimit {
+                let rest = group.count - Self.repeatedWarningLimit
+                warning(location(group[Self.repeatedWarningLimit]), "… and \(groupedDigits(rest)) more \(noun)")
+            }
+        }
+    }
+
     mutating func append(contentsOf other: [Diagnostic]) {
         diagnostics.append(contentsOf: other)
     }
@@ -103,6 +127,17 @@ struct DiagnosticSink {
             }
             .map(\.element)
     }
+}
+
+/// `4990` as `4,990`.
+func groupedDigits(_ n: Int) -> String {
+    let digits = Array(String(n.magnitude))
+    var out = ""
+    for (i, d) in digits.enumerated() {
+        if i > 0 && (digits.count - i) % 3 == 0 { out += "," }
+        out.append(d)
+    }
+    return (n < 0 ? "-" : "") + out
 }
 
 // MARK: - Suggestions

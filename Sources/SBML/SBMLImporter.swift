@@ -719,7 +719,7 @@ private struct Importer {
         // SBML allows models without species (parameters with rules only); the YAML format does not.
         diagnostics.removeAll { $0.severity == .error && $0.message.hasSuffix("defines no species") }
         // Every SBML parameter lacks a YAML 'source'; that advice is for hand-written models.
-        diagnostics.removeAll { $0.severity == .warning && $0.message.contains("has no 'source'") }
+        diagnostics.removeAll { $0.severity == .warning && ($0.message.contains("has no 'source'") || $0.message.hasSuffix("without a source")) }
         if diagnostics.contains(where: { $0.severity == .error }) {
             throw SBMLImportError(kind: .invalid, diagnostics: diagnostics.filter { $0.severity == .error })
         }

@@ -77,6 +77,7 @@ public final class CompiledModel: ODEFunction {
         self.model = model
         let functions = Dictionary(model.functions.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
         let volume = Dictionary(model.compartments.map { ($0.id, $0.size) }, uniquingKeysWith: { a, _ in a })
+        let speciesByID = Dictionary(model.species.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
 
         // MARK: State variables
         let ruled = Set(model.rateRules.map(\.variable))
@@ -140,7 +141,7 @@ public final class CompiledModel: ODEFunction {
             let terms = r.reactants.map { ($0, -1.0) } + r.products.map { ($0, 1.0) }
             for (t, sign) in terms {
                 guard let stoichiometry = t.expression, let row = stateIndex[t.species],
-                      let s = model.species(named: t.species), !s.boundary else { continue }
+                      let s = speciesByID[t.species], !s.boundary else { continue }
                 let factor = sign * reactionVolume / (s.amountValued ? 1 : (volume[s.compartment] ?? 1))
                 let e = (Expression.number(factor) * stoichiometry.inliningFunctions(functions) * rateExpressions[j]).simplified()
                 variableTerms.append((row, try builder.register(for: e), e))
@@ -155,7 +156,7 @@ public final class CompiledModel: ODEFunction {
         for (j, r) in model.reactions.enumerated() {
             let reactionVolume = r.compartment.flatMap { volume[$0] } ?? 1
             for (name, c) in r.netStoichiometry where c != 0 {
-                guard let row = stateIndex[name], let s = model.species(named: name), !s.boundary else { continue }
+                guard let row = stateIndex[name], let s = speciesByID[name], !s.boundary else { continue }
                 let speciesVolume = s.amountValued ? 1 : (volume[s.compartment] ?? 1)
                 let coefficient = c * reactionVolume / speciesVolume
                 sRow.append(Int32(row))
