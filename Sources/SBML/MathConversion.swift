@@ -224,7 +224,7 @@ func evaluateConstant(_ e: Expression, functions: [String: FunctionDefinition], 
             }
         case .call(let f, let args):
             if let fd = functions[f], fd.arguments.count == args.count {
-                return ev(fd.body.substituting(Dictionary(uniqueKeysWithValues: zip(fd.arguments, args))))
+                return ev(fd.body.substituting(Dictionary(zip(fd.arguments, args), uniquingKeysWith: { a, _ in a })))
             }
             if f == "piecewise" {
                 var i = 0
