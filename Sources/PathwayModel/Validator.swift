@@ -153,6 +153,7 @@ public enum Validator {
             }
         }
         checkObservableCycles(model, &sink)
+        checkFunctionCycles(model, &sink)
         checkParameterValues(model, sites: sites, &sink)
         sink.warnings(model.parameters.filter { $0.source == nil && !$0.location.file.hasPrefix("<") },
                       summarised: "parameters without a source", at: \.location) { p in
@@ -227,6 +228,34 @@ public enum Validator {
             let r = model.reactions[i]
             model.reactions[i].compartment = (r.reactants + r.products).lazy.compactMap { byID[$0.species] }.first
                 ?? model.compartments.first?.id ?? ""
+        }
+    }
+
+    /// A function may not call itself, directly or through others (inlining it would never end).
+    private static func checkFunctionCycles(_ model: Model, _ sink: inout DiagnosticSink) {
+        let calls = Dictionary(model.functions.map { ($0.id, $0.body.calledFunctions) }, uniquingKeysWith: { a, _ in a })
+        var state: [String: Int] = [:] // 1 visiting, 2 done
+        var cycle: [String]?
+        func visit(_ id: String, _ path: [String]) {
+            if cycle != nil || state[id] == 2 { return }
+            if state[id] == 1 {
+                let start = path.firstIndex(of: id) ?? 0
+                cycle = Array(path[start...]) + [id]
+                return
+            }
+            state[id] = 1
+            for f in calls[id] ?? [] where calls[f] != nil { visit(f, path + [id]) }
+            state[id] = 2
+        }
+        for f in model.functions {
+            visit(f.id, [])
+            if let cycle {
+                let at = model.functions.first { $0.id == cycle[0] }?.location ?? f.location
+                sink.error(at, cycle.count == 2
+                    ? "function '\(cycle[0])' calls itself; functions cannot be recursive"
+                    : "functions call each other in a cycle: \(cycle.joined(separator: " -> ")); functions cannot be recursive")
+                return
+            }
         }
     }
 

@@ -93,6 +93,24 @@ struct LargeModelTests {
             """
         #expect(errors(in: yaml) == ["7:3: function 'f' has two arguments named 'x'"])
     }
+
+    @Test func recursiveFunctionsAreAnErrorNotAStackOverflow() {
+        let yaml = """
+            model: m
+            compartments: {cell: 1}
+            species:
+              A: {compartment: cell, initial: 1}
+            functions:
+              f: {arguments: [x], body: "g(x)"}
+              g: {arguments: [x], body: "f(x) + 1"}
+              h: {arguments: [x], body: "h(x)"}
+            reactions:
+              decay: {equation: A ->, rate: "f(A)"}
+            """
+        #expect(errors(in: yaml) == ["6:3: functions call each other in a cycle: f -> g -> f; functions cannot be recursive"])
+        #expect(errors(in: yaml.replacingOccurrences(of: "body: \"f(x) + 1\"", with: "body: \"x\"")) ==
+            ["8:3: function 'h' calls itself; functions cannot be recursive"])
+    }
 }
 
 extension String {
