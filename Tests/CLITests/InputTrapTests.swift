@@ -99,4 +99,24 @@ struct InputTrapTests {
         #expect(r.status == 1)
         #expect(r.stderr.contains("--plot draws at most 1000000 points, and this scan has 1002001 rows"), "\(r.stderr)")
     }
+
+    /// `pathway validate` on a chain of 20 species: every kind of repeated warning is cut to five and a count.
+    @Test func validateSummarisesRepeatedWarnings() throws {
+        var yaml = "model: chain\ncompartments: {cell: 1}\nspecies:\n"
+        for i in 1...20 { yaml += "  S\(i): {compartment: cell, initial: 1}\n" }
+        yaml += "parameters:\n"
+        for i in 1...20 { yaml += "  k\(i): 0.5\n" }
+        yaml += "reactions:\n"
+        for i in 1..<20 { yaml += "  r\(i): {equation: S\(i) -> S\(i + 1), mass-action: {kf: k\(i)}}\n" }
+        yaml += "  decay: {equation: S20 ->, mass-action: {kf: k20}}\n"
+        let file = try write(yaml, "chain.yaml")
+        let r = try PathwayBinary.run(["validate", file])
+        #expect(r.status == 0, "\(r.stderr)")
+        let lines = r.stderr.split(separator: "\n")
+        #expect(lines.filter { $0.contains("has no 'source'") }.count == 5)
+        #expect(lines.contains { $0.hasPrefix("\(file):30:3: warning: … and 15 more parameters without a source") })
+        #expect(lines.filter { $0.contains("no drawn influence touches it") }.count == 5)
+        #expect(lines.contains { $0.hasSuffix("warning: … and 15 more species drawn without any influence") })
+        #expect(lines.count == 12)
+    }
 }
