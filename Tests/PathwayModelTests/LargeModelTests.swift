@@ -64,6 +64,23 @@ struct LargeModelTests {
         #expect(Set(summaries.map { ($0.location.file as NSString).lastPathComponent }) == ["module.yaml", "root.yaml"])
     }
 
+    @Test func conservationLawsOfAClosedChainOfThreeThousandSpecies() throws {
+        let n = 3_000
+        var yaml = "model: closed\ncompartments: {cell: 2}\nspecies:\n"
+        for i in 1...n { yaml += "  S\(i): {compartment: cell, initial: \(i == 1 ? 5 : 0)}\n" }
+        yaml += "parameters: {k: {value: 1, source: test}}\nreactions:\n"
+        for i in 1..<n { yaml += "  r\(i): {equation: S\(i) <-> S\(i + 1), mass-action: {kf: k, kr: k}}\n" }
+        let model = try ModelLoader.load(yaml: yaml).model
+        let clock = ContinuousClock()
+        let start = clock.now
+        let laws = model.conservationLaws
+        #expect(clock.now - start < .seconds(10))
+        #expect(laws.count == 1)
+        #expect(laws.first?.terms.count == n)
+        #expect(laws.first?.terms.allSatisfy { $0.weight == 1 } == true)
+        #expect(laws.first?.total == 10)
+    }
+
     @Test func groupedDigitsFormatsLikeTheMessages() {
         #expect(groupedDigits(0) == "0")
         #expect(groupedDigits(999) == "999")
