@@ -68,6 +68,9 @@ public final class CompiledModel: ODEFunction {
     /// Delayed values (`delay(x, τ)`) and the run's history; nil in models without delays.
     let delays: DelayRuntime?
 
+    /// The most state variables a model may have: ⌊√(2³¹ − 1)⌋.
+    public static let maximumDimension = 46_340
+
     public init(_ source: Model) throws(CompileError) {
         // In a model with delays every rate of change read from the history before the run's start is 0.
         let hasDelays = source.usesDelay
@@ -96,6 +99,10 @@ public final class CompiledModel: ODEFunction {
             }
         }
         for p in model.parameters where ruled.contains(p.id) || eventTargets.contains(p.id) { names.append(p.id) }
+        // Jacobian entries are addressed row · n + column in 32 bits.
+        if names.count > Self.maximumDimension {
+            throw CompileError(message: "the model has \(names.count) state variables; at most \(Self.maximumDimension) are supported (its Jacobian is addressed in 32 bits)")
+        }
         stateNames = names
         dimension = names.count
         nonNegativeComponents = nonNegative
