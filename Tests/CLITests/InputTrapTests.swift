@@ -119,4 +119,22 @@ struct InputTrapTests {
         #expect(lines.contains { $0.hasSuffix("warning: … and 15 more species drawn without any influence") })
         #expect(lines.count == 12)
     }
+
+    @Test func infoJSONWritesAnInfiniteSBMLValueAsNull() throws {
+        let file = try write("""
+            <?xml version="1.0" encoding="UTF-8"?>
+            <sbml xmlns="http://www.sbml.org/sbml/level3/version2/core" level="3" version="2">
+            <model id="m">
+            <listOfCompartments><compartment id="cell" size="1" constant="true"/></listOfCompartments>
+            <listOfSpecies><species id="A" compartment="cell" initialConcentration="1" hasOnlySubstanceUnits="false" boundaryCondition="false" constant="false"/></listOfSpecies>
+            <listOfParameters><parameter id="p" value="INF" constant="true"/></listOfParameters>
+            </model>
+            </sbml>
+            """, "inf.xml")
+        let r = try PathwayBinary.run(["info", file, "--format", "json"])
+        #expect(r.status == 0, "\(r.stderr)")
+        let json = try JSONSerialization.jsonObject(with: r.stdoutData) as? [String: Any]
+        let p = (json?["parameters"] as? [[String: Any]])?.first { $0["id"] as? String == "p" }
+        #expect(p?["value"] is NSNull)
+    }
 }

@@ -56,4 +56,11 @@ struct LargeSBMLTests {
         #expect(!SBMLImporter.canFlatten("<comp:replacedElement comp:conversionFactor=\"f\"/>"))
         #expect(SBMLImporter.canFlatten(""))
     }
+
+    @Test func aRecursiveFunctionIsNotAConstantAndDoesNotOverflowTheStack() {
+        let f = FunctionDefinition(id: "f", arguments: ["x"], body: .call("f", [.symbol("x")]))
+        #expect(evaluateConstant(.call("f", [.number(1)]), functions: ["f": f], value: { _ in nil }) == nil)
+        let g = FunctionDefinition(id: "g", arguments: ["x"], body: .symbol("x") * .number(2))
+        #expect(evaluateConstant(.call("g", [.number(3)]), functions: ["g": g], value: { _ in nil }) == 6)
+    }
 }
