@@ -74,6 +74,7 @@ bench: build
 	bash bench/scan-il11.sh
 	$(BIN_DIR)/graphviz-render-bench
 	$(BIN_DIR)/rk4-throughput
+	bash bench/chain/run-chain.sh
 
 clean:
 	rm -rf .build $(OUT)

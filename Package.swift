@@ -72,6 +72,8 @@ let package = Package(
         .executableTarget(name: "rk4-throughput", dependencies: ["Simulator"], path: "bench/rk4-throughput"),
         .executableTarget(name: "simulate-bench", dependencies: ["PathwayModel", "Simulator"], path: "bench/simulate"),
         .executableTarget(name: "graphviz-render-bench", dependencies: ["Diagram"], path: "bench/graphviz-render"),
+        .executableTarget(name: "chain-bench", dependencies: ["PathwayModel", "SBML", "Simulator"], path: "bench/chain",
+                          exclude: ["make-chain.py", "run-chain.sh"]),
     ],
     swiftLanguageModes: [.v6]
 )

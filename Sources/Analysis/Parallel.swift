@@ -13,14 +13,16 @@ public enum Parallel {
     /// so contexts need not be thread-safe or `Sendable`. `deliver` runs under a lock, one call at a
     /// time; if it throws, no new work starts and the error is rethrown once running work finishes.
     /// Results do not depend on the number of threads or their scheduling.
-    public static func orderedMap<Context, Result: Sendable>(
-        _ indices: [Int],
+    /// `indices` may be a range: nothing is allocated per index up front (a scan of 10⁸ rows streams).
+    public static func orderedMap<Indices: RandomAccessCollection & Sendable, Context, Result: Sendable>(
+        _ indices: Indices,
         jobs: Int,
         makeContext: @Sendable () throws -> Context,
         work: @Sendable (inout Context, Int) -> Result,
         deliver: @Sendable (Int, Result) throws -> Void
-    ) throws {
+    ) throws where Indices.Element == Int, Indices.Index == Int {
         guard !indices.isEmpty else { return }
+        let start = indices.startIndex
         let state = OrderedDelivery<Result>(count: indices.count)
         let threads = max(1, min(jobs, indices.count))
         withoutActuallyEscaping(makeContext) { makeContext in
@@ -33,8 +35,8 @@ public enum Parallel {
                             return
                         }
                         while let position = state.next() {
-                            let result = work(&context, indices[position])
-                            state.complete(position, result) { p, r in try deliver(indices[p], r) }
+                            let result = work(&context, indices[start + position])
+                            state.complete(position, result) { p, r in try deliver(indices[start + p], r) }
                         }
                     }
                     if threads == 1 {

@@ -291,7 +291,7 @@ public enum ScanEngine {
         let names = definition.axes.map(\.name)
         // Check the names once, here, so that workers cannot fail on them.
         _ = try ReadoutEvaluator(model: model, readout: definition.readout, variables: names)
-        try Parallel.orderedMap(Array(rows), jobs: jobs, makeContext: {
+        try Parallel.orderedMap(rows, jobs: jobs, makeContext: {
             try ReadoutEvaluator(model: model, readout: definition.readout, variables: names)
         }, work: { evaluator, i in
             let v = definition.values(at: i)

@@ -49,6 +49,10 @@ struct ActivityView {
     private var nodeCache: [String: [String]] = [:]
     /// The gene product each `node:` stands for: that of the first single-entity species naming it.
     private var nodeProduct: [String: String] = [:]
+    /// Single-entity species by their gene product, and the first species naming each product (in
+    /// model order): looked up per product instead of searching all species (linear in large models).
+    private var formsByEntity: [String: [Species]] = [:]
+    private var firstContaining: [String: Species] = [:]
 
     init(_ selection: Selection) {
         self.selection = selection
@@ -61,7 +65,12 @@ struct ActivityView {
         for r in model.reactions { releasedCache[r.id] = computeReleasedPartners(of: r) }
         for r in model.reactions { effectCache[r.id] = computeEffect(of: r) }
         var ids: [String] = []
-        for s in model.species { ids += entities(of: s) }
+        for s in model.species {
+            let products = entities(of: s)
+            ids += products
+            if products.count == 1 { formsByEntity[products[0], default: []].append(s) }
+            for p in products where firstContaining[p] == nil { firstContaining[p] = s }
+        }
         for e in orderedUnique(ids) { entityCache[e] = computeEntity(e) }
         for r in model.reactions where effect(of: r) == .activating && !targets(of: r, effect: .activating).isEmpty {
             for t in r.reactants { productive.insert(t.species) }
@@ -112,7 +121,7 @@ struct ActivityView {
     func entity(_ id: String) -> Entity { entityCache[id] ?? computeEntity(id) }
 
     private func computeEntity(_ id: String) -> Entity {
-        let forms = model.species.filter { isForm($0) && entities(of: $0)[0] == id }
+        let forms = formsByEntity[id] ?? []
         // A `node:` is drawn as its first active species, else its first.
         let members = forms.filter { $0.display.node == id }
         let nodeRep = members.first { $0.display.active } ?? members.first
@@ -129,7 +138,7 @@ struct ActivityView {
             compartment: rep?.compartment, module: rep?.module ?? "", link: link,
             activeState: activeState, hasActiveForm: forms.contains { $0.display.active },
             forms: forms.map(\.id))
-        if rep == nil, let complex = model.species.first(where: { entities(of: $0).contains(id) }) {
+        if rep == nil, let complex = firstContaining[id] {
             e.compartment = complex.compartment
             e.module = complex.module
         }

@@ -35,9 +35,10 @@ extension DiagramBuilder {
 
     /// ``strandedNodes(in:)`` as warnings at each species' definition, for `pathway validate`.
     public static func strandedNodeWarnings(in model: Model) -> [Diagnostic] {
-        strandedNodes(in: model).map {
+        let all = strandedNodes(in: model).map {
             Diagnostic(.warning, at: $0.location,
                        "species '\($0.species)' is drawn as node '\($0.node)' in the activity view but no drawn influence touches it")
         }
+        return all.summarisingRepeats("species drawn without any influence")
     }
 }

@@ -50,32 +50,54 @@ extension Model {
         guard m > 0 else { return [] }
         let index = Dictionary(uniqueKeysWithValues: s.enumerated().map { ($1.id, $0) })
         let r = reactions.count
-        // Augmented matrix [Nᵀ-rows: species × reactions | identity].
-        var a = [[Double]](repeating: [Double](repeating: 0, count: r + m), count: m)
+        // Augmented matrix [Nᵀ-rows: species × reactions | identity], kept sparse: a row is its nonzero
+        // entries by column (reaction j is column j, species i's identity entry column r + i), and each
+        // reaction column knows the rows not yet used as pivots that have an entry in it. A network of
+        // thousands of species then reduces in about linear time (dense, a chain of 5,000 took minutes).
+        var a = [[Int: Double]](repeating: [:], count: m)
+        var rowsIn = [Set<Int>](repeating: [], count: r)
         for (j, reaction) in reactions.enumerated() {
             for (name, c) in reaction.netStoichiometry {
-                if let i = index[name] { a[i][j] += c }
+                if let i = index[name] { a[i][j, default: 0] += c }
             }
         }
-        for i in 0..<m { a[i][r + i] = 1 }
+        for i in 0..<m {
+            a[i] = a[i].filter { $0.value != 0 }
+            for j in a[i].keys { rowsIn[j].insert(i) }
+            a[i][r + i] = 1
+        }
         let eps = 1e-9
-        // Row-reduce on the reaction columns.
-        var pivotRow = 0
-        for col in 0..<r where pivotRow < m {
-            var best = pivotRow
-            for i in pivotRow..<m where abs(a[i][col]) > abs(a[best][col]) { best = i }
-            guard abs(a[best][col]) > eps else { continue }
-            a.swapAt(pivotRow, best)
-            let p = a[pivotRow][col]
-            for k in 0..<(r + m) { a[pivotRow][k] /= p }
-            for i in 0..<m where i != pivotRow && abs(a[i][col]) > eps {
-                let f = a[i][col]
-                for k in 0..<(r + m) { a[i][k] -= f * a[pivotRow][k] }
+        // Forward elimination on the reaction columns: rows never chosen as a pivot end with a zero
+        // reaction part, and their identity parts span the left null space.
+        var pivoted = [Bool](repeating: false, count: m)
+        for col in 0..<r {
+            var best = -1
+            for i in rowsIn[col].sorted() where abs(a[i][col] ?? 0) > eps && (best < 0 || abs(a[i][col]!) > abs(a[best][col]!)) {
+                best = i
             }
-            pivotRow += 1
+            guard best >= 0 else { continue }
+            pivoted[best] = true
+            for k in a[best].keys where k < r { rowsIn[k].remove(best) }
+            let pivot = a[best], p = pivot[col]!
+            for i in rowsIn[col] {
+                let f = (a[i][col] ?? 0) / p
+                for (k, v) in pivot {
+                    let updated = (a[i][k] ?? 0) - f * v
+                    if k == col || abs(updated) < 1e-12 {
+                        a[i][k] = nil
+                        if k < r { rowsIn[k].remove(i) }
+                    } else {
+                        a[i][k] = updated
+                        if k < r { rowsIn[k].insert(i) }
+                    }
+                }
+            }
         }
-        // Rows pivotRow..<m have zero reaction part: their identity part spans the left null space.
-        var basis: [[Double]] = (pivotRow..<m).map { Array(a[$0][r...]) }
+        var basis: [[Double]] = (0..<m).filter { !pivoted[$0] }.map { i in
+            var v = [Double](repeating: 0, count: m)
+            for (k, x) in a[i] where k >= r { v[k - r] = x }
+            return v
+        }
         guard !basis.isEmpty else { return [] }
         // Reduced row-echelon form of the basis for readable laws.
         var row = 0

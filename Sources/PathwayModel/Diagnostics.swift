@@ -53,6 +53,16 @@ extension Array where Element == Diagnostic {
     }
 }
 
+extension Array where Element == Diagnostic {
+    /// Diagnostics of one kind with, per file, only the first few kept and the rest counted in one line
+    /// (`… and 4,990 more <noun>`, at the first one left out).
+    public func summarisingRepeats(_ noun: String) -> [Diagnostic] {
+        var sink = DiagnosticSink()
+        sink.summarised(self, noun: noun)
+        return sink.diagnostics
+    }
+}
+
 /// The error thrown when a model cannot be loaded: every problem found, in file order.
 public struct ModelError: Error, Sendable, CustomStringConvertible {
     public var diagnostics: [Diagnostic]
@@ -84,6 +94,36 @@ struct DiagnosticSink {
         diagnostics.append(Diagnostic(.warning, at: location, message))
     }
 
+    /// How many warnings of one kind a file gets before the rest are summarised in one line.
+    static let repeatedWarningLimit = 5
+
+    /// One warning per item, but per file only the first ``repeatedWarningLimit``, then a single
+    /// `… and 4,990 more <noun>` at the next one's location.
+    mutating func warnings<T>(_ items: [T], summarised noun: String, at location: (T) -> SourceLocation,
+                              _ message: (T) -> String) {
+        summarised(items.map { Diagnostic(.warning, at: location($0), message($0)) }, noun: noun)
+    }
+
+    /// Appends `items`, all of one kind, keeping per file the first ``repeatedWarningLimit`` and
+    /// counting the rest in one line of the same severity.
+    mutating func summarised(_ items: [Diagnostic], noun: String) {
+        var perFile: [String: [Diagnostic]] = [:]
+        var files: [String] = []
+        for item in items {
+            let file = item.location.file
+            if perFile[file] == nil { files.append(file) }
+            perFile[file, default: []].append(item)
+        }
+        for file in files {
+            let group = perFile[file]!
+            diagnostics.append(contentsOf: group.prefix(Self.repeatedWarningLimit))
+            if group.count > Self.repeatedWarningLimit {
+                let rest = group.count - Self.repeatedWarningLimit, first = group[Self.repeatedWarningLimit]
+                diagnostics.append(Diagnostic(first.severity, at: first.location, "… and \(groupedDigits(rest)) more \(noun)"))
+            }
+        }
+    }
+
     mutating func append(contentsOf other: [Diagnostic]) {
         diagnostics.append(contentsOf: other)
     }
@@ -103,6 +143,17 @@ struct DiagnosticSink {
             }
             .map(\.element)
     }
+}
+
+/// `4990` as `4,990`.
+func groupedDigits(_ n: Int) -> String {
+    let digits = Array(String(n.magnitude))
+    var out = ""
+    for (i, d) in digits.enumerated() {
+        if i > 0 && (digits.count - i) % 3 == 0 { out += "," }
+        out.append(d)
+    }
+    return (n < 0 ? "-" : "") + out
 }
 
 // MARK: - Suggestions

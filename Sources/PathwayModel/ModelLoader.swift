@@ -137,26 +137,30 @@ public enum ModelLoader {
 
     /// Applies a file's overrides to the composed model, in file order (an includer's after its includes').
     private static func applyOverrides(_ overrides: [Override], to model: inout Model, sink: inout DiagnosticSink) {
+        guard !overrides.isEmpty else { return }
+        let parameterIndex = positions(of: model.parameters, id: \.id)
+        let speciesIndex = positions(of: model.species, id: \.id)
+        let compartmentIndex = positions(of: model.compartments, id: \.id)
+        sink.warnings(overrides.filter { !$0.value.isNaN && $0.source == nil }, summarised: "overrides without a source", at: \.location) { o in
+            "the override of \(o.kind.noun) '\(o.id)' has no 'source': say where the number comes from"
+        }
         for o in overrides where !o.value.isNaN {
             func unknown(_ names: [String]) {
                 sink.error(o.location, "override of unknown \(o.kind.noun) '\(o.id)'\(suggestion(for: o.id, in: names)); an override changes an element that the model or its includes define")
             }
-            if o.source == nil {
-                sink.warning(o.location, "the override of \(o.kind.noun) '\(o.id)' has no 'source': say where the number comes from")
-            }
             switch o.kind {
             case .parameter:
-                guard let i = model.parameters.firstIndex(where: { $0.id == o.id }) else { unknown(model.parameters.map(\.id)); continue }
+                guard let i = parameterIndex[o.id] else { unknown(model.parameters.map(\.id)); continue }
                 model.parameters[i].value = o.value
                 if let source = o.source { model.parameters[i].source = source }
                 if let unit = o.unit { model.parameters[i].unit = unit }
                 if let note = o.note { model.parameters[i].note = note }
             case .species:
-                guard let i = model.species.firstIndex(where: { $0.id == o.id }) else { unknown(model.species.map(\.id)); continue }
+                guard let i = speciesIndex[o.id] else { unknown(model.species.map(\.id)); continue }
                 model.species[i].initialValue = o.value
                 if let note = o.note ?? o.source { model.species[i].display.note = note }
             case .compartment:
-                guard let i = model.compartments.firstIndex(where: { $0.id == o.id }) else { unknown(model.compartments.map(\.id)); continue }
+                guard let i = compartmentIndex[o.id] else { unknown(model.compartments.map(\.id)); continue }
                 model.compartments[i].size = o.value
             }
         }
@@ -171,8 +175,9 @@ public enum ModelLoader {
         id: KeyPath<T, String>, location: KeyPath<T, SourceLocation>,
         differences: (T, T) -> String?, merge: (inout T, T) -> Void
     ) {
+        var index = Self.positions(of: into, id: id)
         for item in items {
-            if let i = into.firstIndex(where: { $0[keyPath: id] == item[keyPath: id] }) {
+            if let i = index[item[keyPath: id]] {
                 if into[i][keyPath: location] == item[keyPath: location] { continue }
                 if let diff = differences(into[i], item) {
                     sink.error(item[keyPath: location],
@@ -181,20 +186,32 @@ public enum ModelLoader {
                     merge(&into[i], item)
                 }
             } else {
+                index[item[keyPath: id]] = into.count
                 into.append(item)
             }
         }
+    }
+
+    /// Each id's first position in `items`.
+    private static func positions<T>(of items: [T], id: KeyPath<T, String>) -> [String: Int] {
+        var index: [String: Int] = [:]
+        index.reserveCapacity(items.count)
+        for (i, item) in items.enumerated() where index[item[keyPath: id]] == nil { index[item[keyPath: id]] = i }
+        return index
     }
 
     private static func mergeUnique<T>(
         _ into: inout [T], _ items: [T], kind: String, sink: inout DiagnosticSink,
         id: KeyPath<T, String>, location: KeyPath<T, SourceLocation>
     ) {
+        var index = positions(of: into, id: id)
         for item in items {
-            if let other = into.first(where: { $0[keyPath: id] == item[keyPath: id] }) {
+            if let i = index[item[keyPath: id]] {
+                let other = into[i]
                 if other[keyPath: location] == item[keyPath: location] { continue }
                 sink.error(item[keyPath: location], "\(kind) '\(item[keyPath: id])' is already defined at \(other[keyPath: location])")
             } else {
+                index[item[keyPath: id]] = into.count
                 into.append(item)
             }
         }

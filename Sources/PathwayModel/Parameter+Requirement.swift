@@ -29,10 +29,39 @@ extension Model {
     /// Only a parameter named on its own counts as "used directly" (`kf: k1`, not `kf: 2 * k1`), and
     /// only in the built-in rate laws: a free `rate:` expression may use a parameter any way it likes.
     public func valueRequirement(ofParameter name: String) -> ValueRequirement? {
-        let declared = parameter(named: name)?.positive ?? false
         var role: String?
+        forEachRateLawConstant(wanted: { role == nil && $0 == name }) { role = $1 }
+        return requirement(of: name, declaredPositive: parameter(named: name)?.positive ?? false, lawRole: role)
+    }
+
+    /// ``valueRequirement(ofParameter:)`` of every parameter that has one, by name, in one pass over
+    /// the reactions (for validating large models).
+    public var valueRequirements: [String: ValueRequirement] {
+        var roles: [String: String] = [:]
+        forEachRateLawConstant(wanted: { roles[$0] == nil }) { roles[$0] = $1 }
+        var out: [String: ValueRequirement] = [:]
+        for p in parameters where out[p.id] == nil {
+            if let req = requirement(of: p.id, declaredPositive: p.positive, lawRole: roles[p.id]) { out[p.id] = req }
+        }
+        return out
+    }
+
+    private func requirement(of name: String, declaredPositive declared: Bool, lawRole: String?) -> ValueRequirement? {
+        var role = lawRole
+        // A drug's constants become parameters of these names once the drug is applied.
+        for d in drugs where role == nil {
+            if name == "\(d.id)_IC50" { return ValueRequirement(positive: true, role: "the IC50 of drug '\(d.id)'") }
+            if name == "\(d.id)_clearance" { role = "the clearance of drug '\(d.id)'" }
+        }
+        if !declared && role == nil { return nil }
+        return ValueRequirement(positive: declared, role: role)
+    }
+
+    /// Calls `found` with every `wanted` name that a built-in rate law uses on its own as a constant, and
+    /// what it is there, in reaction order.
+    private func forEachRateLawConstant(wanted: (String) -> Bool, _ found: (String, String) -> Void) {
         func note(_ e: Expression?, _ what: @autoclosure () -> String) {
-            if role == nil, case .symbol(name)? = e { role = what() }
+            if case .symbol(let name)? = e, wanted(name) { found(name, what()) }
         }
         func visit(_ law: RateLaw, _ r: String) {
             switch law {
@@ -56,13 +85,6 @@ extension Model {
                 visit(inner, r)
             }
         }
-        for r in reactions where role == nil { visit(r.rateLaw, r.id) }
-        // A drug's constants become parameters of these names once the drug is applied.
-        for d in drugs where role == nil {
-            if name == "\(d.id)_IC50" { return ValueRequirement(positive: true, role: "the IC50 of drug '\(d.id)'") }
-            if name == "\(d.id)_clearance" { role = "the clearance of drug '\(d.id)'" }
-        }
-        if !declared && role == nil { return nil }
-        return ValueRequirement(positive: declared, role: role)
+        for r in reactions { visit(r.rateLaw, r.id) }
     }
 }

@@ -10,6 +10,12 @@ public enum Validator {
         var sink = DiagnosticSink()
         checkNamespaces(model, &sink)
         inferReactionCompartments(&model)
+        for f in model.functions {
+            var seen = Set<String>(), reported = Set<String>()
+            for a in f.arguments where !seen.insert(a).inserted && reported.insert(a).inserted {
+                sink.error(f.location, "function '\(f.id)' has two arguments named '\(a)'")
+            }
+        }
 
         let compartments = Set(model.compartments.map(\.id))
         let speciesIDs = Set(model.species.map(\.id))
@@ -17,6 +23,7 @@ public enum Validator {
         let observableIDs = Set(model.observables.map(\.id))
         let reactionIDs = Set(model.reactions.map(\.id))
         let drugIDs = Set(model.drugs.map(\.id))
+        let speciesByID = Dictionary(model.species.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
         let symbols = Set(model.symbolNames)
         // Gene products and activity-view nodes, which observables may read out.
         var entityIDs = Set(model.species.compactMap(\.display.node))
@@ -83,7 +90,7 @@ public enum Validator {
                 sink.error(r.location, "unknown compartment '\(c)' for reaction '\(r.id)'\(suggestion(for: c, in: compartments))")
             }
             for (name, coefficient) in r.netStoichiometry where coefficient != 0 {
-                guard let s = model.species(named: name) else { continue }
+                guard let s = speciesByID[name] else { continue }
                 if s.constant && !s.boundary {
                     sink.error(r.location, "reaction '\(r.id)' changes constant species '\(name)': a constant species cannot be produced or consumed (mark it 'boundary: true' to keep it fixed while reactions use it)")
                 }
@@ -91,7 +98,8 @@ public enum Validator {
                     sink.error(r.location, "reaction '\(r.id)' changes species '\(name)', which a rate rule also sets; mark it 'boundary: true' or drop one")
                 }
             }
-            for m in r.modifiers where r.reactants.contains(where: { $0.species == m.species }) && m.role == .modifier {
+            let reactantIDs = Set(r.reactants.map(\.species))
+            for m in r.modifiers where reactantIDs.contains(m.species) && m.role == .modifier {
                 sink.warning(r.location, "species '\(m.species)' is both a reactant and a modifier of reaction '\(r.id)'")
             }
         }
@@ -104,7 +112,7 @@ public enum Validator {
                 sink.error(rule.location, "rate rule for unknown '\(rule.variable)'\(suggestion(for: rule.variable, in: speciesIDs.union(parameterIDs)))")
             } else if compartments.contains(rule.variable) {
                 sink.error(rule.location, "a rate rule on compartment '\(rule.variable)' (a changing volume) is not supported")
-            } else if let s = model.species(named: rule.variable), s.constant {
+            } else if let s = speciesByID[rule.variable], s.constant {
                 sink.error(rule.location, "rate rule for constant species '\(rule.variable)'")
             }
         }
@@ -115,7 +123,7 @@ public enum Validator {
             for a in e.assignments {
                 if observableIDs.contains(a.target) {
                     sink.error(e.location, "event '\(e.id)' assigns observable '\(a.target)', which is computed from the state; assign a species or a parameter")
-                } else if let s = model.species(named: a.target), s.constant {
+                } else if let s = speciesByID[a.target], s.constant {
                     sink.error(e.location, "event '\(e.id)' changes constant species '\(a.target)'")
                 } else if compartments.contains(a.target) {
                     sink.error(e.location, "event '\(e.id)' changes compartment '\(a.target)': changing volumes are not supported")
@@ -131,10 +139,13 @@ public enum Validator {
             }
         }
         // A complex drawn partly as a node: one of its parts must be that node's gene product.
+        var firstSingleForm: [String: Species] = [:] // node → its first single-entity species
+        for s in model.species where s.display.entities.count <= 1 {
+            if let n = s.display.node, firstSingleForm[n] == nil { firstSingleForm[n] = s }
+        }
         for s in model.species where s.display.entities.count > 1 {
             guard let n = s.display.node else { continue }
-            let forms = model.species.filter { $0.display.node == n && $0.display.entities.count <= 1 }
-            let product = forms.first.map { $0.display.entities.first ?? $0.id }
+            let product = firstSingleForm[n].map { $0.display.entities.first ?? $0.id }
             if product.map({ !s.display.entities.contains($0) }) ?? true {
                 sink.warning(s.location, "complex '\(s.id)' is drawn partly as node '\(n)', but "
                     + (product.map { "none of its entities is '\($0)', the gene product of that node" }
@@ -142,9 +153,11 @@ public enum Validator {
             }
         }
         checkObservableCycles(model, &sink)
+        checkFunctionCycles(model, &sink)
         checkParameterValues(model, sites: sites, &sink)
-        for p in model.parameters where p.source == nil && !p.location.file.hasPrefix("<") {
-            sink.warning(p.location, "parameter '\(p.id)' has no 'source': say where the number comes from")
+        sink.warnings(model.parameters.filter { $0.source == nil && !$0.location.file.hasPrefix("<") },
+                      summarised: "parameters without a source", at: \.location) { p in
+            "parameter '\(p.id)' has no 'source': say where the number comes from"
         }
         return sink.diagnostics
     }
@@ -153,8 +166,9 @@ public enum Validator {
     /// in the model and in every scenario's `set:` and `scale:`.
     private static func checkParameterValues(_ model: Model, sites: [ExpressionSite], _ sink: inout DiagnosticSink) {
         var requirements: [String: ValueRequirement] = [:]
+        let all = model.valueRequirements
         for p in model.parameters {
-            guard let req = model.valueRequirement(ofParameter: p.id) else { continue }
+            guard let req = all[p.id] else { continue }
             requirements[p.id] = req
             if !req.allows(p.value) {
                 sink.error(p.valueLocation ?? p.location, "parameter '\(p.id)' \(req.rule) but is \(Expression.format(number: p.value))")
@@ -214,6 +228,34 @@ public enum Validator {
             let r = model.reactions[i]
             model.reactions[i].compartment = (r.reactants + r.products).lazy.compactMap { byID[$0.species] }.first
                 ?? model.compartments.first?.id ?? ""
+        }
+    }
+
+    /// A function may not call itself, directly or through others (inlining it would never end).
+    private static func checkFunctionCycles(_ model: Model, _ sink: inout DiagnosticSink) {
+        let calls = Dictionary(model.functions.map { ($0.id, $0.body.calledFunctions) }, uniquingKeysWith: { a, _ in a })
+        var state: [String: Int] = [:] // 1 visiting, 2 done
+        var cycle: [String]?
+        func visit(_ id: String, _ path: [String]) {
+            if cycle != nil || state[id] == 2 { return }
+            if state[id] == 1 {
+                let start = path.firstIndex(of: id) ?? 0
+                cycle = Array(path[start...]) + [id]
+                return
+            }
+            state[id] = 1
+            for f in calls[id] ?? [] where calls[f] != nil { visit(f, path + [id]) }
+            state[id] = 2
+        }
+        for f in model.functions {
+            visit(f.id, [])
+            if let cycle {
+                let at = model.functions.first { $0.id == cycle[0] }?.location ?? f.location
+                sink.error(at, cycle.count == 2
+                    ? "function '\(cycle[0])' calls itself; functions cannot be recursive"
+                    : "functions call each other in a cycle: \(cycle.joined(separator: " -> ")); functions cannot be recursive")
+                return
+            }
         }
     }
 

@@ -199,6 +199,9 @@ extension MathNode {
 /// Used for what SBML computes once and the simulator holds fixed: compartment sizes and stoichiometries
 /// set by initial assignments.
 func evaluateConstant(_ e: Expression, functions: [String: FunctionDefinition], value: (String) -> Double?) -> Double? {
+    // Function calls nested deeper than this are taken as recursion (libSBML refuses recursive
+    // functions, but its check is skipped for very large models): not constant, and no stack overflow.
+    var depth = 0
     func ev(_ e: Expression) -> Double? {
         switch e {
         case .number(let v): return v
@@ -224,7 +227,10 @@ func evaluateConstant(_ e: Expression, functions: [String: FunctionDefinition], 
             }
         case .call(let f, let args):
             if let fd = functions[f], fd.arguments.count == args.count {
-                return ev(fd.body.substituting(Dictionary(uniqueKeysWithValues: zip(fd.arguments, args))))
+                guard depth < 1_000 else { return nil }
+                depth += 1
+                defer { depth -= 1 }
+                return ev(fd.body.substituting(Dictionary(zip(fd.arguments, args), uniquingKeysWith: { a, _ in a })))
             }
             if f == "piecewise" {
                 var i = 0

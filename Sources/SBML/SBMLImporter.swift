@@ -110,14 +110,35 @@ public enum SBMLImporter {
         guard FileManager.default.isReadableFile(atPath: path) else {
             throw SBMLImportError(kind: .unreadable, diagnostics: [Diagnostic(.error, at: .init(file: path, line: 0, column: 0), "cannot read '\(path)' (permission denied?)")])
         }
-        let text = (try? String(contentsOfFile: path, encoding: .utf8)) ?? ""
-        return try finish(LibSBML.read(path: path, flattenComp: canFlatten(text)), file: path)
+        let bytes = FileManager.default.contents(atPath: path) ?? Data()
+        return try finish(LibSBML.read(path: path, flattenComp: canFlatten(bytes)), file: path)
     }
 
     /// Whether a `comp` document may be flattened: libSBML's flattening does not apply the conversion
     /// factors of submodels and replacements, so a document that uses them is refused instead.
-    static func canFlatten(_ xml: String) -> Bool {
-        !["timeConversionFactor", "extentConversionFactor", ":conversionFactor"].contains { xml.contains($0) }
+    static func canFlatten(_ xml: String) -> Bool { canFlatten(Data(xml.utf8)) }
+
+    /// ``canFlatten(_:)`` on the file's bytes (a byte search: Foundation's `String.contains` took a
+    /// quarter of the time to import a 4 MB model).
+    static func canFlatten(_ xml: Data) -> Bool {
+        xml.withUnsafeBytes { text in
+            !["timeConversionFactor", "extentConversionFactor", ":conversionFactor"].contains { contains(text, Array($0.utf8)) }
+        }
+    }
+
+    private static func contains(_ text: UnsafeRawBufferPointer, _ needle: [UInt8]) -> Bool {
+        guard let first = needle.first else { return true }
+        guard needle.count <= text.count else { return false }
+        var i = 0
+        while i <= text.count - needle.count {
+            if text[i] == first {
+                var j = 1
+                while j < needle.count && text[i + j] == needle[j] { j += 1 }
+                if j == needle.count { return true }
+            }
+            i += 1
+        }
+        return false
     }
 
     /// Imports SBML text; `file` names it in messages.
@@ -719,7 +740,7 @@ private struct Importer {
         // SBML allows models without species (parameters with rules only); the YAML format does not.
         diagnostics.removeAll { $0.severity == .error && $0.message.hasSuffix("defines no species") }
         // Every SBML parameter lacks a YAML 'source'; that advice is for hand-written models.
-        diagnostics.removeAll { $0.severity == .warning && $0.message.contains("has no 'source'") }
+        diagnostics.removeAll { $0.severity == .warning && ($0.message.contains("has no 'source'") || $0.message.hasSuffix("without a source")) }
         if diagnostics.contains(where: { $0.severity == .error }) {
             throw SBMLImportError(kind: .invalid, diagnostics: diagnostics.filter { $0.severity == .error })
         }

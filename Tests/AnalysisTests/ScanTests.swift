@@ -141,4 +141,36 @@ struct ScanTests {
         #expect(abs(byName["k"]! - sk) < 1e-3)
         #expect(s.entries[0].parameter == "A" || abs(s.entries[0].sensitivity) >= 1)
     }
+
+    /// A scan of 10⁸ rows starts at once and streams: nothing is allocated per row up front (issue #12).
+    @Test func aHundredMillionRowScanStreams() throws {
+        let model = try ModelLoader.load(yaml: Self.decay).model
+        let d = try definition(model, axes: [try ScanAxis(name: "k", from: 0.1, to: 1, steps: 10_000, logarithmic: false),
+                                             try ScanAxis(name: "k2", from: 0.1, to: 1, steps: 10_000, logarithmic: false)])
+        #expect(d.count == 100_000_000)
+        struct Enough: Error {}
+        let delivered = ResultBox<Int>(count: 1)
+        let clock = ContinuousClock()
+        let start = clock.now
+        #expect(throws: Enough.self) {
+            try ScanEngine.run(model: model, definition: d, rows: 0..<d.count, jobs: 2) { p in
+                delivered.set(0, p.index + 1)
+                if p.index == 9 { throw Enough() }
+            }
+        }
+        #expect(delivered.values[0] == 10)
+        #expect(clock.now - start < .seconds(20))
+    }
+
+    @Test func orderedMapTakesARangeWithoutListingIt() throws {
+        let box = ResultBox<Int>(count: 3)
+        struct Stop: Error {}
+        #expect(throws: Stop.self) {
+            try Parallel.orderedMap(5..<Int.max, jobs: 2, makeContext: { () }, work: { _, i in i * 2 }, deliver: { i, r in
+                if i == 8 { throw Stop() }
+                box.set(i - 5, r)
+            })
+        }
+        #expect(box.values == [10, 12, 14])
+    }
 }

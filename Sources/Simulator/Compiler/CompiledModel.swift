@@ -68,6 +68,9 @@ public final class CompiledModel: ODEFunction {
     /// Delayed values (`delay(x, τ)`) and the run's history; nil in models without delays.
     let delays: DelayRuntime?
 
+    /// The most state variables a model may have: ⌊√(2³¹ − 1)⌋.
+    public static let maximumDimension = 46_340
+
     public init(_ source: Model) throws(CompileError) {
         // In a model with delays every rate of change read from the history before the run's start is 0.
         let hasDelays = source.usesDelay
@@ -77,6 +80,7 @@ public final class CompiledModel: ODEFunction {
         self.model = model
         let functions = Dictionary(model.functions.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
         let volume = Dictionary(model.compartments.map { ($0.id, $0.size) }, uniquingKeysWith: { a, _ in a })
+        let speciesByID = Dictionary(model.species.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
 
         // MARK: State variables
         let ruled = Set(model.rateRules.map(\.variable))
@@ -95,6 +99,10 @@ public final class CompiledModel: ODEFunction {
             }
         }
         for p in model.parameters where ruled.contains(p.id) || eventTargets.contains(p.id) { names.append(p.id) }
+        // Jacobian entries are addressed row · n + column in 32 bits.
+        if names.count > Self.maximumDimension {
+            throw CompileError(message: "the model has \(names.count) state variables; at most \(Self.maximumDimension) are supported (its Jacobian is addressed in 32 bits)")
+        }
         stateNames = names
         dimension = names.count
         nonNegativeComponents = nonNegative
@@ -140,7 +148,7 @@ public final class CompiledModel: ODEFunction {
             let terms = r.reactants.map { ($0, -1.0) } + r.products.map { ($0, 1.0) }
             for (t, sign) in terms {
                 guard let stoichiometry = t.expression, let row = stateIndex[t.species],
-                      let s = model.species(named: t.species), !s.boundary else { continue }
+                      let s = speciesByID[t.species], !s.boundary else { continue }
                 let factor = sign * reactionVolume / (s.amountValued ? 1 : (volume[s.compartment] ?? 1))
                 let e = (Expression.number(factor) * stoichiometry.inliningFunctions(functions) * rateExpressions[j]).simplified()
                 variableTerms.append((row, try builder.register(for: e), e))
@@ -155,7 +163,7 @@ public final class CompiledModel: ODEFunction {
         for (j, r) in model.reactions.enumerated() {
             let reactionVolume = r.compartment.flatMap { volume[$0] } ?? 1
             for (name, c) in r.netStoichiometry where c != 0 {
-                guard let row = stateIndex[name], let s = model.species(named: name), !s.boundary else { continue }
+                guard let row = stateIndex[name], let s = speciesByID[name], !s.boundary else { continue }
                 let speciesVolume = s.amountValued ? 1 : (volume[s.compartment] ?? 1)
                 let coefficient = c * reactionVolume / speciesVolume
                 sRow.append(Int32(row))

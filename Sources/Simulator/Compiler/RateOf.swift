@@ -31,6 +31,7 @@ extension Model {
         let volume = Dictionary(compartments.map { ($0.id, $0.size) }, uniquingKeysWith: { a, _ in a })
         let ruled = Dictionary(rateRules.map { ($0.variable, $0.expression) }, uniquingKeysWith: { a, _ in a })
         let observableIDs = Set(observables.map(\.id))
+        let speciesByID = Dictionary(species.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
         let parameterIDs = Set(parameters.map(\.id)), compartmentIDs = Set(compartments.map(\.id))
 
         // Per species the reactions change: its terms Σ stoichiometry · volume factor · rate.
@@ -41,7 +42,7 @@ extension Model {
             for t in r.reactants { if let e = t.expression { terms.append((t.species, .negate(e))) } }
             for t in r.products { if let e = t.expression { terms.append((t.species, e)) } }
             for (name, coefficient) in terms {
-                guard let s = species(named: name), !s.boundary, !s.constant else { continue }
+                guard let s = speciesByID[name], !s.boundary, !s.constant else { continue }
                 let factor = reactionVolume / (s.amountValued ? 1 : (volume[s.compartment] ?? 1))
                 var term = coefficient * r.rateExpression
                 if factor != 1 { term = term * .number(factor) }
@@ -51,7 +52,7 @@ extension Model {
 
         func rightHandSide(of x: String) throws(CompileError) -> Expression {
             if let rule = ruled[x] { return rule }
-            if let s = species(named: x) {
+            if let s = speciesByID[x] {
                 if s.constant || s.boundary { return .number(0) }
                 return reactionTerms[x].map { Expression.sum($0) } ?? .number(0)
             }

@@ -40,7 +40,7 @@ extension Expression {
         guard !functions.isEmpty else { return self }
         return rewritten { e in
             guard case .call(let name, let args) = e, let f = functions[name], f.arguments.count == args.count else { return e }
-            let body = f.body.substituting(Dictionary(uniqueKeysWithValues: zip(f.arguments, args)))
+            let body = f.body.substituting(Dictionary(zip(f.arguments, args), uniquingKeysWith: { a, _ in a }))
             return body.inliningFunctions(functions)
         }
     }

@@ -51,6 +51,11 @@ enum IntegrationDriver {
                 return failure("timed event \(i) repeats with a non-positive interval")
             }
         }
+        let occurrences = ScheduledEvent.occurrences(of: timedEvents, from: timeSpan.lowerBound, to: timeSpan.upperBound)
+        if occurrences > Double(ScheduledEvent.maximumOccurrences) {
+            let count = occurrences < 1e15 ? "\(Int(occurrences))" : "\(occurrences)"
+            return failure("the timed events (doses, 'every' events) would occur \(count) times between t = \(timeSpan.lowerBound) and \(timeSpan.upperBound), more than the limit of \(ScheduledEvent.maximumOccurrences) occurrences in one run; use a longer interval, a count or a shorter span")
+        }
         if case let .times(ts) = output {
             for (i, time) in ts.enumerated() {
                 if !(time >= timeSpan.lowerBound && time <= timeSpan.upperBound) {

@@ -10,6 +10,28 @@ struct ScheduledEvent {
         self.index = index
     }
 
+    /// The most occurrences of timed events one run may schedule (each one also ends a step).
+    static let maximumOccurrences = 1_000_000
+
+    /// How many times `events` occur in [t₀, t₁], counted without listing them (in floating point, so
+    /// that absurd schedules do not overflow).
+    @usableFromInline
+    static func occurrences(of events: [TimedEvent], from t0: Double, to t1: Double) -> Double {
+        var total = 0.0
+        for event in events {
+            guard let interval = event.interval, interval > 0 else {
+                if event.time >= t0 && event.time <= t1 && (event.count ?? 1) > 0 { total += 1 }
+                continue
+            }
+            if event.time > t1 { continue }
+            let first = max(0, ((t0 - event.time) / interval).rounded(.up))
+            var last = ((t1 - event.time) / interval).rounded(.down)
+            if let count = event.count { last = min(last, Double(count) - 1) }
+            if last >= first { total += last - first + 1 }
+        }
+        return total
+    }
+
     /// All occurrences in [t₀, t₁], sorted by time, ties in listing order.
     @usableFromInline
     static func schedule(_ events: [TimedEvent], from t0: Double, to t1: Double) -> [ScheduledEvent] {

@@ -22,7 +22,7 @@ extension Pathway {
             let model = try loadModel(file)
             switch format {
             case .text: try emit(ModelReport.text(model), to: output)
-            case .json: try emit(ModelReport.json(model), to: output)
+            case .json: try emit(try ModelReport.json(model), to: output)
             }
         }
     }
@@ -176,7 +176,10 @@ enum ModelReport {
 
     // MARK: JSON
 
-    static func json(_ m: Model) -> String {
+    /// The model as JSON. Numbers that JSON cannot hold (infinities and NaN, which YAML's `.inf` and
+    /// `.nan` and SBML's `INF` and `NaN` can write) become `null`; if the text still cannot be written,
+    /// the command fails with a message rather than printing nothing.
+    static func json(_ m: Model) throws -> String {
         var root: [String: Any] = [
             "id": m.id, "name": m.name, "description": m.description,
             "units": ["time": m.units.time.rawValue, "concentration": m.units.concentration.rawValue, "volume": m.units.volume.rawValue],
@@ -236,8 +239,27 @@ enum ModelReport {
             ["species": law.terms.map(\.species), "weights": law.terms.map(\.weight), "total": law.total,
              "text": law.description] as [String: Any]
         }
-        let data = (try? JSONSerialization.data(withJSONObject: root, options: [.prettyPrinted, .sortedKeys])) ?? Data()
+        let object = jsonSafe(root)
+        guard JSONSerialization.isValidJSONObject(object),
+              let data = try? JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys]) else {
+            printError("cannot write the model '\(m.id)' as JSON")
+            throw ExitCode.failure
+        }
         return String(decoding: data, as: UTF8.self) + "\n"
+    }
+
+    /// `value` with every non-finite number replaced by `null` (JSON has no infinities or NaN).
+    static func jsonSafe(_ value: Any) -> Any {
+        switch value {
+        case let d as Double where type(of: value) == Double.self:
+            return d.isFinite ? d : NSNull()
+        case let a as [Any]:
+            return a.map(jsonSafe)
+        case let o as [String: Any]:
+            return o.mapValues(jsonSafe)
+        default:
+            return value
+        }
     }
 }
 

@@ -122,6 +122,10 @@ extension Pathway {
             let environment = ProcessInfo.processInfo.environment
             let part = try shard.map { text in try analysis { () throws(AnalysisError) in try Shard(parsing: text, environment: environment) } }
             let rows = part?.rows(of: definition.count) ?? 0..<definition.count
+            if plot != nil && definition.count > Self.maximumPlottedRows {
+                printError("--plot draws at most \(Self.maximumPlottedRows) points, and this scan has \(definition.count) rows; scan without --plot (rows are streamed to the output) and plot a coarser scan")
+                throw ExitCode.failure
+            }
 
             // The output: a file appended to row by row, or standard output.
             let header = ScanOutput.header(definition, shard: part)
@@ -160,11 +164,13 @@ extension Pathway {
             let progress = ProgressBar(total: rows.count, label: "scan", alreadyDone: done)
             let failures = FailureLog()
             let collected = ScanCollector()
+            // Rows are kept in memory only to plot a scan written to standard output.
+            let collect = plot != nil && (output == nil || output == "-")
             do {
                 try ScanEngine.run(model: perturbed, definition: definition, rows: todo, jobs: jobs ?? defaultJobs) { point in
                     sink.write(Data(definition.line(index: point.index, value: point.outcome.value).utf8))
                     if let why = point.outcome.failure { failures.add("row \(point.index + 1) (\(point.values.map { NumberFormat.short($0) }.joined(separator: ", "))): \(why)") }
-                    collected.add(point)
+                    if collect { collected.add(point) }
                     progress.advance()
                 }
             } catch let error as AnalysisError {
@@ -184,13 +190,16 @@ extension Pathway {
                 }
                 try writeSVG(scanPlot(definition, rows: values, model: perturbed), to: plot)
             }
-            if !failures.messages.isEmpty {
-                for m in failures.messages.prefix(5) { printError(m) }
-                if failures.messages.count > 5 { printError("… and \(failures.messages.count - 5) more failed points") }
-                printError("\(failures.messages.count) of \(todo.count) points failed (their value is NaN)")
+            if failures.count > 0 {
+                for m in failures.messages { printError(m) }
+                if failures.count > FailureLog.kept { printError("… and \(failures.count - FailureLog.kept) more failed points") }
+                printError("\(failures.count) of \(todo.count) points failed (their value is NaN)")
                 throw ExitCode.failure
             }
         }
+
+        /// The largest scan `--plot` draws (its rows are held in memory to plot them).
+        static let maximumPlottedRows = 1_000_000
 
         func scanPlot(_ d: ScanDefinition, rows: [[Double]], model: Model) -> String {
             let title = d.readout.label
@@ -214,8 +223,14 @@ extension Pathway {
 
 /// Collects failure messages from the delivery callback (which runs one call at a time).
 final class FailureLog: @unchecked Sendable {
+    /// The first few messages (a scan of 10⁸ rows must not keep one per row).
     private(set) var messages: [String] = []
-    func add(_ m: String) { messages.append(m) }
+    private(set) var count = 0
+    static let kept = 5
+    func add(_ m: @autoclosure () -> String) {
+        if count < Self.kept { messages.append(m()) }
+        count += 1
+    }
 }
 
 /// Keeps delivered rows for plotting when the output is standard output.
