@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs the libFuzzer targets built by `make fuzz` (fuzz/, in .build-fuzz), two at a time.
 # usage: scripts/fuzz.sh SECONDS [TARGET...]   (run from the repository's root)
-# Seeds: the shipped models, SBML Test Suite cases, fuzz/seeds/. Each target's corpus grows in
+# Seeds: the shipped models, SBML Test Suite cases, fuzz/seeds/, fuzz/regressions/. Each target's corpus grows in
 # out/fuzz/corpus/TARGET; a crashing input is written to out/fuzz/crashes/TARGET/; logs to out/fuzz/TARGET.log.
 set -euo pipefail
 seconds=${1:-600}
@@ -16,6 +16,7 @@ seed() {
     local target=$1 dir=$out/seeds/$1
     rm -rf "$dir"
     mkdir -p "$dir"
+    if [ -d "fuzz/regressions/$target" ]; then cp "fuzz/regressions/$target"/* "$dir"/; fi
     case $target in
         FuzzYAML) cp models/*.yaml "$dir"/ ;;
         FuzzExpression) cp fuzz/seeds/expression/* "$dir"/ ;;
@@ -39,6 +40,8 @@ run() {
 }
 
 mkdir -p "$out"
+# Known leaks inside libSBML (see the file) are not findings of ours.
+export LSAN_OPTIONS="suppressions=$PWD/fuzz/lsan.supp${LSAN_OPTIONS:+:$LSAN_OPTIONS}"
 status=0
 for ((i = 0; i < ${#targets[@]}; i += 2)); do
     run "${targets[i]}" &
