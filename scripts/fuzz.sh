@@ -39,7 +39,8 @@ run() {
     grep -E '^stat::number_of_executed_units|^Done [0-9]+ runs' "$out/$target.log" | sed "s/^/$target: /" || true
 }
 
-mkdir -p "$out"
+mkdir -p "$out/crashes"
+touch "$out/.started"
 # Known leaks inside libSBML (see the file) are not findings of ours.
 export LSAN_OPTIONS="suppressions=$PWD/fuzz/lsan.supp${LSAN_OPTIONS:+:$LSAN_OPTIONS}"
 status=0
@@ -48,8 +49,9 @@ for ((i = 0; i < ${#targets[@]}; i += 2)); do
     [ $((i + 1)) -lt ${#targets[@]} ] && run "${targets[i + 1]}" &
     wait || status=1
 done
-if compgen -G "$out/crashes/*/*" > /dev/null; then
-    echo "fuzz: findings:"; ls "$out"/crashes/*/*
+new=$(find "$out/crashes" -type f -newer "$out/.started")
+if [ -n "$new" ]; then
+    echo "fuzz: findings of this run:"; echo "$new"
     exit 1
 fi
 exit $status
