@@ -6,7 +6,7 @@ PATHWAY     = $(BIN_DIR)/pathway
 OUT        ?= out
 SYSTEM_PKGS = pkg-config libgraphviz-dev libsbml5-dev fonts-liberation fonts-dejavu-core
 
-.PHONY: all build deps demo test clean conformance crosscheck bench cluster-check
+.PHONY: all build deps demo test clean conformance crosscheck bench cluster-check fuzz fuzz-build fuzz-short
 
 all: build
 
@@ -76,8 +76,23 @@ bench: build
 	$(BIN_DIR)/rk4-throughput
 	bash bench/chain/run-chain.sh
 
+## fuzz: libFuzzer targets (the package in fuzz/, built apart in .build-fuzz with -sanitize=fuzzer,address)
+## for the YAML reader, the expression parser, the perturbation syntax and the SBML importer, FUZZ_TIME
+## seconds each, two at a time; findings in $(OUT)/fuzz/crashes (see docs/fuzzing.md; not part of `make test`)
+FUZZ_TIME ?= 600
+fuzz: fuzz-build
+	bash scripts/fuzz.sh $(FUZZ_TIME)
+
+## fuzz-short: a few seconds per target (a smoke test of the fuzz build)
+fuzz-short: fuzz-build
+	bash scripts/fuzz.sh 5
+
+fuzz-build: deps
+	cd fuzz && $(SWIFT) build -c release --scratch-path ../.build-fuzz \
+	  -Xswiftc -sanitize=fuzzer,address -Xswiftc -parse-as-library -Xswiftc -use-ld=lld
+
 clean:
-	rm -rf .build $(OUT)
+	rm -rf .build .build-fuzz $(OUT)
 
 ## cluster-check: the Slurm example on a real single-node Slurm started here (root; installs slurm-wlm and
 ## munge); merged shards must equal a single-machine scan byte for byte (not part of `make test`)

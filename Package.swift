@@ -7,6 +7,9 @@ let package = Package(
     products: [
         .executable(name: "pathway", targets: ["pathway-cli"]),
         .library(name: "PathwayModel", targets: ["PathwayModel"]),
+        // For the fuzz targets in fuzz/ (a package of their own, built by `make fuzz`).
+        .library(name: "Analysis", targets: ["Analysis"]),
+        .library(name: "SBML", targets: ["SBML"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),

@@ -78,6 +78,72 @@ struct DelayedEventTests {
         #expect(value(r, "X", at: 6) == 3)
     }
 
+    @Test("A persistent triggered event fired three times before its first execution executes three times",
+          arguments: [Method.auto, .rosenbrock, .rk4])
+    func pendingTriggeredExecutions(method: Method) throws {
+        // The condition turns true at 1, 2 and 3 (and false at 1.5, 2.5, 3.5); with a delay of 10 the
+        // executions are due at 11, 12 and 13, all three pending at once from t = 3. X + 1 is evaluated
+        // when each one executes (values from the execution time), so X counts them.
+        let r = try run("""
+              e: {when: "time >= 1 && time < 1.5 || time >= 2 && time < 2.5 || time >= 3 && time < 3.5", delay: 10, set: {X: "X + 1"}}
+            """, end: 15, method: method)
+        #expect(value(r, "X", at: 10.5) == 0)
+        #expect(value(r, "X", at: 11.5) == 1)
+        #expect(value(r, "X", at: 12.5) == 2)
+        #expect(value(r, "X", at: 13.5) == 3)
+        #expect(value(r, "X", at: 15) == 3)
+    }
+
+    @Test("A periodic trigger: every pending execution runs, with values at its execution time")
+    func pendingFromPeriodicTrigger() throws {
+        // P = sin(2π t) rises through 0.5 once a period (t = 1/12, 13/12, 25/12: three triggers before
+        // `time < 3` stops them); each execution, 10 later, adds Y at that time (Y = e^(-t/10)).
+        let m = try compile("""
+            model: periodic
+            compartments: {cell: 1}
+            species: {X: {compartment: cell, initial: 0}, Y: {compartment: cell, initial: 1}}
+            parameters: {P: 0}
+            rate-rules: {P: "2 * pi * cos(2 * pi * time)"}
+            reactions:
+              decay: {equation: Y ->, mass-action: {kf: 0.1}}
+            events:
+              e: {when: "P > 0.5 && time < 3", delay: 10, add: {X: Y}}
+            """)
+        let r = try m.simulate(SimulationSettings(end: 13, output: .step(0.5), rtol: 1e-10, atol: 1e-12), observe: ["X"])
+        #expect(r.status == .success)
+        let executions: [Double] = [10 + 1.0 / 12, 10 + 13.0 / 12, 10 + 25.0 / 12]
+        let checks: [Double] = [10.5, 11.5, 12.5]
+        for (k, t) in checks.enumerated() {
+            var expected = 0.0
+            for e in executions[...k] { expected += exp(-e / 10) }
+            #expect(abs(value(r, "X", at: t) - expected) < 1e-6, "X at \(t)")
+        }
+    }
+
+    @Test("A trigger periodic in time, with nothing else changing, fires every period",
+          arguments: [Method.auto, .dopri5, .rosenbrock, .bdf, .rk4])
+    func periodicTriggerWithoutDynamics(method: Method) throws {
+        // Only events change X, so the error control sees nothing and steps grow past the period of
+        // sin(2π t): each rise through 0.5 (t = k + 1/12) must still trigger, and the executions 10 later
+        // (10 + 1/12, 11 + 1/12, 12 + 1/12) each add one to X, read when it executes. Steps growing past
+        // the period used to miss crossings and count 1 or 2.
+        let m = try compile("""
+            model: periodic
+            compartments: {cell: 1}
+            species: {X: {compartment: cell, initial: 0}}
+            parameters: {}
+            reactions: {}
+            events:
+              e: {when: "sin(2 * pi * time) > 0.5", delay: 10, set: {X: "X + 1"}}
+            """)
+        let r = try m.simulate(SimulationSettings(end: 12.5, output: .step(0.5), method: method), observe: ["X"])
+        #expect(r.status == .success)
+        #expect(value(r, "X", at: 10) == 0)
+        #expect(value(r, "X", at: 10.5) == 1)
+        #expect(value(r, "X", at: 11.5) == 2)
+        #expect(value(r, "X", at: 12.5) == 3)
+    }
+
     @Test("Simultaneous executions go in decreasing priority")
     func priorities() throws {
         // Both set X at t = 1; the lower priority executes last and wins.

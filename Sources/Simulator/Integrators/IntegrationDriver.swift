@@ -87,6 +87,11 @@ enum IntegrationDriver {
         return run(problem: problem, output: output, options: options, stepper: makeStepper())
     }
 
+    /// Points inside each step at which conditions that kept their sign are sampled (on dense output),
+    /// so that a crossing and its crossing back within one step are not missed.
+    @usableFromInline
+    static let interiorSamples = 3
+
     /// Smallest admissible step at t: about 16 units in the last place of t.
     @inlinable
     static func minimumStep(at t: Double) -> Double { max(16 * abs(t).ulp, 1e-300) }
@@ -188,6 +193,10 @@ enum IntegrationDriver {
         var rootRight = [Double](repeating: 0, count: m)
         var candidate = [Bool](repeating: false, count: m)
         var inGroup = [Bool](repeating: false, count: m)
+        // Whether a candidate's crossing is one its direction fires on (a crossing found inside a step may
+        // be one the event ignores, the step stopping there so as not to miss the crossing back).
+        var fires = [Bool](repeating: false, count: m)
+        var gInterior = [Double](repeating: 0, count: max(1, m * interiorSamples))
 
         var t = t0
         var status = SolverStatus.success
@@ -345,11 +354,13 @@ enum IntegrationDriver {
             var triggered = false
             if m > 0 {
                 var earliest = Double.infinity
+                var unchanged = false
                 for i in 0..<m {
                     candidate[i] = false
                     let g = triggers[i].condition(tTarget, UnsafeBufferPointer(start: yNew, count: n))
                     gNew[i] = g
                     let s = sign(g), old = lastSign[i]
+                    if s != 0 && s == old { unchanged = true }
                     guard s != 0, old != 0, s != old, triggers[i].direction.fires(newSign: s) else { continue }
                     let bracket = locateRoot(
                         stepper: stepper, condition: triggers[i].condition, dimension: n, scratch: scratch,
@@ -358,7 +369,56 @@ enum IntegrationDriver {
                     rootLeft[i] = bracket.left
                     rootRight[i] = bracket.right
                     candidate[i] = true
+                    fires[i] = true
                     earliest = min(earliest, bracket.right)
+                }
+                // A condition with the same sign at both ends may have crossed and crossed back inside the
+                // step (a trigger periodic in time, or one on a quantity the error control hardly sees):
+                // sample it on the dense output; the first sign change found is located like any other, and
+                // a condition far from linear over the step limits the next one.
+                if unchanged {
+                    for k in 1...interiorSamples {
+                        let tk = t + hStep * Double(k) / Double(interiorSamples + 1)
+                        stepper.interpolate(at: tk, into: scratch, statistics: &stats)
+                        for i in 0..<m {
+                            let old = lastSign[i]
+                            guard old != 0, sign(gNew[i]) == old else { continue }
+                            gInterior[i * interiorSamples + k - 1] = triggers[i].condition(tk, UnsafeBufferPointer(start: scratch, count: n))
+                        }
+                    }
+                    for i in 0..<m {
+                        let old = lastSign[i]
+                        guard old != 0, sign(gNew[i]) == old else { continue }
+                        var left = t, gLeft = gPrev[i]
+                        var deviation = 0.0, scale = max(abs(gPrev[i]), abs(gNew[i]))
+                        var found = false
+                        for k in 1...interiorSamples {
+                            let fraction = Double(k) / Double(interiorSamples + 1)
+                            let tk = t + hStep * fraction
+                            let gk = gInterior[i * interiorSamples + k - 1]
+                            deviation = max(deviation, abs(gk - (gPrev[i] + (gNew[i] - gPrev[i]) * fraction)))
+                            scale = max(scale, abs(gk))
+                            if !found && sign(gk) != old && sign(gk) != 0 {
+                                found = true
+                                let bracket = locateRoot(
+                                    stepper: stepper, condition: triggers[i].condition, dimension: n, scratch: scratch,
+                                    left: left, gLeft: gLeft, right: tk, gRight: gk, oldSign: old, statistics: &stats)
+                                rootLeft[i] = bracket.left
+                                rootRight[i] = bracket.right
+                                candidate[i] = true
+                                fires[i] = triggers[i].direction.fires(newSign: -old)
+                                earliest = min(earliest, bracket.right)
+                            }
+                            left = tk
+                            gLeft = gk
+                        }
+                        // The deviation from the chord grows as h²: keep the next step where it stays within
+                        // a tenth of the condition's size (never below 10⁻⁴ of the time span).
+                        if fixedStep == nil && deviation > 0 {
+                            let limit = hStep * max(0.2, (0.1 * scale / deviation).squareRoot())
+                            h = min(h, max(limit, 1e-4 * (tEnd - t0)))
+                        }
+                    }
                 }
                 if earliest < .infinity {
                     // Events whose roots coincide (brackets overlap) fire together.
@@ -411,7 +471,7 @@ enum IntegrationDriver {
             var acted = false
             if triggered {
                 if handler == nil {
-                    for i in 0..<m where inGroup[i] {
+                    for i in 0..<m where inGroup[i] && fires[i] {
                         triggers[i].action(t, UnsafeMutableBufferPointer(start: y, count: n))
                         stats.eventsFired += 1
                     }
