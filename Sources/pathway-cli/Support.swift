@@ -38,7 +38,9 @@ func loadModel(_ path: String, quietWarnings: Bool = true) throws -> Model {
 }
 
 /// Writes data to a file atomically: a temporary file in the same directory, renamed into place,
-/// so that an interrupted run never leaves half a file.
+/// so that an interrupted run never leaves half a file. A destination that exists and is not a regular
+/// file (`/dev/null`, a named pipe, a terminal) is written in place: renaming over it would replace the
+/// device or pipe with a plain file (as root, `-o /dev/null` would have broken /dev/null for everyone).
 func writeAtomically(_ data: Data, to path: String) throws {
     let url = URL(fileURLWithPath: path)
     let directory = url.deletingLastPathComponent()
@@ -48,11 +50,29 @@ func writeAtomically(_ data: Data, to path: String) throws {
         throw ExitCode.failure
     }
     do {
-        try data.write(to: url, options: .atomic)
+        if isSpecialFile(path) {
+            guard let handle = FileHandle(forWritingAtPath: path) else {
+                printError("cannot write '\(path)': it cannot be opened for writing")
+                throw ExitCode.failure
+            }
+            defer { try? handle.close() }
+            try handle.write(contentsOf: data)
+        } else {
+            try data.write(to: url, options: .atomic)
+        }
+    } catch let exit as ExitCode {
+        throw exit
     } catch {
         printError("cannot write '\(path)': \((error as NSError).localizedDescription)")
         throw ExitCode.failure
     }
+}
+
+/// Whether `path` exists and is something other than a regular file or a directory (a device, a
+/// named pipe, a socket), which must be written in place, never replaced.
+func isSpecialFile(_ path: String) -> Bool {
+    guard let type = (try? FileManager.default.attributesOfItem(atPath: path))?[.type] as? FileAttributeType else { return false }
+    return type != .typeRegular && type != .typeDirectory && type != .typeSymbolicLink
 }
 
 /// Checks that every output path can be written (its directory exists and is writable) before any work

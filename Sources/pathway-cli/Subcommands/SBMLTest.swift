@@ -145,7 +145,7 @@ extension Pathway {
                     text += ([TableWriter.number(t)] + values[i].map(TableWriter.number)).joined(separator: ",") + "\n"
                 }
                 let path = URL(fileURLWithPath: outputDir).appendingPathComponent("\(testCase.id).csv").path
-                try? Data(text.utf8).write(to: URL(fileURLWithPath: path), options: .atomic)
+                try? writeAtomically(Data(text.utf8), to: path)
             }
             if !result.status.isSuccess {
                 return CaseOutcome(id: testCase.id, status: .failed, detail: "simulation failed: \(describe(result.status, compiled))")
