@@ -43,10 +43,10 @@ struct RenderResults {
             baseline = nil
             if let scenario = command.compare {
                 let compared = try PerturbationOptions.apply(try PerturbationOptions.scenario(scenario, in: perturbed), to: perturbed)
-                run = try simulate(compared, settings, label: scenario)
-                baseline = try simulate(perturbed, settings, label: "baseline")
+                run = diagramResults(try simulateEverything(compared, settings, label: scenario))
+                baseline = diagramResults(try simulateEverything(perturbed, settings, label: "the baseline"))
             } else {
-                run = try simulate(perturbed, settings, label: "the model")
+                run = diagramResults(try simulateEverything(perturbed, settings, label: "the model"))
             }
         }
         let first = run.times.first ?? 0, last = run.times.last ?? 0
@@ -83,24 +83,31 @@ struct RenderResults {
             throw ExitCode.failure
         }
     }
+}
 
-    private func simulate(_ model: Model, _ settings: SimulationSettings, label: String) throws -> DiagramResults {
-        let compiled: CompiledModel
-        do { compiled = try CompiledModel(model) } catch {
-            printError("cannot compile the model: \(error.message)")
-            throw ExitCode.failure
-        }
-        let result: SimulationResult
-        do { result = try compiled.simulate(settings, observe: model.species.map(\.id) + model.observables.map(\.id)) } catch {
-            printError(error.message)
-            throw ExitCode.failure
-        }
-        if case .success = result.status {} else {
-            printError("simulation of \(label) failed: \(result.status)")
-            throw ExitCode.failure
-        }
-        var columns: [String: [Double]] = [:]
-        for (k, name) in result.names.enumerated() { columns[name] = result.values.map { $0[k] } }
-        return DiagramResults(times: result.times, columns: columns)
+/// Simulates every species and observable of `model`; a compile error, bad settings or a failed run is
+/// one error line naming `label` and exit status 1.
+func simulateEverything(_ model: Model, _ settings: SimulationSettings, label: String) throws -> SimulationResult {
+    let compiled: CompiledModel
+    do { compiled = try CompiledModel(model) } catch {
+        printError("cannot compile \(label): \(error.message)")
+        throw ExitCode.failure
     }
+    let result: SimulationResult
+    do { result = try compiled.simulate(settings, observe: model.species.map(\.id) + model.observables.map(\.id)) } catch {
+        printError(error.message)
+        throw ExitCode.failure
+    }
+    guard case .success = result.status else {
+        printError("simulation of \(label) failed: \(result.status)")
+        throw ExitCode.failure
+    }
+    return result
+}
+
+/// A simulation's columns by name, for painting on a diagram.
+func diagramResults(_ result: SimulationResult) -> DiagramResults {
+    var columns: [String: [Double]] = [:]
+    for (k, name) in result.names.enumerated() { columns[name] = result.values.map { $0[k] } }
+    return DiagramResults(times: result.times, columns: columns)
 }

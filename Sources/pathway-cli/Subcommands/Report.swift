@@ -80,11 +80,9 @@ extension Pathway {
             var results: [DiagramResults] = []
             var series: [(label: String, times: [Double], series: [[Double]])] = []
             for run in runs {
-                let r = try simulate(run.model, settings, label: run.label)
-                var columns: [String: [Double]] = [:]
-                for (k, name) in r.names.enumerated() { columns[name] = r.values.map { $0[k] } }
-                results.append(DiagramResults(times: r.times, columns: columns))
-                series.append((run.label, r.times, observe.map { columns[$0] ?? [] }))
+                let r = diagramResults(try simulateEverything(run.model, settings, label: run.label))
+                results.append(r)
+                series.append((run.label, r.times, observe.map { r.columns[$0] ?? [] }))
             }
 
             // The diagram, opening at --at or at the first readout's peak.
@@ -180,17 +178,6 @@ extension Pathway {
                 timeCourses: figures, comparison: table, doseResponse: doseFigure, doseResponseSummary: doseSummary,
                 steps: stepsFigure, stepsText: stepsText, embed: embed)
             try writeAtomically(Data(page.html().utf8), to: output)
-        }
-
-        private func simulate(_ model: Model, _ settings: SimulationSettings, label: String) throws -> SimulationResult {
-            let compiled: CompiledModel
-            do { compiled = try CompiledModel(model) } catch { throw failure("cannot compile \(label): \(error.message)") }
-            let result: SimulationResult
-            do { result = try compiled.simulate(settings, observe: model.species.map(\.id) + model.observables.map(\.id)) } catch {
-                throw failure(error.message)
-            }
-            guard case .success = result.status else { throw failure("simulation of \(label) failed: \(result.status)") }
-            return result
         }
 
         /// A repeated dose (a clinical regimen over days): not a perturbation of one run's hours.
