@@ -11,8 +11,11 @@ with the tight ones within 1e-3 (issue #12). Not a test: it needs libRoadRunner 
 import argparse
 import importlib.util
 import os
+import re
+import statistics
 import subprocess
 import sys
+import time
 
 import roadrunner
 
@@ -48,8 +51,10 @@ def main():
     parser.add_argument("--pathway", default=".build/release/pathway")
     parser.add_argument("--t-end", type=float, default=9000)
     parser.add_argument("--points", type=int, default=901)
+    parser.add_argument("--runs", type=int, default=5, help="timed runs of each at default settings")
     args = parser.parse_args()
     roadrunner.Logger.setLevel(roadrunner.Logger.LOG_ERROR)
+    roadrunner.Logger.disableLogging()  # CVODE repeats a warning at t = 1800 s at default settings
 
     header, default = ours(args.pathway, args.model, args.t_end, args.points)
     _, tight = ours(args.pathway, args.model, args.t_end, args.points, 1e-8, 1e-12)
@@ -73,6 +78,23 @@ def main():
         print("%-48s largest scaled difference %.2e (%s, t=%g)" % (label, d, column, t if t is not None else 0))
         failed = failed or d > 1e-3
     print("libRoadRunner %s; %d species, %d output points" % (roadrunner.__version__, len(columns), len(times)))
+
+    # Speed at default settings, side by side: pathway's solve time (from --stats) against
+    # RoadRunner.reset() + simulate() with libRoadRunner's defaults, medians of --runs each.
+    ours_ms, theirs_ms = [], []
+    rr_default = roadrunner.RoadRunner(args.model)
+    for _ in range(args.runs):
+        stats = subprocess.run([args.pathway, "simulate", args.model, "--t-end", str(args.t_end), "--points",
+                                str(args.points), "--stats", "-o", "/dev/null"],
+                               check=True, capture_output=True, text=True).stderr
+        ours_ms.append(float(re.search(r"solve ([0-9.]+) ms", stats).group(1)))
+        rr_default.reset()
+        start = time.perf_counter()
+        rr_default.simulate(times[0], times[-1], len(times))
+        theirs_ms.append((time.perf_counter() - start) * 1e3)
+    a, b = statistics.median(ours_ms), statistics.median(theirs_ms)
+    print("default settings, median of %d: pathway solve %.1f ms, libRoadRunner %.1f ms, speed-up %.1fx"
+          % (args.runs, a, b, b / a))
     return 1 if failed else 0
 
 

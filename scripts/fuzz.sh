@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs the libFuzzer targets built by `make fuzz` (fuzz/, in .build-fuzz), two at a time.
 # usage: scripts/fuzz.sh SECONDS [TARGET...]   (run from the repository's root)
+# FUZZ_FLAGS adds libFuzzer options to every run, e.g. FUZZ_FLAGS="-max_len=4096 -runs=1000000".
 # Seeds: the shipped models, SBML Test Suite cases, fuzz/seeds/, fuzz/regressions/. Each target's corpus grows in
 # out/fuzz/corpus/TARGET; a crashing input is written to out/fuzz/crashes/TARGET/; logs to out/fuzz/TARGET.log.
 set -euo pipefail
@@ -33,7 +34,7 @@ run() {
     mkdir -p "$out/corpus/$target" "$out/crashes/$target"
     seed "$target"
     echo "fuzz: $target for ${seconds}s (log: $out/$target.log)"
-    "$bin/$target" -max_total_time="$seconds" -print_final_stats=1 -rss_limit_mb=2048 -timeout=10 \
+    "$bin/$target" -max_total_time="$seconds" -print_final_stats=1 -rss_limit_mb=2048 -timeout=10 ${FUZZ_FLAGS:-} \
         -artifact_prefix="$out/crashes/$target/" "$out/corpus/$target" "$out/seeds/$target" > "$out/$target.log" 2>&1 \
         || echo "fuzz: $target stopped with a finding (see $out/$target.log and $out/crashes/$target/)"
     grep -E '^stat::number_of_executed_units|^Done [0-9]+ runs' "$out/$target.log" | sed "s/^/$target: /" || true
