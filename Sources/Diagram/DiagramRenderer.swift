@@ -12,9 +12,7 @@ public enum DiagramRenderer {
         case .dot:
             return Array(diagram.graph.dotText.utf8)
         case .svg:
-            // The core renderer's document, written by this package's faster SVG plugin.
-            let svg = try graphviz(diagram.graph, layout: diagram.options.layout, format: .fastSVG)
-            let wiki = WikiSVG.postprocess(svg, for: diagram)
+            let wiki = try wikiSVG(diagram)
             guard !diagram.sparklines.isEmpty, let levels = diagram.options.levels else { return wiki }
             let times = levels.results.times
             let marker = times.count > 1 && times.last! > times[0] ? (levels.time - times[0]) / (times.last! - times[0]) : nil
@@ -71,6 +69,16 @@ public enum DiagramRenderer {
             colours.append(frame)
         }
         return colours
+    }
+
+    private static func wikiSVG(_ diagram: PathwayDiagram) throws(DiagramError) -> [UInt8] {
+        do {
+            return try WikiSVG.render(diagram)
+        } catch let error as GraphvizError {
+            throw .graphviz(error)
+        } catch {
+            throw .graphviz(.renderFailed(format: OutputFormat.fastSVG.rawValue, messages: ["\(error)"]))
+        }
     }
 
     private static func graphviz(_ graph: GraphDescription, layout: LayoutEngine, format: OutputFormat) throws(DiagramError) -> [UInt8] {

@@ -48,6 +48,20 @@ public enum Graphviz {
         }
     }
 
+    /// Lays `graph` out and writes `document`'s wiki SVG in one pass (see ``WikiSVG``).
+    static func renderWikiSVG(_ graph: GraphDescription, layout: LayoutEngine, document: WikiSVG.Document) throws -> [UInt8] {
+        if layout == .dot {
+            let conflicts = graph.rankConstraintConflicts()
+            if !conflicts.isEmpty { throw GraphvizError.unsupportedGraph(reasons: conflicts) }
+        }
+        return try GraphvizRuntime.shared.session { session in
+            let g = try session.open(graph)
+            defer { agclose(g) }
+            try session.populate(g, from: graph)
+            return try session.layoutAndRender(g, layout: layout, format: .fastSVG, wiki: document).output
+        }
+    }
+
     /// Parses `dot` (exactly one graph) and renders it. Parsing uses the same sequential-ID
     /// discipline as ``render(_:layout:format:)``, so `render(dot: g.dotText, ...)` and
     /// `render(g, ...)` give the same bytes.
@@ -373,7 +387,7 @@ private final class GraphvizRuntime: @unchecked Sendable {
         // MARK: Layout and rendering
 
         func layoutAndRender(
-            _ g: UnsafeMutablePointer<Agraph_t>, layout: LayoutEngine, format: OutputFormat
+            _ g: UnsafeMutablePointer<Agraph_t>, layout: LayoutEngine, format: OutputFormat, wiki: WikiSVG.Document? = nil
         ) throws -> Rendering {
             TextMeasurement.shared.usesMemory = !format.drawsPangoLayouts
             let layoutStatus = gvLayout(gvc, g, layout.rawValue)
@@ -394,7 +408,11 @@ private final class GraphvizRuntime: @unchecked Sendable {
             var data: UnsafeMutablePointer<CChar>?
             var length: UInt32 = 0
             SVGRenderer.shared.graph = g
-            defer { SVGRenderer.shared.graph = nil }
+            SVGRenderer.shared.wiki = wiki
+            defer {
+                SVGRenderer.shared.graph = nil
+                SVGRenderer.shared.wiki = nil
+            }
             let renderStatus = gvRenderData(gvc, g, format.rawValue, &data, &length)
             defer {
                 if let data { gvFreeRenderData(data) }
