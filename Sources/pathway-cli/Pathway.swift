@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 
 @main
 struct Pathway: ParsableCommand {
@@ -14,4 +15,18 @@ struct Pathway: ParsableCommand {
         subcommands: [Validate.self, Info.self, Simulate.self, Convert.self, SBMLTest.self,
                       Compare.self, Scan.self, Merge.self, DoseResponseCommand.self, SteadyStateCommand.self, Sensitivity.self, Steps.self, Render.self, ReportCommand.self]
     )
+
+    /// argument-parser's `main`, with the one error path of the command line: a `CommandError` is
+    /// printed here, once, and sets the exit status; anything else goes to argument-parser.
+    static func main() {
+        do {
+            var command = try parseAsRoot()
+            try command.run()
+        } catch let error as CommandError {
+            error.print()
+            Foundation.exit(error.code)
+        } catch {
+            exit(withError: error)
+        }
+    }
 }

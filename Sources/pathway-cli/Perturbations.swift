@@ -45,8 +45,7 @@ struct PerturbationOptions: ParsableArguments {
                     current = (try? current.applying([p])) ?? current
                     out.append(p)
                 } catch {
-                    printError(error.kind == .unknownName || error.kind == .invalidValue ? "--\(kind.rawValue) \(text): \(error.message)" : error.message)
-                    throw ExitCode.failure
+                    throw CommandError(error.kind == .unknownName || error.kind == .invalidValue ? "--\(kind.rawValue) \(text): \(error.message)" : error.message)
                 }
             }
         }
@@ -58,8 +57,7 @@ struct PerturbationOptions: ParsableArguments {
     /// The perturbations of one scenario.
     static func scenario(_ name: String, in model: Model) throws -> [Perturbation] {
         do { return try model.perturbations(ofScenario: name) } catch {
-            printError(error.message)
-            throw ExitCode.failure
+            throw CommandError(error.message)
         }
     }
 
@@ -76,8 +74,7 @@ struct PerturbationOptions: ParsableArguments {
 
     static func apply(_ list: [Perturbation], to model: Model) throws -> Model {
         do { return try model.perturbed(by: list) } catch {
-            printError(error.message)
-            throw ExitCode.failure
+            throw CommandError(error.message)
         }
     }
 }
@@ -85,8 +82,7 @@ struct PerturbationOptions: ParsableArguments {
 func splitAssignment(_ text: String, option: String) throws -> (String, String) {
     let parts = text.split(separator: "=", maxSplits: 1).map { String($0).trimmingCharacters(in: .whitespaces) }
     guard parts.count == 2, !parts[0].isEmpty, !parts[1].isEmpty else {
-        printError("\(option) \(text): expected NAME=VALUE")
-        throw ExitCode.failure
+        throw CommandError("\(option) \(text): expected NAME=VALUE")
     }
     return (parts[0], parts[1])
 }
@@ -94,7 +90,6 @@ func splitAssignment(_ text: String, option: String) throws -> (String, String) 
 /// Runs a library call, turning an `AnalysisError` into a message and a failure exit.
 func analysis<T>(_ body: () throws(AnalysisError) -> T) throws -> T {
     do { return try body() } catch {
-        printError(error.message)
-        throw ExitCode.failure
+        throw CommandError(error.message)
     }
 }

@@ -14,7 +14,46 @@ func printError(_ message: String) {
     FileHandle.standardError.write(Data("error: \(message)\n".utf8))
 }
 
-/// Loads a model, printing its diagnostics; throws `ExitCode.failure` when it has errors.
+/// A failure the command line reports. Commands throw it; `Pathway.main` prints it once, on standard
+/// error, and exits with its code, so no command prints an error and then throws by hand.
+struct CommandError: Error {
+    /// The lines to print, each complete (`error: …`, or a diagnostic's `file:line:column: error: …`).
+    var lines: [String]
+    /// The exit status: 1, or 64 (`EX_USAGE`) for options that do not fit together.
+    var code: Int32 = ExitCode.failure.rawValue
+
+    /// `error: message`.
+    init(_ message: String) { lines = ["error: " + message] }
+
+    /// `error: message`, one line each.
+    init(messages: [String]) { lines = messages.map { "error: " + $0 } }
+
+    /// Diagnostics in their own `file:line:column: severity: message` form.
+    init(diagnostics: [Diagnostic]) { lines = diagnostics.map(\.description) }
+
+    /// Lines already in their final form (a message that reads `file:line:column: error: …`).
+    init(preformatted line: String) { lines = [line] }
+
+    /// Lines already in their final form.
+    init(lines: [String]) { self.lines = lines }
+
+    /// Options that do not fit together: exit status 64, as argument-parser's own validation errors.
+    static func usage(_ message: String) -> CommandError {
+        var error = CommandError(message)
+        error.code = ExitCode.validationFailure.rawValue
+        return error
+    }
+
+    /// A failure already reported as the command went (per file, per run): exit 1, print nothing more.
+    static let alreadyReported = CommandError(messages: [])
+
+    func print() {
+        for line in lines { FileHandle.standardError.write(Data((line + "\n").utf8)) }
+    }
+}
+
+/// Loads a model (printing its warnings unless `quietWarnings`); throws a `CommandError` with its
+/// diagnostics when it has errors.
 /// `.xml` and `.sbml` files are read as SBML (Levels 2 and 3), everything else as the YAML format.
 func loadModel(_ path: String, quietWarnings: Bool = true) throws -> Model {
     if isSBMLPath(path) {
@@ -23,8 +62,7 @@ func loadModel(_ path: String, quietWarnings: Bool = true) throws -> Model {
             if !quietWarnings { report(imported.warnings) }
             return imported.model
         } catch {
-            report(error.diagnostics)
-            throw ExitCode.failure
+            throw CommandError(diagnostics: error.diagnostics)
         }
     }
     do {
@@ -32,8 +70,7 @@ func loadModel(_ path: String, quietWarnings: Bool = true) throws -> Model {
         if !quietWarnings { report(loaded.warnings) }
         return loaded.model
     } catch {
-        report(error.diagnostics)
-        throw ExitCode.failure
+        throw CommandError(diagnostics: error.diagnostics)
     }
 }
 
@@ -46,25 +83,22 @@ func writeAtomically(_ data: Data, to path: String) throws {
     let directory = url.deletingLastPathComponent()
     var isDirectory: ObjCBool = false
     guard FileManager.default.fileExists(atPath: directory.path, isDirectory: &isDirectory), isDirectory.boolValue else {
-        printError("cannot write '\(path)': directory '\(directory.path)' does not exist")
-        throw ExitCode.failure
+        throw CommandError("cannot write '\(path)': directory '\(directory.path)' does not exist")
     }
     do {
         if isSpecialFile(path) {
             guard let handle = FileHandle(forWritingAtPath: path) else {
-                printError("cannot write '\(path)': it cannot be opened for writing")
-                throw ExitCode.failure
+                throw CommandError("cannot write '\(path)': it cannot be opened for writing")
             }
             defer { try? handle.close() }
             try handle.write(contentsOf: data)
         } else {
             try data.write(to: url, options: .atomic)
         }
-    } catch let exit as ExitCode {
-        throw exit
+    } catch let error as CommandError {
+        throw error
     } catch {
-        printError("cannot write '\(path)': \((error as NSError).localizedDescription)")
-        throw ExitCode.failure
+        throw CommandError("cannot write '\(path)': \((error as NSError).localizedDescription)")
     }
 }
 
@@ -82,12 +116,10 @@ func checkDestinations(_ paths: [String]) throws {
         let directory = URL(fileURLWithPath: path).deletingLastPathComponent().path
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue else {
-            printError("cannot write '\(path)': directory '\(directory)' does not exist")
-            throw ExitCode.failure
+            throw CommandError("cannot write '\(path)': directory '\(directory)' does not exist")
         }
         guard FileManager.default.isWritableFile(atPath: directory) else {
-            printError("cannot write '\(path)': directory '\(directory)' is not writable")
-            throw ExitCode.failure
+            throw CommandError("cannot write '\(path)': directory '\(directory)' is not writable")
         }
     }
 }

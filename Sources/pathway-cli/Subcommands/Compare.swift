@@ -59,13 +59,11 @@ extension Pathway {
                 runs.append(ComparisonRun(label: "command-line", perturbations: try perturbations.adHoc(for: model)))
             }
             if runs.isEmpty {
-                printError("nothing to compare: give at least one --scenario (\(model.scenarios.isEmpty ? "the model defines none" : "the model's: " + model.scenarios.map(\.id).joined(separator: ", "))) or a perturbation such as --knockout")
-                throw ExitCode.failure
+                throw CommandError("nothing to compare: give at least one --scenario (\(model.scenarios.isEmpty ? "the model defines none" : "the model's: " + model.scenarios.map(\.id).joined(separator: ", "))) or a perturbation such as --knockout")
             }
             let names = observe.map(parseList) ?? model.simulation.observe
             guard !names.isEmpty else {
-                printError("nothing to observe: give --observe (the model has no simulation.observe)")
-                throw ExitCode.failure
+                throw CommandError("nothing to observe: give --observe (the model has no simulation.observe)")
             }
             let settings = try simulation.settings(for: model)
             let comparison = try analysis { () throws(AnalysisError) in
@@ -81,8 +79,7 @@ extension Pathway {
                 }
             }
             if comparison.runs.contains(where: { $0.failure != nil }) {
-                for r in comparison.runs where r.failure != nil { printError("run '\(r.label)' failed: \(r.failure!)") }
-                throw ExitCode.failure
+                throw CommandError(messages: comparison.runs.compactMap { r in r.failure.map { "run '\(r.label)' failed: \($0)" } })
             }
         }
     }

@@ -38,19 +38,16 @@ extension Pathway {
             let text: String
             if output == "-" || isSBMLPath(output) {
                 do { text = try SBMLExporter.export(model) } catch {
-                    report(error.diagnostics)
-                    throw ExitCode.failure
+                    throw CommandError(diagnostics: error.diagnostics)
                 }
                 let problems = SBMLExporter.validate(xml: text, file: output).filter { $0.severity == .error }
                 if !problems.isEmpty {
-                    report(problems)
-                    printError("libSBML rejects the SBML written for '\(input)'; nothing was saved")
-                    throw ExitCode.failure
+                    throw CommandError(lines: problems.map(\.description)
+                        + ["error: libSBML rejects the SBML written for '\(input)'; nothing was saved"])
                 }
             } else {
                 do { text = try YAMLModelWriter.write(model) } catch {
-                    report(error.diagnostics)
-                    throw ExitCode.failure
+                    throw CommandError(diagnostics: error.diagnostics)
                 }
             }
             try emit(text, to: output)

@@ -94,8 +94,7 @@ extension Pathway {
                     return axis.from
                 }
                 guard current > 0 else {
-                    printError("\(input) is 0 in the model: give the range with --from and --to")
-                    throw ExitCode.failure
+                    throw CommandError("\(input) is 0 in the model: give the range with --from and --to")
                 }
                 return current * factor
             }
@@ -105,8 +104,7 @@ extension Pathway {
             if let at {
                 settings.end = try parseDuration(at, option: "--at", unit: model.units.time)
                 guard settings.end > 0 else {
-                    printError("--at must be after t = 0")
-                    throw ExitCode.failure
+                    throw CommandError("--at must be after t = 0")
                 }
                 kind = .timeCourse(metric)
             } else {
@@ -134,8 +132,7 @@ extension Pathway {
                                       yLabel: valueLabel([observe], model), series: series, logX: true, markers: markers).svg(), to: plot)
             }
             if !result.failures.isEmpty {
-                printError("\(result.failures.count) of \(steps) doses failed")
-                throw ExitCode.failure
+                throw CommandError("\(result.failures.count) of \(steps) doses failed")
             }
         }
     }

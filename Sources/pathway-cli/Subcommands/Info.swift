@@ -242,8 +242,7 @@ enum ModelReport {
         let object = jsonSafe(root)
         guard JSONSerialization.isValidJSONObject(object),
               let data = try? JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys]) else {
-            printError("cannot write the model '\(m.id)' as JSON")
-            throw ExitCode.failure
+            throw CommandError("cannot write the model '\(m.id)' as JSON")
         }
         return String(decoding: data, as: UTF8.self) + "\n"
     }

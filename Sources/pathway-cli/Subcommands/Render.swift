@@ -110,16 +110,18 @@ extension Pathway {
             var models: [Model] = []
             var failed = false
             for file in files {
-                do { models.append(try loadModel(file)) } catch { failed = true }
+                do { models.append(try loadModel(file)) } catch let error as CommandError {
+                    error.print()
+                    failed = true
+                }
             }
-            if failed { throw ExitCode.failure }
+            if failed { throw CommandError.alreadyReported }
             var outputs: [[UInt8]] = []
             for (file, model) in zip(files, models) {
                 do {
                     outputs.append(try DiagramRenderer.render(model, options: options, format: format))
                 } catch {
-                    printError("\(file): \(error)")
-                    throw ExitCode.failure
+                    throw CommandError("\(file): \(error)")
                 }
             }
             for (bytes, destination) in zip(outputs, destinations) {
@@ -217,14 +219,8 @@ extension Pathway {
             return [nil]
         }
 
-        func usage(_ message: String) -> ExitCode {
-            printError(message)
-            return ExitCode.validationFailure
-        }
+        func usage(_ message: String) -> CommandError { .usage(message) }
 
-        func failure(_ message: String) -> ExitCode {
-            printError(message)
-            return ExitCode.failure
-        }
+        func failure(_ message: String) -> CommandError { CommandError(message) }
     }
 }

@@ -26,9 +26,7 @@ struct RenderResults {
                 let table = try TimeCourseFile.read(text, file: path, model: model)
                 run = DiagramResults(times: table.times, columns: Dictionary(uniqueKeysWithValues: zip(table.names, table.columns)))
             } catch {
-                // The message already reads `file:line:column: error: …`.
-                FileHandle.standardError.write(Data((error.message + "\n").utf8))
-                throw ExitCode.failure
+                throw CommandError(preformatted: error.message)  // it reads `file:line:column: error: …`
             }
         } else {
             var settings = try command.simulation.settings(for: model)
@@ -79,8 +77,7 @@ struct RenderResults {
             }
             return try DiagramRenderer.render(model, options: levelOptions(at: times[0]), format: format)
         } catch {
-            printError("\(file): \(error)")
-            throw ExitCode.failure
+            throw CommandError("\(file): \(error)")
         }
     }
 }
@@ -90,17 +87,14 @@ struct RenderResults {
 func simulateEverything(_ model: Model, _ settings: SimulationSettings, label: String) throws -> SimulationResult {
     let compiled: CompiledModel
     do { compiled = try CompiledModel(model) } catch {
-        printError("cannot compile \(label): \(error.message)")
-        throw ExitCode.failure
+        throw CommandError("cannot compile \(label): \(error.message)")
     }
     let result: SimulationResult
     do { result = try compiled.simulate(settings, observe: model.species.map(\.id) + model.observables.map(\.id)) } catch {
-        printError(error.message)
-        throw ExitCode.failure
+        throw CommandError(error.message)
     }
     guard case .success = result.status else {
-        printError("simulation of \(label) failed: \(result.status)")
-        throw ExitCode.failure
+        throw CommandError("simulation of \(label) failed: \(result.status)")
     }
     return result
 }

@@ -186,14 +186,8 @@ extension Pathway {
             return false
         }
 
-        private func usage(_ message: String) -> ExitCode {
-            printError(message)
-            return ExitCode.validationFailure
-        }
+        private func usage(_ message: String) -> CommandError { .usage(message) }
 
-        private func failure(_ message: String) -> ExitCode {
-            printError(message)
-            return ExitCode.failure
-        }
+        private func failure(_ message: String) -> CommandError { CommandError(message) }
     }
 }

@@ -123,8 +123,7 @@ extension Pathway {
             let part = try shard.map { text in try analysis { () throws(AnalysisError) in try Shard(parsing: text, environment: environment) } }
             let rows = part?.rows(of: definition.count) ?? 0..<definition.count
             if plot != nil && definition.count > Self.maximumPlottedRows {
-                printError("--plot draws at most \(Self.maximumPlottedRows) points, and this scan has \(definition.count) rows; scan without --plot (rows are streamed to the output) and plot a coarser scan")
-                throw ExitCode.failure
+                throw CommandError("--plot draws at most \(Self.maximumPlottedRows) points, and this scan has \(definition.count) rows; scan without --plot (rows are streamed to the output) and plot a coarser scan")
             }
 
             // The output: a file appended to row by row, or standard output.
@@ -139,8 +138,7 @@ extension Pathway {
                     }
                     done = point.rows
                     guard let h = FileHandle(forWritingAtPath: output) else {
-                        printError("cannot open '\(output)' for writing")
-                        throw ExitCode.failure
+                        throw CommandError("cannot open '\(output)' for writing")
                     }
                     try h.truncate(atOffset: UInt64(point.keepBytes))
                     try h.seekToEnd()
@@ -150,8 +148,7 @@ extension Pathway {
                 } else {
                     guard FileManager.default.createFile(atPath: output, contents: Data(header.utf8)),
                           let h = FileHandle(forWritingAtPath: output) else {
-                        printError("cannot create '\(output)'")
-                        throw ExitCode.failure
+                        throw CommandError("cannot create '\(output)'")
                     }
                     try h.seekToEnd()
                     sink = h
@@ -175,8 +172,7 @@ extension Pathway {
                 }
             } catch let error as AnalysisError {
                 progress.finish()
-                printError(error.message)
-                throw ExitCode.failure
+                throw CommandError(error.message)
             }
             progress.finish()
             if sink !== FileHandle.standardOutput { try sink.close() }
@@ -191,10 +187,9 @@ extension Pathway {
                 try writeSVG(scanPlot(definition, rows: values, model: perturbed), to: plot)
             }
             if failures.count > 0 {
-                for m in failures.messages { printError(m) }
-                if failures.count > FailureLog.kept { printError("… and \(failures.count - FailureLog.kept) more failed points") }
-                printError("\(failures.count) of \(todo.count) points failed (their value is NaN)")
-                throw ExitCode.failure
+                var messages = failures.messages
+                if failures.count > FailureLog.kept { messages.append("… and \(failures.count - FailureLog.kept) more failed points") }
+                throw CommandError(messages: messages + ["\(failures.count) of \(todo.count) points failed (their value is NaN)"])
             }
         }
 
@@ -241,8 +236,7 @@ final class ScanCollector: @unchecked Sendable {
 
 func readText(_ path: String) throws -> String {
     guard let data = FileManager.default.contents(atPath: path) else {
-        printError("cannot read '\(path)'")
-        throw ExitCode.failure
+        throw CommandError("cannot read '\(path)'")
     }
     return String(decoding: data, as: UTF8.self)
 }

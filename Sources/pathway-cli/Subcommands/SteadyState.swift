@@ -46,8 +46,7 @@ extension Pathway {
             model = try perturbations.apply(to: model)
             let compiled: CompiledModel
             do { compiled = try CompiledModel(model) } catch {
-                printError("cannot compile '\(file)': \(error.message)")
-                throw ExitCode.failure
+                throw CommandError("cannot compile '\(file)': \(error.message)")
             }
             let end = try parseDuration(tMax, option: "--t-max", unit: model.units.time)
             let solver = SteadyStateSolver(options: SteadyStateOptions(tolerance: tolerance, integrationEnd: end))

@@ -67,14 +67,12 @@ extension Pathway {
             let methodList = try parseList(methods).map { name in
                 guard let m = Method(rawValue: name) else {
                     let hint = closestMatch(to: name, in: Method.allCases.map(\.rawValue)).map { " (did you mean '\($0)'?)" } ?? ""
-                    printError("--methods: unknown method '\(name)'\(hint); choose from \(Method.allCases.map(\.rawValue).joined(separator: ", "))")
-                    throw ExitCode.failure
+                    throw CommandError("--methods: unknown method '\(name)'\(hint); choose from \(Method.allCases.map(\.rawValue).joined(separator: ", "))")
                 }
                 return m
             }
             guard !methodList.isEmpty else {
-                printError("--methods: no methods given")
-                throw ExitCode.failure
+                throw CommandError("--methods: no methods given")
             }
             let adaptive = methodList.contains { !$0.isFixedStep }
             let stepsPlot = plot.flatMap { adaptive ? plotPath($0, suffix: "steps") : nil }
@@ -84,8 +82,7 @@ extension Pathway {
             let unit = model.units.time
             let end = try tEnd.map { try parseDuration($0, option: "--t-end", unit: unit) } ?? model.simulation.end ?? 100
             guard end > 0 else {
-                printError("--t-end must be positive (simulations start at 0)")
-                throw ExitCode.failure
+                throw CommandError("--t-end must be positive (simulations start at 0)")
             }
             let ladder = try steps.map { text in try parseList(text).map { try parseDuration($0, option: "--steps", unit: unit) } }
             let options = StepSizeStudy.Options(

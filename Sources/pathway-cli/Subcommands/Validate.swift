@@ -47,8 +47,7 @@ extension Pathway {
                 }
             }
             if failed > 0 {
-                printError("\(failed) of \(files.count) file\(files.count == 1 ? "" : "s") invalid")
-                throw ExitCode.failure
+                throw CommandError("\(failed) of \(files.count) file\(files.count == 1 ? "" : "s") invalid")
             }
         }
     }
