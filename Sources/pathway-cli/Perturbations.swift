@@ -28,63 +28,46 @@ struct PerturbationOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("Multiply a parameter (or a species' initial value) by a factor (repeatable).", valueName: "NAME=FACTOR"))
     var scale: [String] = []
 
+    /// What the options ask for, for the library to resolve (``PerturbationRequest``).
+    var request: PerturbationRequest {
+        PerturbationRequest(scenarios: scenario, texts: [
+            .knockout: knockout, .inhibit: inhibit, .drug: drug, .dose: dose, .set: set, .scale: scale,
+        ])
+    }
+
     /// The ad-hoc perturbations (everything but scenarios), in this order: knockouts, inhibitions,
     /// drugs, doses, sets, scales.
     func adHoc(for model: Model) throws -> [Perturbation] {
-        var out: [Perturbation] = []
-        let groups: [(PerturbationKind, [String])] = [
-            (.knockout, knockout), (.inhibit, inhibit), (.drug, drug), (.dose, dose), (.set, set), (.scale, scale),
-        ]
-        // Names are checked against the model as perturbed so far (so `--set drug_X=…` can follow `--drug X=…`).
-        var current = model
-        for (kind, texts) in groups {
-            for text in texts {
-                do {
-                    let p = try Perturbation(parsing: text, kind: kind, units: model.units)
-                    try p.check(against: current)
-                    current = (try? current.applying([p])) ?? current
-                    out.append(p)
-                } catch {
-                    throw CommandError(error.kind == .unknownName || error.kind == .invalidValue ? "--\(kind.rawValue) \(text): \(error.message)" : error.message)
-                }
-            }
-        }
-        return out
+        do { return try request.resolveAdHoc(against: model) } catch { throw Self.commandError(error) }
     }
 
-    var hasAdHoc: Bool { !(knockout.isEmpty && inhibit.isEmpty && drug.isEmpty && dose.isEmpty && set.isEmpty && scale.isEmpty) }
+    var hasAdHoc: Bool { request.hasAdHoc }
 
     /// The perturbations of one scenario.
     static func scenario(_ name: String, in model: Model) throws -> [Perturbation] {
-        do { return try model.perturbations(ofScenario: name) } catch {
-            throw CommandError(error.message)
-        }
+        do { return try model.perturbations(ofScenario: name) } catch { throw CommandError(error.message) }
     }
 
-    /// Every perturbation in order: scenarios first, then the ad-hoc ones.
-    func perturbations(for model: Model) throws -> [Perturbation] {
-        var out: [Perturbation] = []
-        for name in scenario { out += try Self.scenario(name, in: model) }
-        return out + (try adHoc(for: model))
+    /// Every perturbation in order (scenarios first, then the ad-hoc ones) and the model they make.
+    func resolve(against model: Model) throws -> (perturbations: [Perturbation], model: Model) {
+        do { return try request.resolve(against: model) } catch { throw Self.commandError(error) }
     }
 
     func apply(to model: Model) throws -> Model {
-        try Self.apply(try perturbations(for: model), to: model)
+        try resolve(against: model).model
     }
 
     static func apply(_ list: [Perturbation], to model: Model) throws -> Model {
-        do { return try model.perturbed(by: list) } catch {
-            throw CommandError(error.message)
-        }
+        do { return try model.perturbed(by: list) } catch { throw CommandError(error.message) }
     }
-}
 
-func splitAssignment(_ text: String, option: String) throws -> (String, String) {
-    let parts = text.split(separator: "=", maxSplits: 1).map { String($0).trimmingCharacters(in: .whitespaces) }
-    guard parts.count == 2, !parts[0].isEmpty, !parts[1].isEmpty else {
-        throw CommandError("\(option) \(text): expected NAME=VALUE")
+    /// The library's failure in the command line's words: the option and the text at fault.
+    private static func commandError(_ failure: PerturbationRequest.Failure) -> CommandError {
+        guard let kind = failure.kind, failure.error.kind == .unknownName || failure.error.kind == .invalidValue else {
+            return CommandError(failure.error.message)
+        }
+        return CommandError("--\(kind.rawValue) \(failure.text): \(failure.error.message)")
     }
-    return (parts[0], parts[1])
 }
 
 /// Runs a library call, turning an `AnalysisError` into a message and a failure exit.

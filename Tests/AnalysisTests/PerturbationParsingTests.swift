@@ -74,3 +74,43 @@ struct PerturbationParsingTests {
         #expect(throws: AnalysisError.self) { try model.perturbations(ofScenario: "socs3-knockuot") }
     }
 }
+
+@Suite("Perturbation requests resolved against a model")
+struct PerturbationRequestTests {
+    @Test("scenarios first, then knockouts, inhibitions, drugs, doses, sets, scales; the model made once")
+    func orderAndModel() throws {
+        let model = try ModelLoader.load(path: modelPath("il11.yaml")).model
+        let request = PerturbationRequest(scenarios: ["ruxolitinib"], texts: [
+            .scale: ["k_STAT3_phos=2"], .knockout: ["SOCS3_protein"], .dose: ["IL11=1nM@30min"],
+        ])
+        let (list, perturbed) = try request.resolve(against: model)
+        let scenario = try model.perturbations(ofScenario: "ruxolitinib")
+        #expect(Array(list.prefix(scenario.count)) == scenario)
+        #expect(Array(list.dropFirst(scenario.count)) == [
+            .knockout(species: "SOCS3_protein"),
+            .dose(species: "IL11", amount: 1, time: 1800, every: nil, count: nil),
+            .scaleParameter(name: "k_STAT3_phos", factor: 2),
+        ])
+        #expect(perturbed.fingerprint == (try model.perturbed(by: list)).fingerprint)
+        #expect(perturbed.fingerprint != model.fingerprint)
+        #expect(try request.resolveAdHoc(against: model) == Array(list.dropFirst(scenario.count)))
+    }
+
+    @Test("a failure names the kind and the text at fault, or the scenario")
+    func failures() throws {
+        let model = try ModelLoader.load(path: modelPath("il11.yaml")).model
+        #expect(throws: PerturbationRequest.Failure.self) {
+            try PerturbationRequest(texts: [.knockout: ["SOCS3_protein"], .inhibit: ["nope=0.5"]]).resolve(against: model)
+        }
+        do {
+            _ = try PerturbationRequest(texts: [.knockout: ["SOCS3_protein"], .inhibit: ["nope=0.5"]]).resolve(against: model)
+        } catch {
+            #expect(error.kind == .inhibit && error.text == "nope=0.5" && error.error.kind == .unknownName)
+        }
+        do {
+            _ = try PerturbationRequest(scenarios: ["no-such-scenario"]).resolve(against: model)
+        } catch {
+            #expect(error.kind == nil && error.text == "no-such-scenario" && error.error.message.contains("unknown scenario"))
+        }
+    }
+}

@@ -100,12 +100,9 @@ extension Pathway {
 
         func run() throws {
             try checkDestinations([output, plot].compactMap { $0 }.filter { $0 != "-" })
-            var model = try loadModel(file)
-            let list = try perturbations.perturbations(for: model)
-            let base = model
-            model = try PerturbationOptions.apply(list, to: model)
-            let settings = try simulation.settings(for: model)
-            let perturbed = model
+            let base = try loadModel(file)
+            let (list, perturbed) = try perturbations.resolve(against: base)
+            let settings = try simulation.settings(for: perturbed)
             let axes: [ScanAxis] = try analysis { () throws(AnalysisError) in
                 if param.count == 1 && !param[0].contains(":") {
                     return [try ScanAxis(name: param[0], from: from!, to: to!, steps: steps!, logarithmic: log, model: perturbed)]
