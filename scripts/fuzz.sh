@@ -34,7 +34,7 @@ run() {
     mkdir -p "$out/corpus/$target" "$out/crashes/$target"
     seed "$target"
     echo "fuzz: $target for ${seconds}s (log: $out/$target.log)"
-    "$bin/$target" -max_total_time="$seconds" -print_final_stats=1 -rss_limit_mb=2048 -timeout=10 ${FUZZ_FLAGS:-} \
+    "$bin/$target" -max_total_time="$seconds" -print_final_stats=1 -rss_limit_mb=2048 -timeout=${FUZZ_TIMEOUT:-30} ${FUZZ_FLAGS:-} \
         -artifact_prefix="$out/crashes/$target/" "$out/corpus/$target" "$out/seeds/$target" > "$out/$target.log" 2>&1 \
         || echo "fuzz: $target stopped with a finding (see $out/$target.log and $out/crashes/$target/)"
     grep -E '^stat::number_of_executed_units|^Done [0-9]+ runs' "$out/$target.log" | sed "s/^/$target: /" || true
