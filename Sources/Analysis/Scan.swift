@@ -14,10 +14,10 @@ public struct ScanAxis: Sendable, Hashable {
     public init(name: String, from: Double, to: Double, steps: Int, logarithmic: Bool) throws(AnalysisError) {
         guard from.isFinite, to.isFinite else { throw AnalysisError(.invalidValue, "\(name): the range must be finite") }
         guard steps >= 2 else {
-            throw AnalysisError(.invalidValue, "\(name): --steps must be at least 2 (the range's two ends), not \(steps)")
+            throw AnalysisError(.invalidValue, "\(name): a range needs at least 2 steps (its two ends), not \(steps)")
         }
         guard steps <= ScanDefinition.maximumRows else {
-            throw AnalysisError(.invalidValue, "\(name): --steps \(steps) is more than the \(ScanDefinition.maximumRows) rows a scan may have")
+            throw AnalysisError(.invalidValue, "\(name): \(steps) steps are more than the \(ScanDefinition.maximumRows) rows a scan may have")
         }
         guard from < to else {
             throw AnalysisError(.invalidValue, from == to
@@ -57,15 +57,15 @@ public struct ScanAxis: Sendable, Hashable {
     public init(parsing spec: String, defaultLog: Bool, model: Model) throws(AnalysisError) {
         let parts = spec.split(separator: ":", omittingEmptySubsequences: false).map { String($0).trimmingSpaces }
         guard parts.count == 4 || parts.count == 5 else {
-            throw AnalysisError(.syntax, "--param \(spec): expected NAME:FROM:TO:STEPS[:log] (or NAME with --from, --to and --steps)")
+            throw AnalysisError(.syntax, "expected NAME:FROM:TO:STEPS[:log]", setting: .scanAxis, value: spec)
         }
-        guard let steps = Int(parts[3]) else { throw AnalysisError(.syntax, "--param \(spec): STEPS '\(parts[3])' is not a whole number") }
+        guard let steps = Int(parts[3]) else { throw AnalysisError(.syntax, "STEPS '\(parts[3])' is not a whole number", setting: .scanAxis, value: spec) }
         var log = defaultLog
         if parts.count == 5 {
             switch parts[4] {
             case "log": log = true
             case "lin", "linear": log = false
-            default: throw AnalysisError(.syntax, "--param \(spec): the spacing is 'log' or 'lin', not '\(parts[4])'")
+            default: throw AnalysisError(.syntax, "the spacing is 'log' or 'lin', not '\(parts[4])'", setting: .scanAxis, value: spec)
             }
         }
         try self.init(name: parts[0], from: parts[1], to: parts[2], steps: steps, logarithmic: log, model: model)
@@ -104,9 +104,9 @@ public struct Shard: Sendable, Hashable, CustomStringConvertible {
     public var count: Int
 
     public init(index: Int, count: Int) throws(AnalysisError) {
-        guard count >= 1 else { throw AnalysisError(.invalidValue, "--shard \(index)/\(count): the number of shards must be at least 1") }
+        guard count >= 1 else { throw AnalysisError(.invalidValue, "the number of shards must be at least 1", setting: .shard, value: "\(index)/\(count)") }
         guard (1...count).contains(index) else {
-            throw AnalysisError(.invalidValue, "--shard \(index)/\(count): the shard index must be between 1 and \(count) (shards are numbered from 1; add 1 to a 0-based array index)")
+            throw AnalysisError(.invalidValue, "the shard index must be between 1 and \(count) (shards are numbered from 1; add 1 to a 0-based array index)", setting: .shard, value: "\(index)/\(count)")
         }
         self.index = index
         self.count = count
@@ -116,7 +116,7 @@ public struct Shard: Sendable, Hashable, CustomStringConvertible {
     public init(parsing text: String) throws(AnalysisError) {
         let parts = text.split(separator: "/", omittingEmptySubsequences: false)
         guard parts.count == 2, let i = Int(parts[0].trimmingSpaces), let n = Int(parts[1].trimmingSpaces) else {
-            throw AnalysisError(.syntax, "--shard \(text): expected i/n, such as 2/8")
+            throw AnalysisError(.syntax, "expected i/n, such as 2/8", setting: .shard, value: text)
         }
         try self.init(index: i, count: n)
     }
@@ -140,24 +140,24 @@ public struct Shard: Sendable, Hashable, CustomStringConvertible {
         var declared: Int?
         if trimmed.hasPrefix("auto/") {
             guard let n = Int(trimmed.dropFirst(5)), n >= 1 else {
-                throw AnalysisError(.syntax, "--shard \(text): expected auto/N with N the number of shards, such as auto/8")
+                throw AnalysisError(.syntax, "expected auto/N with N the number of shards, such as auto/8", setting: .shard, value: text)
             }
             declared = n
         }
         func integer(_ name: String) throws(AnalysisError) -> Int? {
             guard let value = environment[name] else { return nil }
             guard let n = Int(value.trimmingSpaces) else {
-                throw AnalysisError(.invalidValue, "--shard \(text): \(name) is '\(value)', not a whole number")
+                throw AnalysisError(.invalidValue, "\(name) is '\(value)', not a whole number", setting: .shard, value: text)
             }
             return n
         }
         if let id = try integer("SLURM_ARRAY_TASK_ID") {
             guard let low = try integer("SLURM_ARRAY_TASK_MIN") else {
-                throw AnalysisError(.invalidValue, "--shard \(text): SLURM_ARRAY_TASK_ID is set but SLURM_ARRAY_TASK_MIN is not; is this a Slurm job array?")
+                throw AnalysisError(.invalidValue, "SLURM_ARRAY_TASK_ID is set but SLURM_ARRAY_TASK_MIN is not; is this a Slurm job array?", setting: .shard, value: text)
             }
             let step = try integer("SLURM_ARRAY_TASK_STEP") ?? 1
             guard step >= 1, id >= low, (id - low) % step == 0 else {
-                throw AnalysisError(.invalidValue, "--shard \(text): task \(id) is not in the array that starts at \(low) with step \(step)")
+                throw AnalysisError(.invalidValue, "task \(id) is not in the array that starts at \(low) with step \(step)", setting: .shard, value: text)
             }
             let count: Int
             if let c = try integer("SLURM_ARRAY_TASK_COUNT") {
@@ -165,25 +165,25 @@ public struct Shard: Sendable, Hashable, CustomStringConvertible {
             } else if let high = try integer("SLURM_ARRAY_TASK_MAX") {
                 count = (high - low) / step + 1
             } else {
-                throw AnalysisError(.invalidValue, "--shard \(text): neither SLURM_ARRAY_TASK_COUNT nor SLURM_ARRAY_TASK_MAX is set, so the number of shards is unknown; give --shard auto/N")
+                throw AnalysisError(.invalidValue, "neither SLURM_ARRAY_TASK_COUNT nor SLURM_ARRAY_TASK_MAX is set, so the number of shards is unknown; give it as auto/N", setting: .shard, value: text)
             }
             if let declared, declared != count {
-                throw AnalysisError(.invalidValue, "--shard \(text): the job array has \(count) tasks, not \(declared)")
+                throw AnalysisError(.invalidValue, "the job array has \(count) tasks, not \(declared)", setting: .shard, value: text)
             }
             try self.init(index: (id - low) / step + 1, count: count)
             return
         }
         if let k = try integer(Self.kubernetesVariable) {
             guard let declared else {
-                throw AnalysisError(.invalidValue, "--shard auto: inside a Kubernetes indexed Job the number of shards is not in the environment; give --shard auto/N with N the Job's completions")
+                throw AnalysisError(.invalidValue, "inside a Kubernetes indexed Job the number of shards is not in the environment; give it as auto/N with N the Job's completions", setting: .shard, value: text)
             }
             guard k >= 0, k < declared else {
-                throw AnalysisError(.invalidValue, "--shard \(text): JOB_COMPLETION_INDEX is \(k), outside 0…\(declared - 1)")
+                throw AnalysisError(.invalidValue, "JOB_COMPLETION_INDEX is \(k), outside 0…\(declared - 1)", setting: .shard, value: text)
             }
             try self.init(index: k + 1, count: declared)
             return
         }
-        throw AnalysisError(.invalidValue, "--shard \(text): not inside a Slurm job array (\(Self.slurmVariables.joined(separator: ", ")) are not set) nor a Kubernetes indexed Job (\(Self.kubernetesVariable) is not set); run it from one, or give --shard i/n")
+        throw AnalysisError(.invalidValue, "not inside a Slurm job array (\(Self.slurmVariables.joined(separator: ", ")) are not set) nor a Kubernetes indexed Job (\(Self.kubernetesVariable) is not set); run it from one, or give the shard as i/n", setting: .shard, value: text)
     }
 
     /// The contiguous block of rows this shard computes, out of `total` (0 for a negative total).
@@ -208,8 +208,8 @@ public struct ScanDefinition: Sendable {
     public var readout: Readout
 
     public init(model: Model, perturbations: [Perturbation], axes: [ScanAxis], readout: Readout) throws(AnalysisError) {
-        guard !axes.isEmpty else { throw AnalysisError(.invalidValue, "a scan needs a --param") }
-        guard axes.count <= 2 else { throw AnalysisError(.invalidValue, "a scan takes one or two --param, not \(axes.count)") }
+        guard !axes.isEmpty else { throw AnalysisError(.invalidValue, "a scan needs at least one axis") }
+        guard axes.count <= 2 else { throw AnalysisError(.invalidValue, "a scan takes one or two axes, not \(axes.count)") }
         if axes.count == 2 && axes[0].name == axes[1].name {
             throw AnalysisError(.invalidValue, "the two scanned quantities are the same ('\(axes[0].name)')")
         }
@@ -391,7 +391,7 @@ public enum ScanOutput {
             let lines = p.body.split(separator: "\n", omittingEmptySubsequences: false)
             let complete = p.body.hasSuffix("\n") ? lines.count - 1 : max(lines.count - 1, 0)
             guard complete == expected else {
-                throw AnalysisError(.mismatch, "\(p.name) (shard \(p.shard)) is incomplete: \(complete) of \(expected) rows; finish it with --resume")
+                throw AnalysisError(.mismatch, "\(p.name) (shard \(p.shard)) is incomplete: \(complete) of \(expected) rows; finish it (resume the shard) before merging")
             }
             out += p.body
         }

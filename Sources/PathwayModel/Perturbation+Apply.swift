@@ -4,7 +4,7 @@ extension Model {
         guard let s = scenario(named: name) else {
             let names = scenarios.map(\.id)
             let list = names.isEmpty ? "the model defines no scenarios" : "scenarios: \(names.joined(separator: ", "))"
-            throw ModelError(at: .synthetic("--scenario"),
+            throw ModelError(at: .synthetic("<scenario>"),
                              "unknown scenario '\(name)'\(suggestion(for: name, in: names)) (\(list))")
         }
         return try applying(s.perturbations)

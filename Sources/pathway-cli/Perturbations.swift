@@ -70,9 +70,21 @@ struct PerturbationOptions: ParsableArguments {
     }
 }
 
-/// Runs a library call, turning an `AnalysisError` into a message and a failure exit.
+/// Runs a library call, turning an `AnalysisError` into the command line's message and a failure exit.
 func analysis<T>(_ body: () throws(AnalysisError) -> T) throws -> T {
     do { return try body() } catch {
-        throw CommandError(error.message)
+        throw CommandError(commandLineMessage(error))
+    }
+}
+
+/// An `AnalysisError` in the command line's words: a value at fault is named by its option.
+func commandLineMessage(_ error: AnalysisError) -> String {
+    guard let input = error.input else { return error.message }
+    switch input.setting {
+    case .scanAxis:
+        let hint = error.kind == .syntax && error.message.hasPrefix("expected") ? " (or NAME with --from, --to and --steps)" : ""
+        return "--param \(input.value): \(error.message)\(hint)"
+    case .shard:
+        return "--shard \(input.value): \(error.message)"
     }
 }

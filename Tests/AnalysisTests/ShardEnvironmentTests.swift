@@ -23,7 +23,7 @@ struct ShardEnvironmentTests {
 
     @Test(arguments: [
         ("auto", [String: String](), "not inside a Slurm job array (SLURM_ARRAY_TASK_ID, SLURM_ARRAY_TASK_MIN, SLURM_ARRAY_TASK_COUNT are not set) nor a Kubernetes indexed Job (JOB_COMPLETION_INDEX is not set)"),
-        ("auto", ["JOB_COMPLETION_INDEX": "2"], "give --shard auto/N with N the Job's completions"),
+        ("auto", ["JOB_COMPLETION_INDEX": "2"], "give it as auto/N with N the Job's completions"),
         ("auto/4", ["JOB_COMPLETION_INDEX": "4"], "JOB_COMPLETION_INDEX is 4, outside 0…3"),
         ("auto/4", ["SLURM_ARRAY_TASK_ID": "2", "SLURM_ARRAY_TASK_MIN": "1", "SLURM_ARRAY_TASK_COUNT": "8"], "the job array has 8 tasks, not 4"),
         ("auto", ["SLURM_ARRAY_TASK_ID": "2"], "SLURM_ARRAY_TASK_MIN is not"),
@@ -36,6 +36,9 @@ struct ShardEnvironmentTests {
             _ = try Shard(parsing: text, environment: env)
         } catch {
             #expect(error.message.contains(message), "\(error.message)")
+            // The library names the setting and the value; the command line names its option (--shard).
+            #expect(error.input == AnalysisError.Input(setting: .shard, value: text))
+            #expect(error.description == "shard \(text): \(error.message)")
         }
     }
 

@@ -169,7 +169,7 @@ extension Pathway {
                 }
             } catch let error as AnalysisError {
                 progress.finish()
-                throw CommandError(error.message)
+                throw CommandError(commandLineMessage(error))
             }
             progress.finish()
             if sink !== FileHandle.standardOutput { try sink.close() }
