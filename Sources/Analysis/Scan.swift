@@ -34,23 +34,27 @@ public struct ScanAxis: Sendable, Hashable {
         self.logarithmic = logarithmic
     }
 
-    /// Reads `from` and `to` as written on the command line: for a species a concentration unit converts
+    /// Reads `from` and `to` as written by a user: for a species a concentration unit converts
     /// (`10nM`); for a parameter only a plain number (in the model's units) is accepted.
     public init(name: String, from: String, to: String, steps: Int, logarithmic: Bool, model: Model) throws(AnalysisError) {
+        try self.init(name: name, from: try Self.value(from, of: name, in: model, bound: "lower"),
+                      to: try Self.value(to, of: name, in: model, bound: "upper"), steps: steps, logarithmic: logarithmic)
+    }
+
+    /// A value of the variable `name` as written by a user (`10nM` for a species, a plain number for a
+    /// parameter), in the model's units. `bound` names the value in messages (`lower`, `upper`).
+    public static func value(_ text: String, of name: String, in model: Model, bound: String) throws(AnalysisError) -> Double {
         try model.checkVariable(name)
         let isSpecies = model.species(named: name) != nil && model.parameter(named: name) == nil
-        func value(_ text: String, _ what: String) throws(AnalysisError) -> Double {
-            guard let q = Quantity(parsing: text) else { throw AnalysisError(.syntax, "\(name): --\(what) '\(text)' is not a number") }
-            if q.unit == nil { return q.value }
-            guard isSpecies else {
-                throw AnalysisError(.syntax, "\(name): --\(what) '\(text)': give a parameter as a plain number in the model's units")
-            }
-            guard let c = q.concentration(in: model.units.concentration) else {
-                throw AnalysisError(.syntax, "\(name): --\(what) '\(text)': '\(q.unit!)' is not a concentration unit")
-            }
-            return c
+        guard let q = Quantity(parsing: text) else { throw AnalysisError(.syntax, "\(name): the \(bound) bound '\(text)' is not a number") }
+        if q.unit == nil { return q.value }
+        guard isSpecies else {
+            throw AnalysisError(.syntax, "\(name): the \(bound) bound '\(text)': give a parameter as a plain number in the model's units")
         }
-        try self.init(name: name, from: try value(from, "from"), to: try value(to, "to"), steps: steps, logarithmic: logarithmic)
+        guard let c = q.concentration(in: model.units.concentration) else {
+            throw AnalysisError(.syntax, "\(name): the \(bound) bound '\(text)': '\(q.unit!)' is not a concentration unit")
+        }
+        return c
     }
 
     /// Parses the compact form `NAME:FROM:TO:STEPS[:log|:lin]`; `defaultLog` applies without a suffix.

@@ -86,19 +86,16 @@ extension Pathway {
                 try m.checkObservable(observe)
             }
             let current = model.parameter(named: input)?.value ?? model.species(named: input)?.initialValue ?? 0
-            func bound(_ text: String?, _ option: String, _ factor: Double) throws -> Double {
+            func bound(_ text: String?, _ which: String, _ factor: Double) throws -> Double {
                 if let text {
-                    let axis = try analysis { () throws(AnalysisError) in
-                        try ScanAxis(name: input, from: text, to: "1e308", steps: 2, logarithmic: false, model: m)
-                    }
-                    return axis.from
+                    return try analysis { () throws(AnalysisError) in try ScanAxis.value(text, of: input, in: m, bound: which) }
                 }
                 guard current > 0 else {
                     throw CommandError("\(input) is 0 in the model: give the range with --from and --to")
                 }
                 return current * factor
             }
-            let lo = try bound(from, "--from", 1e-3), hi = try bound(to, "--to", 1e3)
+            let lo = try bound(from, "lower", 1e-3), hi = try bound(to, "upper", 1e3)
             let kind: Readout.Kind
             var settings = SimulationSettings(end: 1, output: .points(points), method: method)
             if let at {
