@@ -3,7 +3,7 @@ import PackageDescription
 
 let package = Package(
     name: "pathway",
-    platforms: [.macOS(.v14)],
+    platforms: [.macOS(.v15)],  // Synchronization.Mutex
     products: [
         .executable(name: "pathway", targets: ["pathway-cli"]),
         .library(name: "PathwayModel", targets: ["PathwayModel"]),

@@ -117,14 +117,6 @@ public struct Comparison: Sendable {
     }
 }
 
-/// Collects results by index from ``Parallel/orderedMap``'s delivery (which is serialised).
-final class ResultBox<T: Sendable>: @unchecked Sendable {
-    private var storage: [T?]
-    init(count: Int) { storage = [T?](repeating: nil, count: count) }
-    func set(_ i: Int, _ v: T) { storage[i] = v }
-    var values: [T] { storage.map { $0! } }
-}
-
 /// Fixed-width text tables.
 public enum TextTable {
     public static func render(header: [String], rows: [[String]], rightAligned: Set<Int> = []) -> String {

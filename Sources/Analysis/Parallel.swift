@@ -1,5 +1,6 @@
 import Dispatch
 import Foundation
+import Synchronization
 
 /// Work spread over threads, results handed back in index order.
 public enum Parallel {
@@ -89,4 +90,14 @@ private final class OrderedDelivery<Result: Sendable>: @unchecked Sendable {
             nextToDeliver += 1
         }
     }
+}
+
+/// Collects results by index from ``Parallel/orderedMap``'s delivery, behind a lock of its own, so that
+/// its `Sendable` conformance is the compiler's to check, not a promise of the caller.
+final class ResultBox<T: Sendable>: Sendable {
+    private let storage: Mutex<[T?]>
+    init(count: Int) { storage = Mutex([T?](repeating: nil, count: count)) }
+    func set(_ i: Int, _ v: T) { storage.withLock { $0[i] = v } }
+    /// Every result (each index must have been set).
+    var values: [T] { storage.withLock { $0.map { $0! } } }
 }

@@ -103,7 +103,7 @@ public struct SteadyStateSolver {
             attempts.append("Newton from the initial state: converged in \(iterations) iterations")
             return finish(x, method: "Newton")
         case .failed(let x, let residual, let why):
-            attempts.append("Newton from the initial state: \(why) (residual \(format(residual)))")
+            attempts.append("Newton from the initial state: \(why) (residual \(NumberFormat.short(residual)))")
             best = (x, residual)
         }
 
@@ -114,8 +114,8 @@ public struct SteadyStateSolver {
         do {
             let result = try compiled.simulate(settings, observe: compiled.stateNames)
             let reached = result.times.last ?? 0
-            var note = result.status.isSuccess ? "reached t = \(format(reached))"
-                : "stopped at t = \(format(reached)): \(result.status)"
+            var note = result.status.isSuccess ? "reached t = \(NumberFormat.short(reached))"
+                : "stopped at t = \(NumberFormat.short(reached)): \(result.status)"
             var tried = 0
             for (i, t) in result.times.enumerated() {
                 let x = result.values[i]
@@ -125,23 +125,23 @@ public struct SteadyStateSolver {
                 tried += 1
                 if case .converged(let y, let iterations) = system.newton(from: x, tolerance: options.tolerance,
                                                                         maxIterations: options.maxNewtonIterations) {
-                    attempts.append("integration (\(note)), then Newton from t = \(format(t)): converged in \(iterations) iterations")
-                    return finish(y, method: "integration to t = \(format(t)), then Newton")
+                    attempts.append("integration (\(note)), then Newton from t = \(NumberFormat.short(t)): converged in \(iterations) iterations")
+                    return finish(y, method: "integration to t = \(NumberFormat.short(t)), then Newton")
                 }
                 if tried >= 4 { break }
             }
             if tried > 0 { note += "; Newton from \(tried) integrated states did not converge" }
             if let last = result.values.last, system.residual(last).rate <= options.tolerance * max(1, maxMagnitude(last)) {
                 attempts.append("integration: \(note); the last state is steady")
-                return finish(last, method: "integration to t = \(format(reached))")
+                return finish(last, method: "integration to t = \(NumberFormat.short(reached))")
             }
-            attempts.append("integration: \(note); residual at the end \(format(result.values.last.map { system.residual($0).rate } ?? .nan))")
+            attempts.append("integration: \(note); residual at the end \(NumberFormat.short(result.values.last.map { system.residual($0).rate } ?? .nan))")
         } catch {
             attempts.append("integration could not start: \(error.message)")
         }
 
         var message = "no steady state found"
-        if let best { message += "; smallest residual ‖f‖∞ = \(format(best.residual))" }
+        if let best { message += "; smallest residual ‖f‖∞ = \(NumberFormat.short(best.residual))" }
         message += "\nstrategies tried:\n" + attempts.map { "  - \($0)" }.joined(separator: "\n")
         if system.laws.isEmpty {
             message += "\nconserved moieties: none"
@@ -177,7 +177,6 @@ public struct SteadyStateSolver {
 
 func maxMagnitude(_ x: [Double]) -> Double { x.reduce(0) { max($0, abs($1)) } }
 
-func format(_ v: Double) -> String { NumberFormat.short(v) }
 
 /// The rate equations with one equation per conservation law replaced by the law.
 struct ReducedSystem {

@@ -4,7 +4,7 @@ import Foundation
 /// In-process Graphviz (libgvc + libcgraph): layout and rendering without a subprocess.
 ///
 /// This file and the plugins beside it (`GraphvizPlugins.swift`, `TextMeasurement.swift`,
-/// `SVGRenderer.swift`) hold all of the package's unsafe pointer code.
+/// `SVGRenderer.swift`) hold all of the Diagram target's unsafe pointer code.
 ///
 /// - Thread safety: Graphviz keeps global state (the DOT lexer, error state, emit state, the
 ///   prototype graph), so concurrent calls crash even with separate contexts. Every call here

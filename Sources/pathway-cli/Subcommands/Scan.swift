@@ -1,6 +1,7 @@
 import Analysis
 import ArgumentParser
 import Foundation
+import Synchronization
 import PathwayModel
 import Plot
 import Simulator
@@ -213,22 +214,30 @@ extension Pathway {
     }
 }
 
-/// Collects failure messages from the delivery callback (which runs one call at a time).
-final class FailureLog: @unchecked Sendable {
+/// Collects failure messages from the delivery callback, behind a lock.
+final class FailureLog: Sendable {
+    private struct State {
+        var messages: [String] = []
+        var count = 0
+    }
+    private let state = Mutex(State())
     /// The first few messages (a scan of 10⁸ rows must not keep one per row).
-    private(set) var messages: [String] = []
-    private(set) var count = 0
+    var messages: [String] { state.withLock { $0.messages } }
+    var count: Int { state.withLock { $0.count } }
     static let kept = 5
     func add(_ m: @autoclosure () -> String) {
-        if count < Self.kept { messages.append(m()) }
-        count += 1
+        state.withLock { s in
+            if s.count < Self.kept { s.messages.append(m()) }
+            s.count += 1
+        }
     }
 }
 
-/// Keeps delivered rows for plotting when the output is standard output.
-final class ScanCollector: @unchecked Sendable {
-    private(set) var rows: [[Double]] = []
-    func add(_ p: ScanPoint) { rows.append(p.values + [p.outcome.value]) }
+/// Keeps delivered rows for plotting when the output is standard output, behind a lock.
+final class ScanCollector: Sendable {
+    private let storage = Mutex<[[Double]]>([])
+    var rows: [[Double]] { storage.withLock { $0 } }
+    func add(_ p: ScanPoint) { storage.withLock { $0.append(p.values + [p.outcome.value]) } }
 }
 
 func readText(_ path: String) throws -> String {
