@@ -36,6 +36,8 @@ let package = Package(
         ),
         .target(name: "SBML", dependencies: ["PathwayModel", "CSBML"]),
         .target(name: "Report", dependencies: ["Plot"]),
+        // PEtab calibration: problem import, objective with forward-sensitivity gradients, optimisers.
+        .target(name: "Calibration", dependencies: ["PathwayModel", "Simulator", "SBML", "Analysis", "Plot", .product(name: "Yams", package: "Yams")]),
 
         // MARK: C libraries (system packages; headers are the installed ones)
         .systemLibrary(
@@ -57,6 +59,7 @@ let package = Package(
                 "Plot",
                 "SBML",
                 "Report",
+                "Calibration",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -69,6 +72,9 @@ let package = Package(
         .testTarget(name: "CLITests", dependencies: ["pathway-cli", "PathwayTestSupport"]),
         .testTarget(name: "AnalysisTests", dependencies: ["Analysis", "Plot", "Simulator", "PathwayModel", "PathwayTestSupport", "pathway-cli"]),
         .testTarget(name: "SBMLTests", dependencies: ["SBML", "Simulator", "PathwayModel", "PathwayTestSupport", "pathway-cli"],
+                    exclude: ["Fixtures"]),
+
+        .testTarget(name: "CalibrationTests", dependencies: ["Calibration", "PathwayTestSupport", "pathway-cli"],
                     exclude: ["Fixtures"]),
 
         // MARK: Benchmarks (run with `make bench`; not tests)

@@ -1,0 +1,154 @@
+import ArgumentParser
+import Calibration
+import Foundation
+import PathwayModel
+
+extension Pathway {
+    struct Fit: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Calibrate a model to data: a PEtab problem's likelihood, a multi-start fit, a profile.",
+            discussion: """
+                PROBLEM is a PEtab v1 problem (YAML with an SBML model and tables of conditions, measurements, \
+                observables and parameters). The objective is the negative log-likelihood with all constants \
+                (PEtab's convention; priors are added in fits only). Examples:
+                  pathway fit Boehm_JProteomeRes2014.yaml --evaluate
+                  pathway fit Boehm_JProteomeRes2014.yaml --starts 20 --seed 1 -o best.tsv --plot fit/
+                  pathway fit Boehm_JProteomeRes2014.yaml --profile k_phos --plot fit/
+                """)
+
+        @Argument(help: "A PEtab problem (YAML).")
+        var problem: String
+
+        @Flag(name: .long, help: "Print the negative log-likelihood at the nominal parameters and stop.")
+        var evaluate = false
+
+        @Option(name: .long, help: "Number of starts of the multi-start fit (Latin hypercube in the bounds, on the parameter scales).")
+        var starts: Int = 20
+
+        @Option(name: .long, help: "Seed of the start points.")
+        var seed: UInt64 = 1
+
+        @Option(name: .long, help: "Worker threads (default: all cores).")
+        var jobs: Int?
+
+        @Option(name: .long, help: "Profile the likelihood of this parameter (95 % interval from the χ² threshold).")
+        var profile: String?
+
+        @Option(name: .long, help: "Output format: text or json.")
+        var format: OutputFormat = .text
+
+        @Option(name: .shortAndLong, help: "Write the best parameters as a PEtab parameter table (atomically).")
+        var output: String?
+
+        @Option(name: .long, help: "Directory for the plots (waterfall, data against the fit, profile).")
+        var plot: String?
+
+        enum OutputFormat: String, ExpressibleByArgument { case text, json }
+
+        func validate() throws {
+            try checkJobs(jobs)
+            if starts < 1 { throw ValidationError("--starts must be at least 1, not \(starts)") }
+        }
+
+        func run() throws {
+            let loaded: PEtabProblem
+            do { loaded = try PEtabProblem.load(path: problem) } catch {
+                report([error.diagnostic])
+                throw ExitCode.failure
+            }
+            if evaluate {
+                let objective: PEtabObjective
+                do { objective = try PEtabObjective(loaded, gradients: false) } catch {
+                    report([error.diagnostic])
+                    throw ExitCode.failure
+                }
+                let e = objective.evaluate(objective.nominal)
+                if let failure = e.failure {
+                    printError("the objective cannot be evaluated at the nominal parameters: \(failure)")
+                    throw ExitCode.failure
+                }
+                if ProcessInfo.processInfo.environment["PATHWAY_PETAB_DEBUG"] != nil {
+                    for (m, sim) in zip(loaded.measurements, e.simulated) { print(m.observable, m.simulation, m.time, sim.value, sim.sigma) }
+                }
+                let text: String
+                switch format {
+                case .text: text = "nllh \(formatNumber(e.nllh))\n"
+                case .json: text = "{\"nllh\": \(jsonNumber(e.nllh)), \"measurements\": \(loaded.measurements.count)}\n"
+                }
+                try emit(text, to: output)
+                return
+            }
+            var destinations = [output].compactMap { $0 }.filter { $0 != "-" }
+            if let plot { destinations.append(plot + "/waterfall.svg") }
+            try checkDestinations(destinations)
+            let objective: PEtabObjective
+            do { objective = try PEtabObjective(loaded, gradients: true) } catch {
+                report([error.diagnostic])
+                throw ExitCode.failure
+            }
+            let terminal = isatty(STDERR_FILENO) != 0
+            let total = starts
+            let result: MultiStartResult
+            do {
+                result = try loaded.multiStart(starts: starts, seed: seed, jobs: jobs ?? ProcessInfo.processInfo.activeProcessorCount) { i, fit in
+                    if terminal {
+                        FileHandle.standardError.write(Data("start \(i + 1)/\(total): objective \(formatNumber(fit.objective)) after \(fit.iterations) iterations\n".utf8))
+                    }
+                }
+            } catch {
+                report([error.diagnostic])
+                throw ExitCode.failure
+            }
+            let best = result.best
+            guard best.objective.isFinite else {
+                printError("no start could be simulated")
+                throw ExitCode.failure
+            }
+            let all = objective.unscaled(best.parameters)
+            if let plot {
+                try writeAtomically(Data(FitPlots.waterfall(result, problem: loaded.model.id).utf8), to: plot + "/waterfall.svg")
+                for (name, svg) in FitPlots.dataAgainstFit(objective.curves(all)) {
+                    try writeAtomically(Data(svg.utf8), to: plot + "/" + name)
+                }
+            }
+            if let output { try emit(objective.parameterTable(all), to: output) }
+            try emit(fitSummary(result, objective: objective, all: all), to: nil)
+        }
+
+        func fitSummary(_ result: MultiStartResult, objective: PEtabObjective, all: [Double]) -> String {
+            let best = result.best
+            let names = objective.estimated.map { objective.problem.parameters[$0].id }
+            switch format {
+            case .json:
+                var text = "{\n  \"best_nllh\": \(jsonNumber(best.nllh)),\n  \"best_objective\": \(jsonNumber(best.objective)),\n"
+                text += "  \"converged\": \(result.converged()),\n  \"starts\": \(result.fits.count),\n  \"seed\": \(seed),\n"
+                text += "  \"parameters\": {" + zip(objective.problem.parameters, all).map { "\"\($0.id)\": \(jsonNumber($1))" }.joined(separator: ", ") + "},\n"
+                text += "  \"results\": [\n" + result.fits.enumerated().map { i, f in
+                    "    {\"start\": \(i + 1), \"nllh\": \(jsonNumber(f.nllh)), \"objective\": \(jsonNumber(f.objective)), \"iterations\": \(f.iterations), \"evaluations\": \(f.evaluations), \"stop\": \"\(f.stop)\"}"
+                }.joined(separator: ",\n") + "\n  ]\n}\n"
+                return text
+            case .text:
+                var text = "best nllh \(formatNumber(best.nllh)) (objective \(formatNumber(best.objective))); \(result.converged()) of \(result.fits.count) starts within 0.1 of it\n"
+                text += "start  objective        nllh             iterations  stop\n"
+                for (i, f) in result.fits.enumerated() {
+                    text += "\(pad(String(i + 1), 5))  \(pad(formatNumber(f.objective), 15, left: true))  \(pad(formatNumber(f.nllh), 15, left: true))  \(pad(String(f.iterations), 10))  \(f.stop)\n"
+                }
+                text += "best parameters:\n"
+                for (k, name) in names.enumerated() { text += "  \(name) = \(formatNumber(all[objective.estimated[k]]))\n" }
+                return text
+            }
+        }
+    }
+}
+
+/// A number with 10 significant digits, as text.
+func formatNumber(_ v: Double) -> String { String(format: "%.10g", v) }
+
+/// A number for JSON (17 significant digits; non-finite values as null).
+func jsonNumber(_ v: Double) -> String { v.isFinite ? String(format: "%.17g", v) : "null" }
+
+/// `text` padded with spaces to `width` (right-aligned, or left-aligned).
+func pad(_ text: String, _ width: Int, left: Bool = false) -> String {
+    let fill = String(repeating: " ", count: max(0, width - text.count))
+    return left ? text + fill : fill + text
+}

@@ -1,0 +1,4 @@
+import Testing
+@testable import Calibration
+
+@Suite struct PEtabTests {}
