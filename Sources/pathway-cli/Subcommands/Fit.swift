@@ -22,6 +22,9 @@ extension Pathway {
         @Flag(name: .long, help: "Print the negative log-likelihood at the nominal parameters and stop.")
         var evaluate = false
 
+        @Flag(name: .long, help: "With --evaluate: also the gradient (forward sensitivities) on the parameter scales.")
+        var gradient = false
+
         @Option(name: .long, help: "Number of starts of the multi-start fit (Latin hypercube in the bounds, on the parameter scales).")
         var starts: Int = 20
 
@@ -58,11 +61,15 @@ extension Pathway {
             }
             if evaluate {
                 let objective: PEtabObjective
-                do { objective = try PEtabObjective(loaded, gradients: false) } catch {
+                do { objective = try PEtabObjective(loaded, gradients: gradient) } catch {
                     report([error.diagnostic])
                     throw ExitCode.failure
                 }
-                let e = objective.evaluate(objective.nominal)
+                if gradient && !objective.hasGradient {
+                    printError("this problem has no forward-sensitivity gradient")
+                    throw ExitCode.failure
+                }
+                let e = objective.evaluate(objective.nominal, gradient: gradient)
                 if let failure = e.failure {
                     printError("the objective cannot be evaluated at the nominal parameters: \(failure)")
                     throw ExitCode.failure
@@ -70,10 +77,18 @@ extension Pathway {
                 if ProcessInfo.processInfo.environment["PATHWAY_PETAB_DEBUG"] != nil {
                     for (m, sim) in zip(loaded.measurements, e.simulated) { print(m.observable, m.simulation, m.time, sim.value, sim.sigma) }
                 }
-                let text: String
+                let names = objective.estimated.map { loaded.parameters[$0].id }
+                var text: String
                 switch format {
-                case .text: text = "nllh \(formatNumber(e.nllh))\n"
-                case .json: text = "{\"nllh\": \(jsonNumber(e.nllh)), \"measurements\": \(loaded.measurements.count)}\n"
+                case .text:
+                    text = "nllh \(formatNumber(e.nllh))\n"
+                    if let g = e.gradient { for (n, v) in zip(names, g) { text += "d/d \(n) \(formatNumber(v))\n" } }
+                case .json:
+                    text = "{\"nllh\": \(jsonNumber(e.nllh)), \"measurements\": \(loaded.measurements.count)"
+                    if let g = e.gradient {
+                        text += ", \"gradient\": {" + zip(names, g).map { "\"\($0)\": \(jsonNumber($1))" }.joined(separator: ", ") + "}"
+                    }
+                    text += "}\n"
                 }
                 try emit(text, to: output)
                 return
