@@ -93,6 +93,7 @@ extension Pathway {
                 try emit(text, to: output)
                 return
             }
+            if let profile { return try runProfile(profile, loaded) }
             var destinations = [output].compactMap { $0 }.filter { $0 != "-" }
             if let plot { destinations.append(plot + "/waterfall.svg") }
             try checkDestinations(destinations)
@@ -128,6 +129,36 @@ extension Pathway {
             }
             if let output { try emit(objective.parameterTable(all), to: output) }
             try emit(fitSummary(result, objective: objective, all: all), to: nil)
+        }
+
+        func runProfile(_ name: String, _ loaded: PEtabProblem) throws {
+            var destinations = [output].compactMap { $0 }.filter { $0 != "-" }
+            if let plot { destinations.append(plot + "/profile-\(name).svg") }
+            try checkDestinations(destinations)
+            let result: ProfileLikelihood
+            do {
+                let objective = try PEtabObjective(loaded, gradients: true)
+                result = try objective.profile(name, from: objective.scaled(objective.nominal))
+            } catch {
+                report([error.diagnostic])
+                throw ExitCode.failure
+            }
+            if let plot { try writeAtomically(Data(result.svg().utf8), to: plot + "/profile-\(name).svg") }
+            let bound = { (v: Double?) in v.map(formatNumber) ?? "none (not identifiable on this side)" }
+            var text: String
+            switch format {
+            case .text:
+                text = "profile of \(name) (\(result.scale.rawValue) scale): optimum \(formatNumber(result.optimum.value)), objective \(formatNumber(result.optimum.objective))\n"
+                text += "95% interval (χ² threshold \(formatNumber(ProfileLikelihood.threshold))): [\(bound(result.interval.lower)), \(bound(result.interval.upper))]\n"
+                text += "value            objective − optimum\n"
+                for p in result.points { text += "\(pad(formatNumber(p.value), 15, left: true))  \(formatNumber(p.objective - result.optimum.objective))\n" }
+            case .json:
+                text = "{\"parameter\": \"\(name)\", \"scale\": \"\(result.scale.rawValue)\", \"optimum\": \(jsonNumber(result.optimum.value)), "
+                text += "\"best_objective\": \(jsonNumber(result.optimum.objective)), \"threshold\": \(jsonNumber(ProfileLikelihood.threshold)), "
+                text += "\"interval\": [\(result.interval.lower.map(jsonNumber) ?? "null"), \(result.interval.upper.map(jsonNumber) ?? "null")], \"points\": ["
+                text += result.points.map { "[\(jsonNumber($0.value)), \(jsonNumber($0.objective))]" }.joined(separator: ", ") + "]}\n"
+            }
+            try emit(text, to: output)
         }
 
         func fitSummary(_ result: MultiStartResult, objective: PEtabObjective, all: [Double]) -> String {
