@@ -51,6 +51,8 @@ public final class PEtabObjective {
         public var simulated: [Simulated]
         /// Why the objective is infinite, when it is.
         public var failure: String?
+        /// The measurement row the failure is about, when it is about one.
+        public var failureLocation: SourceLocation?
     }
 
     init(problem: PEtabProblem, estimated: [Int], settings: ObjectiveSettings, runs: [Run], observables: [String: CompiledObservable]) {
@@ -158,9 +160,9 @@ public final class PEtabObjective {
             case .parameter(let id): return allIndex[id].map { all[$0] } ?? .nan
             }
         }
-        func fail(_ why: String) -> Evaluation {
+        func fail(_ why: String, at location: SourceLocation? = nil) -> Evaluation {
             Evaluation(nllh: .infinity, gradient: grad.map { $0.map { _ in .nan } }, residuals: residuals, residualJacobian: nil,
-                       simulated: simulated, failure: why)
+                       simulated: simulated, failure: why, failureLocation: location)
         }
         for run in runs {
             let useSensitivities = gradient && run.sensitivities != nil
@@ -183,12 +185,12 @@ public final class PEtabObjective {
                 let sigma = obs.noise.value(slots)
                 simulated[mi] = Simulated(value: y, sigma: sigma)
                 guard sigma > 0, sigma.isFinite else {
-                    return fail("\(meas.location): noise formula of '\(meas.observable)' is \(sigma), not positive")
+                    return fail("measurement table: the noise formula of '\(meas.observable)' is \(sigma) at t = \(meas.time) in condition '\(meas.simulation)'; it must be positive", at: meas.location)
                 }
-                guard y.isFinite else { return fail("\(meas.location): simulated '\(meas.observable)' is \(y)") }
+                guard y.isFinite else { return fail("measurement table: simulated '\(meas.observable)' is \(y)", at: meas.location) }
                 let (hy, dh) = Self.transform(y, obs.definition.transformation)
                 let (hm, _) = Self.transform(meas.value, obs.definition.transformation)
-                guard hy.isFinite else { return fail("\(meas.location): simulated '\(meas.observable)' is \(y), not positive on its \(obs.definition.transformation.rawValue) scale") }
+                guard hy.isFinite else { return fail("measurement table: simulated '\(meas.observable)' is \(y), not positive on its \(obs.definition.transformation.rawValue) scale", at: meas.location) }
                 let d = hy - hm
                 let transformTerm: Double
                 switch obs.definition.transformation {
@@ -255,7 +257,7 @@ public final class PEtabObjective {
                 grad = g
             }
         }
-        return Evaluation(nllh: nllh, gradient: grad, residuals: residuals, residualJacobian: jac, simulated: simulated, failure: nil)
+        return Evaluation(nllh: nllh, gradient: grad, residuals: residuals, residualJacobian: jac, simulated: simulated, failure: nil, failureLocation: nil)
     }
 
     /// h(v) and h'(v) for a transformation.

@@ -413,7 +413,12 @@ private struct Reader {
                 }
                 var values: [PEtabProblem.Value] = []
                 for p in parts {
-                    if let v = Self.number(p) { values.append(.number(v)) }
+                    if let v = Self.number(p) {
+                        if prefix == "noiseParameter" && !(v > 0) {
+                            throw CalibrationError(at: at(column), "\(name): noise parameter \(p) of '\(observable)' is not positive")
+                        }
+                        values.append(.number(v))
+                    }
                     else if isValidIdentifier(p) {
                         values.append(.parameter(p))
                         references.append((p, at(column), name))

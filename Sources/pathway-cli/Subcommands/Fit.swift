@@ -71,7 +71,8 @@ extension Pathway {
                 }
                 let e = objective.evaluate(objective.nominal, gradient: gradient)
                 if let failure = e.failure {
-                    printError("the objective cannot be evaluated at the nominal parameters: \(failure)")
+                    if let at = e.failureLocation { report([Diagnostic(.error, at: at, failure)]) }
+                    else { printError("the objective cannot be evaluated at the nominal parameters: \(failure)") }
                     throw ExitCode.failure
                 }
                 if ProcessInfo.processInfo.environment["PATHWAY_PETAB_DEBUG"] != nil {
@@ -100,6 +101,12 @@ extension Pathway {
             let objective: PEtabObjective
             do { objective = try PEtabObjective(loaded, gradients: true) } catch {
                 report([error.diagnostic])
+                throw ExitCode.failure
+            }
+            // Bad data (a noise formula that is not positive) is reported against its row before any fit.
+            let check = objective.evaluate(objective.nominal)
+            if let failure = check.failure, let at = check.failureLocation {
+                report([Diagnostic(.error, at: at, failure)])
                 throw ExitCode.failure
             }
             let terminal = isatty(STDERR_FILENO) != 0
