@@ -173,10 +173,19 @@ extension PEtabProblem {
     /// Local fits from `starts` Latin-hypercube points within the bounds (on the parameter scales),
     /// on `jobs` threads; results in start order, the same for any number of threads.
     /// `progress` is called (under a lock) as each start finishes.
-    public func multiStart(starts: Int, seed: UInt64, jobs: Int, settings: PEtabObjective.ObjectiveSettings = .init(),
+    public enum Optimizer: String, Sendable, CaseIterable {
+        /// Bounded Levenberg–Marquardt with forward-sensitivity gradients (the default).
+        case levenbergMarquardt = "lm"
+        /// Nelder–Mead, gradient-free (a baseline to compare with).
+        case nelderMead = "nelder-mead"
+    }
+
+    public func multiStart(starts: Int, seed: UInt64, jobs: Int, optimizer: Optimizer = .levenbergMarquardt,
+                           settings: PEtabObjective.ObjectiveSettings = .init(),
                            progress: @escaping @Sendable (Int, LocalFit) -> Void = { _, _ in }) throws(CalibrationError) -> MultiStartResult {
-        let probe = try PEtabObjective(self, gradients: true, settings: settings)
-        guard probe.hasGradient else {
+        let gradients = optimizer == .levenbergMarquardt
+        let probe = try PEtabObjective(self, gradients: gradients, settings: settings)
+        guard probe.hasGradient || !gradients else {
             throw CalibrationError(at: .init(file: file, line: 0, column: 0), "this problem has no forward-sensitivity gradient (see the notes on preequilibration), so it cannot be fitted")
         }
         let (lower, upper) = probe.bounds
@@ -184,8 +193,10 @@ extension PEtabProblem {
         let problem = self
         let box = FitsBox(count: starts)
         do {
-            try Parallel.orderedMap(0..<starts, jobs: jobs, makeContext: { try PEtabObjective(problem, gradients: true, settings: settings) },
-                                    work: { objective, i in objective.levenbergMarquardt(from: points[i]) },
+            try Parallel.orderedMap(0..<starts, jobs: jobs, makeContext: { try PEtabObjective(problem, gradients: gradients, settings: settings) },
+                                    work: { objective, i in
+                                        gradients ? objective.levenbergMarquardt(from: points[i]) : objective.nelderMead(from: points[i])
+                                    },
                                     deliver: { i, fit in box.set(i, fit); progress(i, fit) })
         } catch let error as CalibrationError {
             throw error
@@ -204,5 +215,67 @@ private final class FitsBox: @unchecked Sendable {
         lock.lock()
         fits[i] = fit
         lock.unlock()
+    }
+}
+
+// MARK: Gradient-free comparison
+
+extension PEtabObjective {
+    /// Nelder–Mead (Nelder & Mead 1965, with the standard coefficients 1, 2, ½, ½) on the parameter
+    /// scales, points clipped into the bounds: a gradient-free baseline for the multi-start comparison.
+    /// Initial simplex: steps of 5 % of each bound range. Stops after `maxEvaluations` objective values
+    /// or when the simplex's objective spread falls below 1e-8.
+    public func nelderMead(from start: [Double], maxEvaluations: Int = 3000) -> LocalFit {
+        let (lower, upper) = bounds
+        let n = start.count
+        func clip(_ x: [Double]) -> [Double] { (0..<n).map { min(max(x[$0], lower[$0]), upper[$0]) } }
+        var evaluations = 0
+        func f(_ x: [Double]) -> Double {
+            evaluations += 1
+            let e = evaluate(unscaled(x))
+            var g = [Double](repeating: 0, count: n)
+            let v = e.nllh + negativeLogPrior(x, gradient: &g)
+            return v.isFinite ? v : .infinity
+        }
+        var simplex = [clip(start)]
+        for i in 0..<n {
+            var p = simplex[0]
+            let h = 0.05 * (upper[i] - lower[i])
+            p[i] = p[i] + h <= upper[i] ? p[i] + h : p[i] - h
+            simplex.append(p)
+        }
+        var values = simplex.map(f)
+        var iterations = 0
+        while evaluations < maxEvaluations {
+            iterations += 1
+            let order = values.indices.sorted { values[$0] < values[$1] }
+            simplex = order.map { simplex[$0] }
+            values = order.map { values[$0] }
+            if values[n] - values[0] < 1e-8 * (1 + Swift.abs(values[0])) { break }
+            let centroid = (0..<n).map { j in simplex[0..<n].map { $0[j] }.reduce(0, +) / Double(n) }
+            func along(_ t: Double) -> [Double] { clip((0..<n).map { centroid[$0] + t * (simplex[n][$0] - centroid[$0]) }) }
+            let reflected = along(-1), fr = f(reflected)
+            if fr < values[0] {
+                let expanded = along(-2), fe = f(expanded)
+                if fe < fr { simplex[n] = expanded; values[n] = fe } else { simplex[n] = reflected; values[n] = fr }
+            } else if fr < values[n - 1] {
+                simplex[n] = reflected; values[n] = fr
+            } else {
+                let contracted = fr < values[n] ? along(-0.5) : along(0.5)
+                let fc = f(contracted)
+                if fc < min(fr, values[n]) {
+                    simplex[n] = contracted; values[n] = fc
+                } else {
+                    for i in 1...n {
+                        simplex[i] = clip((0..<n).map { simplex[0][$0] + 0.5 * (simplex[i][$0] - simplex[0][$0]) })
+                        values[i] = f(simplex[i])
+                    }
+                }
+            }
+        }
+        let best = values.indices.min { values[$0] < values[$1] }!
+        let e = evaluate(unscaled(simplex[best]))
+        return LocalFit(start: start, parameters: simplex[best], objective: values[best], nllh: e.nllh, iterations: iterations,
+                        evaluations: evaluations, stop: evaluations >= maxEvaluations ? "evaluation limit" : "simplex spread below 1e-8")
     }
 }

@@ -31,6 +31,9 @@ extension Pathway {
         @Option(name: .long, help: "Seed of the start points.")
         var seed: UInt64 = 1
 
+        @Option(name: .long, help: "Local optimiser: lm (Levenberg–Marquardt with sensitivity gradients) or nelder-mead (gradient-free, for comparison).")
+        var optimizer: PEtabProblem.Optimizer = .levenbergMarquardt
+
         @Option(name: .long, help: "Worker threads (default: all cores).")
         var jobs: Int?
 
@@ -47,6 +50,7 @@ extension Pathway {
         var plot: String?
 
         enum OutputFormat: String, ExpressibleByArgument { case text, json }
+
 
         func validate() throws {
             try checkJobs(jobs)
@@ -99,7 +103,7 @@ extension Pathway {
             if let plot { destinations.append(plot + "/waterfall.svg") }
             try checkDestinations(destinations)
             let objective: PEtabObjective
-            do { objective = try PEtabObjective(loaded, gradients: true) } catch {
+            do { objective = try PEtabObjective(loaded, gradients: false) } catch {
                 report([error.diagnostic])
                 throw ExitCode.failure
             }
@@ -113,7 +117,8 @@ extension Pathway {
             let total = starts
             let result: MultiStartResult
             do {
-                result = try loaded.multiStart(starts: starts, seed: seed, jobs: jobs ?? ProcessInfo.processInfo.activeProcessorCount) { i, fit in
+                result = try loaded.multiStart(starts: starts, seed: seed, jobs: jobs ?? ProcessInfo.processInfo.activeProcessorCount,
+                                               optimizer: optimizer) { i, fit in
                     if terminal {
                         FileHandle.standardError.write(Data("start \(i + 1)/\(total): objective \(formatNumber(fit.objective)) after \(fit.iterations) iterations\n".utf8))
                     }
@@ -205,3 +210,5 @@ func pad(_ text: String, _ width: Int, left: Bool = false) -> String {
     let fill = String(repeating: " ", count: max(0, width - text.count))
     return left ? text + fill : fill + text
 }
+
+extension PEtabProblem.Optimizer: ExpressibleByArgument {}
