@@ -278,6 +278,9 @@ struct ObjectiveBuilder {
             return nil
         }
         var runs: [Run] = []
+        // Runs whose models have the same structure (the same species set by conditions, the same
+        // sensitivity parameters) share one compiled model: each run sets every value it depends on.
+        var compiledModels: [String: (CompiledModel, ForwardSensitivityModel?)] = [:]
         for (pair, indices) in zip(pairs, members) {
             let (pre, sim) = pair
             let first = pre ?? sim
@@ -296,9 +299,14 @@ struct ObjectiveBuilder {
             }
             let simulationPhase = pre == nil ? firstPhase : mapping(sim)
             let stateOverrides: [(String, PEtabProblem.Value)] = pre == nil ? [] : speciesOverrides(sim).compactMap { x, v in v.map { (x, $0) } }
+            let overriddenNames = firstPhase.map(\.0).sorted().joined(separator: ",") + "|" + simulationPhase.map(\.0).sorted().joined(separator: ",")
+            let baseKey = "base|" + overriddenNames
             let base: CompiledModel
-            do { base = try CompiledModel(m) } catch {
-                throw CalibrationError(at: .init(file: problem.modelFile, line: 0, column: 0), "the model does not compile: \(error.message)")
+            if let cached = compiledModels[baseKey] { base = cached.0 } else {
+                do { base = try CompiledModel(m) } catch {
+                    throw CalibrationError(at: .init(file: problem.modelFile, line: 0, column: 0), "the model does not compile: \(error.message)")
+                }
+                compiledModels[baseKey] = (base, nil)
             }
             let states = base.stateNames
             // Which states the formulas read.
@@ -327,11 +335,18 @@ struct ObjectiveBuilder {
                 }
                 for (_, v) in stateOverrides where theta(v) != nil { unsupported = "a species set after preequilibration to an estimated parameter" }
                 if unsupported == nil {
-                    let s = try ForwardSensitivityModel(m, states: states, parameters: names)
-                    do { compiled = try CompiledModel(s.model) } catch {
-                        throw CalibrationError(at: .init(file: problem.modelFile, line: 0, column: 0), "the sensitivity equations do not compile: \(error.message)")
+                    let key = "sensitivities|" + overriddenNames + "|" + names.joined(separator: ",")
+                    if let cached = compiledModels[key], let s = cached.1 {
+                        compiled = cached.0
+                        sensitivityModel = s
+                    } else {
+                        let s = try ForwardSensitivityModel(m, states: states, parameters: names)
+                        do { compiled = try CompiledModel(s.model) } catch {
+                            throw CalibrationError(at: .init(file: problem.modelFile, line: 0, column: 0), "the sensitivity equations do not compile: \(error.message)")
+                        }
+                        compiledModels[key] = (compiled, s)
+                        sensitivityModel = s
                     }
-                    sensitivityModel = s
                     sensitivityTheta = thetas
                 }
             }
