@@ -139,9 +139,7 @@ final class Run {
         var state = compiled.initialState
         var horizon = 100.0
         var dydt = [Double](repeating: 0, count: names.count)
-        let originalCount = sensitivities?.states.count ?? names.count
         let original = names.indices.filter { k in sensitivities.map { $0.states.contains(names[k]) } ?? true }
-        _ = originalCount
         while true {
             var s = settings
             s.end = horizon

@@ -186,7 +186,7 @@ extension PEtabProblem {
         let gradients = optimizer == .levenbergMarquardt
         let probe = try PEtabObjective(self, gradients: gradients, settings: settings)
         guard probe.hasGradient || !gradients else {
-            throw CalibrationError(at: .init(file: file, line: 0, column: 0), "this problem has no forward-sensitivity gradient (see the notes on preequilibration), so it cannot be fitted")
+            throw CalibrationError(at: .init(file: file, line: 0, column: 0), "this problem has no forward-sensitivity gradient (events, delays, variable stoichiometry, or a parameter estimated only before preequilibration), so Levenberg–Marquardt cannot fit it; try --optimizer nelder-mead")
         }
         let (lower, upper) = probe.bounds
         let points = latinHypercube(count: starts, lower: lower, upper: upper, seed: seed)

@@ -43,11 +43,11 @@ public final class PEtabObjective {
         public var nllh: Double
         /// d nllh / d θ on the parameter scales, per estimated parameter (when asked for).
         public var gradient: [Double]?
-        /// Normal-noise residuals (h(y) − h(m))/σ per measurement (Laplace: nil).
+        /// Per measurement: the scaled residual (h(y) − h(m))/σ (for Laplace noise too).
         public var residuals: [Double]
         /// d residual / d θ (rows: measurements), when the gradient was asked for.
         public var residualJacobian: [[Double]]?
-        /// Per measurement: d ln σ / d θ is folded into the gradient; its Gauss–Newton part uses these.
+        /// Per measurement: the simulated observable and its noise parameter σ.
         public var simulated: [Simulated]
         /// Why the objective is infinite, when it is.
         public var failure: String?

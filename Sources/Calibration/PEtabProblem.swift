@@ -79,8 +79,6 @@ public struct PEtabProblem: Sendable {
     public var observables: [String: Observable]
     public var observableOrder: [String]
     public var measurements: [Measurement]
-    /// Warnings to show (things read but ignored: visualisation files).
-    public var notes: [String] = []
 
     public var model: Model { sbml.model }
 

@@ -79,9 +79,6 @@ extension Pathway {
                     else { printError("the objective cannot be evaluated at the nominal parameters: \(failure)") }
                     throw ExitCode.failure
                 }
-                if ProcessInfo.processInfo.environment["PATHWAY_PETAB_DEBUG"] != nil {
-                    for (m, sim) in zip(loaded.measurements, e.simulated) { print(m.observable, m.simulation, m.time, sim.value, sim.sigma) }
-                }
                 let names = objective.estimated.map { loaded.parameters[$0].id }
                 var text: String
                 switch format {
