@@ -61,10 +61,10 @@ extension PEtabObjective {
     }
 }
 
-/// A number with 17 significant digits (round-trips), as PEtab tables hold them.
+/// The shortest text that reads back as the same number (Swift's own), as PEtab tables hold them.
 func format(_ v: Double) -> String {
     if v.isInfinite { return v > 0 ? "inf" : "-inf" }
-    return String(format: "%.17g", v)
+    return "\(v)"
 }
 
 /// The plots of a fit, as SVG text by file name.
