@@ -45,6 +45,7 @@ final class Run {
     let baseState: [Double]
     /// Model parameter values for the first phase (preequilibration, or simulation without one) and for the simulation.
     let firstPhase: [(String, PEtabProblem.Value)]
+    let firstPhaseNames: Set<String>
     let simulationPhase: [(String, PEtabProblem.Value)]
     /// Species set after preequilibration (nil value: keep).
     let stateOverrides: [(String, PEtabProblem.Value)]
@@ -73,6 +74,7 @@ final class Run {
         self.compiled = compiled
         self.baseState = compiled.initialState
         self.firstPhase = firstPhase
+        self.firstPhaseNames = Set(firstPhase.map(\.0))
         self.simulationPhase = simulationPhase
         self.stateOverrides = stateOverrides
         self.measurements = measurements
@@ -95,7 +97,8 @@ final class Run {
         let names = compiled.stateNames
         for (k, n) in names.enumerated() { compiled.setValue(n, baseState[k]) }
         for (n, v) in firstPhase { compiled.setValue(n, resolve(v)) }
-        compiled.recomputeInitialAssignments()
+        // Values the tables set win over the model's initial assignments of the same names.
+        compiled.recomputeInitialAssignments(keeping: firstPhaseNames)
         var simulationSettings = SimulationSettings(start: 0, end: 1, output: .times([1]), method: settings.method,
                                                     rtol: settings.rtol, atol: settings.atol, maxSteps: settings.maxSteps)
         simulationSettings.checkNegative = false
