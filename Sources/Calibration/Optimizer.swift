@@ -1,5 +1,6 @@
 import Analysis
 import Foundation
+import Synchronization
 
 /// The result of one local optimisation.
 public struct LocalFit: Sendable {
@@ -207,15 +208,12 @@ extension PEtabProblem {
     }
 }
 
-private final class FitsBox: @unchecked Sendable {
-    private let lock = NSLock()
-    private(set) var fits: [LocalFit?]
-    init(count: Int) { fits = Array(repeating: nil, count: count) }
-    func set(_ i: Int, _ fit: LocalFit) {
-        lock.lock()
-        fits[i] = fit
-        lock.unlock()
-    }
+/// The fits by start, behind a lock of their own (a checked `Sendable`, not a promise).
+private final class FitsBox: Sendable {
+    private let storage: Mutex<[LocalFit?]>
+    init(count: Int) { storage = Mutex(Array(repeating: nil, count: count)) }
+    func set(_ i: Int, _ fit: LocalFit) { storage.withLock { $0[i] = fit } }
+    var fits: [LocalFit?] { storage.withLock { $0 } }
 }
 
 // MARK: Gradient-free comparison
