@@ -76,6 +76,10 @@ bench: build
 	$(BIN_DIR)/rk4-throughput
 	bash bench/chain/run-chain.sh
 
+## bench-petab: one PEtab objective evaluation and gradient per problem against libRoadRunner (issue #14)
+bench-petab:
+	bash bench/petab/run-petab.sh
+
 ## fuzz: libFuzzer targets (the package in fuzz/, built apart in .build-fuzz with -sanitize=fuzzer,address)
 ## for the YAML reader, the expression parser, the perturbation syntax and the SBML importer, FUZZ_TIME
 ## seconds each, two at a time; findings in $(OUT)/fuzz/crashes (see docs/fuzzing.md; not part of `make test`)

@@ -36,6 +36,8 @@ let package = Package(
         ),
         .target(name: "SBML", dependencies: ["PathwayModel", "CSBML"]),
         .target(name: "Report", dependencies: ["Plot"]),
+        // PEtab calibration: problem import, objective with forward-sensitivity gradients, optimisers.
+        .target(name: "Calibration", dependencies: ["PathwayModel", "Simulator", "SBML", "Analysis", "Plot", .product(name: "Yams", package: "Yams")]),
 
         // MARK: C libraries (system packages; headers are the installed ones)
         .systemLibrary(
@@ -57,6 +59,7 @@ let package = Package(
                 "Plot",
                 "SBML",
                 "Report",
+                "Calibration",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -71,12 +74,17 @@ let package = Package(
         .testTarget(name: "SBMLTests", dependencies: ["SBML", "Simulator", "PathwayModel", "PathwayTestSupport", "pathway-cli"],
                     exclude: ["Fixtures"]),
 
+        .testTarget(name: "CalibrationTests", dependencies: ["Calibration", "PathwayTestSupport", "pathway-cli"],
+                    exclude: ["Fixtures"]),
+
         // MARK: Benchmarks (run with `make bench`; not tests)
         .executableTarget(name: "rk4-throughput", dependencies: ["Simulator"], path: "bench/rk4-throughput"),
         .executableTarget(name: "simulate-bench", dependencies: ["PathwayModel", "Simulator"], path: "bench/simulate"),
         .executableTarget(name: "graphviz-render-bench", dependencies: ["Diagram"], path: "bench/graphviz-render"),
         .executableTarget(name: "chain-bench", dependencies: ["PathwayModel", "SBML", "Simulator"], path: "bench/chain",
                           exclude: ["make-chain.py", "run-chain.sh"]),
+        .executableTarget(name: "petab-bench", dependencies: ["Calibration"], path: "bench/petab",
+                          exclude: ["petab_roadrunner.py", "run-petab.sh"]),
     ],
     swiftLanguageModes: [.v6]
 )

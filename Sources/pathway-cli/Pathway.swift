@@ -13,7 +13,7 @@ struct Pathway: ParsableCommand {
             """,
         version: "0.1.0",
         subcommands: [Validate.self, Info.self, Simulate.self, Convert.self, SBMLTest.self,
-                      Compare.self, Scan.self, Merge.self, DoseResponseCommand.self, SteadyStateCommand.self, Sensitivity.self, Steps.self, Render.self, ReportCommand.self]
+                      Compare.self, Scan.self, Merge.self, DoseResponseCommand.self, SteadyStateCommand.self, Sensitivity.self, Steps.self, Render.self, ReportCommand.self, Fit.self]
     )
 
     /// argument-parser's `main`, with the one error path of the command line: a `CommandError` is

@@ -336,6 +336,8 @@ public final class CompiledModel: ODEFunction {
         jacobianProgram = jacobianRaw.fused(useCount: reads)
         eventProgram = eventRaw.fused(useCount: reads)
         let initialProgram = initialRaw.fused(useCount: reads)
+        initialAssignmentProgram = initialProgram
+        initialAssignmentTargets = assigns
 
         // MARK: Register file
         var initial = [Double](repeating: 0, count: registerCount)
@@ -442,6 +444,11 @@ public final class CompiledModel: ODEFunction {
         return (mainProgram.count, jacobianProgram.count, h)
     }
 
+    /// The initial assignments' program and (target, value) registers, kept for
+    /// ``recomputeInitialAssignments()``.
+    private let initialAssignmentProgram: Program
+    private let initialAssignmentTargets: [(target: Int, value: Int)]
+
     private let stoichCount: Int
     private let ruleCount: Int
     private let termCount: Int
@@ -513,6 +520,23 @@ public final class CompiledModel: ODEFunction {
         initialRegisters[r] = value
         registers[r] = value
         return true
+    }
+
+    /// Evaluates the initial assignments again from the current values (after ``setValue(_:_:)`` changed
+    /// the parameters they read), so that the next run starts from the state they give; `keeping` names
+    /// values set since that no assignment may overwrite. A model without initial assignments is left
+    /// alone. Not for models with delays.
+    public func recomputeInitialAssignments(keeping: Set<String> = []) {
+        guard !initialAssignmentTargets.isEmpty else { return }
+        initialRegisters.withUnsafeBufferPointer { registers.update(from: $0.baseAddress!, count: registerCount) }
+        let kept = Set(keeping.compactMap { symbolRegisters[$0] })
+        for _ in 0...initialAssignmentTargets.count {
+            run(mainProgram)
+            run(initialAssignmentProgram)
+            for (target, value) in initialAssignmentTargets where !kept.contains(target) { registers[target] = registers[value] }
+        }
+        for (target, _) in initialAssignmentTargets { initialRegisters[target] = registers[target] }
+        for (k, name) in stateNames.enumerated() { initialState[k] = initialRegisters[symbolRegisters[name]!] }
     }
 
     /// The current value of a named symbol for a state at time t (species, parameter, observable…).

@@ -4,7 +4,7 @@ import PathwayModel
 extension Expression {
     /// Constant folding and the algebraic identities that keep derivatives small:
     /// `0·x = 0`, `1·x = x`, `x + 0 = x`, `x^1 = x`, `x^0 = 1`, `--x = x`, `x/1 = x`, numeric sub-expressions evaluated.
-    func simplified() -> Expression {
+    public func simplified() -> PathwayModel.Expression {
         rewritten { e in
             switch e {
             case .negate(.number(let v)): return .number(-v)
@@ -36,7 +36,7 @@ extension Expression {
     }
 
     /// Replaces calls of the model's own functions by their bodies, with arguments substituted.
-    func inliningFunctions(_ functions: [String: FunctionDefinition]) -> Expression {
+    public func inliningFunctions(_ functions: [String: FunctionDefinition]) -> PathwayModel.Expression {
         guard !functions.isEmpty else { return self }
         return rewritten { e in
             guard case .call(let name, let args) = e, let f = functions[name], f.arguments.count == args.count else { return e }
@@ -47,7 +47,7 @@ extension Expression {
 
     /// ∂self/∂x, simplified. Conditions (comparisons, piecewise conditions) are treated as locally
     /// constant, so a piecewise derivative is the piecewise of the branch derivatives.
-    func derivative(with x: String) -> Expression {
+    public func derivative(with x: String) -> PathwayModel.Expression {
         guard symbols.contains(x) else { return .number(0) }
         return rawDerivative(x).simplified()
     }
