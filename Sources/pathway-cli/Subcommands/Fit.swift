@@ -60,24 +60,20 @@ extension Pathway {
         func run() throws {
             let loaded: PEtabProblem
             do { loaded = try PEtabProblem.load(path: problem) } catch {
-                report([error.diagnostic])
-                throw ExitCode.failure
+                throw CommandError(diagnostics: [error.diagnostic])
             }
             if evaluate {
                 let objective: PEtabObjective
                 do { objective = try PEtabObjective(loaded, gradients: gradient) } catch {
-                    report([error.diagnostic])
-                    throw ExitCode.failure
+                    throw CommandError(diagnostics: [error.diagnostic])
                 }
                 if gradient && !objective.hasGradient {
-                    printError("this problem has no forward-sensitivity gradient")
-                    throw ExitCode.failure
+                    throw CommandError("this problem has no forward-sensitivity gradient")
                 }
                 let e = objective.evaluate(objective.nominal, gradient: gradient)
                 if let failure = e.failure {
-                    if let at = e.failureLocation { report([Diagnostic(.error, at: at, failure)]) }
-                    else { printError("the objective cannot be evaluated at the nominal parameters: \(failure)") }
-                    throw ExitCode.failure
+                    if let at = e.failureLocation { throw CommandError(diagnostics: [Diagnostic(.error, at: at, failure)]) }
+                    throw CommandError("the objective cannot be evaluated at the nominal parameters: \(failure)")
                 }
                 let names = objective.estimated.map { loaded.parameters[$0].id }
                 var text: String
@@ -101,14 +97,12 @@ extension Pathway {
             try checkDestinations(destinations)
             let objective: PEtabObjective
             do { objective = try PEtabObjective(loaded, gradients: false) } catch {
-                report([error.diagnostic])
-                throw ExitCode.failure
+                throw CommandError(diagnostics: [error.diagnostic])
             }
             // Bad data (a noise formula that is not positive) is reported against its row before any fit.
             let check = objective.evaluate(objective.nominal)
             if let failure = check.failure, let at = check.failureLocation {
-                report([Diagnostic(.error, at: at, failure)])
-                throw ExitCode.failure
+                throw CommandError(diagnostics: [Diagnostic(.error, at: at, failure)])
             }
             let terminal = isatty(STDERR_FILENO) != 0
             let total = starts
@@ -121,13 +115,11 @@ extension Pathway {
                     }
                 }
             } catch {
-                report([error.diagnostic])
-                throw ExitCode.failure
+                throw CommandError(diagnostics: [error.diagnostic])
             }
             let best = result.best
             guard best.objective.isFinite else {
-                printError("no start could be simulated")
-                throw ExitCode.failure
+                throw CommandError("no start could be simulated")
             }
             let all = objective.unscaled(best.parameters)
             if let plot {
@@ -149,8 +141,7 @@ extension Pathway {
                 let objective = try PEtabObjective(loaded, gradients: true)
                 result = try objective.profile(name, from: objective.scaled(objective.nominal))
             } catch {
-                report([error.diagnostic])
-                throw ExitCode.failure
+                throw CommandError(diagnostics: [error.diagnostic])
             }
             if let plot { try writeAtomically(Data(result.svg().utf8), to: plot + "/profile-\(name).svg") }
             let bound = { (v: Double?) in v.map(formatNumber) ?? "none (not identifiable on this side)" }
