@@ -32,7 +32,7 @@ let package = Package(
         ),
         .target(
             name: "Diagram",
-            dependencies: ["PathwayModel", "CGraphviz"]
+            dependencies: ["PathwayModel", "CGraphviz", "Plot"]
         ),
         .target(name: "SBML", dependencies: ["PathwayModel", "CSBML"]),
         .target(name: "Report", dependencies: ["Plot"]),

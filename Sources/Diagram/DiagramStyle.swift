@@ -1,3 +1,4 @@
+import Plot
 import PathwayModel
 
 /// Shapes, colours and arrows, after SBGN: macromolecules are rounded boxes coloured by role,
@@ -185,19 +186,7 @@ enum DiagramStyle {
     // MARK: HTML-like labels
 
     /// `text` escaped for an HTML-like label.
-    static func escapeHTML(_ text: String) -> String {
-        var out = ""
-        for c in text {
-            switch c {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            default: out.append(c)
-            }
-        }
-        return out
-    }
+    static func escapeHTML(_ text: String) -> String { XMLText.escape(text) }
 
     /// Breaks `text` into lines of at most about `width` characters at spaces.
     static func wrap(_ text: String, width: Int = 20) -> [String] {

@@ -1,3 +1,5 @@
+import Plot
+
 /// SVG fit for a wiki page: Graphviz 2.43's SVG document (as its core renderer writes it, one element
 /// per line), with these differences, written in the same pass by the SVG render plugin
 /// (``SVGRenderer``), so that nothing is parsed back:
@@ -87,21 +89,7 @@ public enum WikiSVG {
     }
 
     /// `text` escaped for XML character data and attribute values.
-    static func escape(_ text: String) -> String {
-        guard text.utf8.contains(where: { $0 == 0x26 || $0 == 0x3C || $0 == 0x3E || $0 == 0x22 }) else { return text }
-        var out: [UInt8] = []
-        out.reserveCapacity(text.utf8.count + 16)
-        for byte in text.utf8 {
-            switch byte {
-            case UInt8(ascii: "&"): out += Array("&amp;".utf8)
-            case UInt8(ascii: "<"): out += Array("&lt;".utf8)
-            case UInt8(ascii: ">"): out += Array("&gt;".utf8)
-            case UInt8(ascii: "\""): out += Array("&quot;".utf8)
-            default: out.append(byte)
-            }
-        }
-        return String(decoding: out, as: UTF8.self)
-    }
+    static func escape(_ text: String) -> String { XMLText.escape(text) }
 }
 
 extension String {

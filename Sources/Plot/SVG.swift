@@ -51,9 +51,12 @@ struct SVG {
 
 /// Text for XML and HTML documents.
 public enum XMLText {
-    /// `s` with `& < > "` escaped, for text and attribute values.
+    /// `s` with `& < > "` escaped, for text and attribute values (the one escaper of the package:
+    /// plots, diagrams' labels and wiki SVG, the report).
     public static func escape(_ s: String) -> String {
+        guard s.utf8.contains(where: { $0 == 0x26 || $0 == 0x3C || $0 == 0x3E || $0 == 0x22 }) else { return s }
         var out = ""
+        out.reserveCapacity(s.utf8.count + 16)
         for c in s {
             switch c {
             case "&": out += "&amp;"

@@ -36,6 +36,14 @@ public enum Graphviz {
     public static func rendering(
         _ graph: GraphDescription, layout: LayoutEngine = .dot, format: OutputFormat
     ) throws -> Rendering {
+        try rendering(graph, layout: layout, format: format, wiki: nil)
+    }
+
+    /// Lays `graph` out and renders it; with a `wiki` document (``OutputFormat/fastSVG`` only), the
+    /// render plugin writes that wiki SVG.
+    static func rendering(
+        _ graph: GraphDescription, layout: LayoutEngine, format: OutputFormat, wiki: WikiSVG.Document?
+    ) throws -> Rendering {
         if layout == .dot {
             let conflicts = graph.rankConstraintConflicts()
             if !conflicts.isEmpty { throw GraphvizError.unsupportedGraph(reasons: conflicts) }
@@ -44,22 +52,13 @@ public enum Graphviz {
             let g = try session.open(graph)
             defer { agclose(g) }
             try session.populate(g, from: graph)
-            return try session.layoutAndRender(g, layout: layout, format: format)
+            return try session.layoutAndRender(g, layout: layout, format: format, wiki: wiki)
         }
     }
 
     /// Lays `graph` out and writes `document`'s wiki SVG in one pass (see ``WikiSVG``).
     static func renderWikiSVG(_ graph: GraphDescription, layout: LayoutEngine, document: WikiSVG.Document) throws -> [UInt8] {
-        if layout == .dot {
-            let conflicts = graph.rankConstraintConflicts()
-            if !conflicts.isEmpty { throw GraphvizError.unsupportedGraph(reasons: conflicts) }
-        }
-        return try GraphvizRuntime.shared.session { session in
-            let g = try session.open(graph)
-            defer { agclose(g) }
-            try session.populate(g, from: graph)
-            return try session.layoutAndRender(g, layout: layout, format: .fastSVG, wiki: document).output
-        }
+        try rendering(graph, layout: layout, format: .fastSVG, wiki: document).output
     }
 
     /// Parses `dot` (exactly one graph) and renders it. Parsing uses the same sequential-ID
