@@ -115,6 +115,10 @@ public struct SimulationResult: Sendable {
 public struct SimulationError: Error, Sendable, CustomStringConvertible {
     public var message: String
     public var description: String { message }
+
+    public init(message: String) {
+        self.message = message
+    }
 }
 
 extension CompiledModel {
