@@ -216,11 +216,50 @@ final class StochasticModel {
                 try general(full(e), name: name, changes: nil)
             }
         }
+        /// The factors of a product (`a·b·c`, `times(a, b)`).
+        func factorsOf(_ e: Expression) -> [Expression] {
+            switch e {
+            case .binary(.multiply, let a, let b): return factorsOf(a) + factorsOf(b)
+            case .call("times", let args): return args.flatMap(factorsOf)
+            default: return [e]
+            }
+        }
         func general(_ e: Expression, name: String, changes change: [(Int, Double)]?) throws(SimulationError) {
             if e.referencesTime { usesTime = true }
             if let change {
                 names.append(name)
                 changes.append(change)
+            }
+            // A product of distinct counted species (each to the first power) and of things that events
+            // alone change runs natively, as mass action does: the same value, without the interpreter.
+            var counted: [Int] = []
+            var rest: [Expression] = []
+            var numeric = 1.0
+            var native = !e.referencesTime
+            for f in factorsOf(e) {
+                if case .symbol(let s) = f, let k = stateIndex[s], isCount[k] {
+                    if counted.contains(k) { native = false }
+                    counted.append(k)
+                    numeric /= scale[k]
+                } else if f.symbols.contains(where: { stateIndex[$0] != nil && speciesByID[$0] != nil }) {
+                    native = false
+                } else {
+                    rest.append(f)
+                }
+            }
+            if native && counted.count <= 3 && change != nil {
+                kinds.append(0)
+                mult.append(numeric)
+                let reg = try compile(Expression.product(rest.isEmpty ? [.number(1)] : rest).simplified())
+                valueRegs.append(Int32(reg))
+                constantRegisters.append(Int32(reg))
+                generalRegisters.append(nil)
+                for i in 0..<3 {
+                    fIndex.append(i < counted.count ? Int32(counted[i]) : -1)
+                    fOrder.append(i < counted.count ? 1 : 0)
+                }
+                reads.append(Set(counted))
+                return
             }
             kinds.append(1)
             mult.append(1)
