@@ -74,7 +74,7 @@ public final class StochasticSimulator {
     private let position: UnsafeMutableBufferPointer<Int32>
 
     /// Channels up to which ``SSAAlgorithm/auto`` runs the direct method.
-    public static let autoThreshold = 24
+    public static let autoThreshold = 64
 
     public init(_ compiled: CompiledModel, settings: SimulationSettings, observe: [String] = [],
                 options: StochasticOptions = StochasticOptions()) throws(SimulationError) {
