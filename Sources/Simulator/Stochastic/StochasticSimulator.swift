@@ -1,3 +1,4 @@
+import Foundation
 import PathwayModel
 
 /// Which exact stochastic simulation algorithm runs.
@@ -124,7 +125,7 @@ public final class StochasticSimulator {
         }
         if !rounded.isEmpty {
             let list = rounded.prefix(5).map { k in
-                "\(compiled.stateNames[k]) \(shortNumber(compiled.initialState[k] * model.scale[k])) → \(shortNumber((compiled.initialState[k] * model.scale[k]).rounded()))"
+                "\(compiled.stateNames[k]) \(String(format: "%.10g", compiled.initialState[k] * model.scale[k])) → \(shortNumber((compiled.initialState[k] * model.scale[k]).rounded()))"
             }
             notes.append("counts: initial amounts rounded to whole molecules: " + list.joined(separator: ", ") + (rounded.count > 5 ? ", …" : ""))
         }
