@@ -56,6 +56,24 @@ struct StochasticCommandTests {
         #expect(json.stdout.hasPrefix("{\n  \"seed\": 99,\n  \"runs\": 50,"))
     }
 
+    @Test("compare --method ssa reports mean ± sd readouts, the same with 1 or 2 threads")
+    func stochasticCompare() throws {
+        let (file, _) = try write(Self.birthDeath, "bd.yaml")
+        let common = ["compare", file, "--method", "ssa", "--set", "k=10", "--observe", "X", "--runs", "100", "--seed", "4",
+                      "--t-end", "20", "--points", "21", "--format", "csv"]
+        let one = try PathwayBinary.run(common + ["--jobs", "1"])
+        let two = try PathwayBinary.run(common + ["--jobs", "2"])
+        #expect(one.status == 0, "\(one.stderr)")
+        #expect(one.stdoutData == two.stdoutData)
+        let lines = one.stdout.split(separator: "\n").map { $0.split(separator: ",").map(String.init) }
+        #expect(lines.first?.suffix(4) == ["peak_sd", "time_to_peak_sd", "final_sd", "auc_sd"])
+        // Final values: Poisson means 50(1 − e⁻²) = 43.2 and 86.5 (k doubled); sd of a mean of 100 about 0.7 and 0.9.
+        let baseline = lines.first { $0.count > 1 && $0[1] == "baseline" }.flatMap { Double($0[4]) } ?? .nan
+        let doubled = lines.first { $0.count > 1 && $0[1] == "command-line" }.flatMap { Double($0[4]) } ?? .nan
+        #expect(abs(baseline - 50 * (1 - exp(-2))) < 3.5)
+        #expect(abs(doubled - 100 * (1 - exp(-2))) < 4.5)
+    }
+
     @Test("A rate rule on a species is refused by name; nothing is written")
     func rateRuleRefused() throws {
         let (file, directory) = try write("""
@@ -88,9 +106,9 @@ struct StochasticCommandTests {
         let noMethod = try PathwayBinary.run(["simulate", file, "--runs", "10"])
         #expect(noMethod.status != 0)
         #expect(noMethod.stderr.contains("--runs needs --method ssa"), "\(noMethod.stderr)")
-        let compare = try PathwayBinary.run(["compare", file, "--method", "ssa", "--knockout", "X", "--observe", "X"])
-        #expect(compare.status != 0)
-        #expect(compare.stderr.contains("--method ssa"), "\(compare.stderr)")
+        let scan = try PathwayBinary.run(["scan", file, "--method", "ssa", "--param", "k", "--from", "1", "--to", "2", "--steps", "2", "--observe", "X"])
+        #expect(scan.status != 0)
+        #expect(scan.stderr.contains("--method ssa: this command does not run stochastic simulations yet"), "\(scan.stderr)")
     }
 
     @Test("A negative propensity stops the run with the reaction, the time and the counts")
