@@ -1,3 +1,4 @@
+import Foundation
 import PathwayModel
 
 /// How species values become molecule counts for a stochastic simulation.
@@ -391,8 +392,8 @@ final class StochasticModel {
 
 /// A number as Swift prints it, without a trailing `.0`.
 func shortNumber(_ v: Double) -> String {
-    let s = "\(v)"
-    return s.hasSuffix(".0") ? String(s.dropLast(2)) : s
+    if v == v.rounded() && abs(v) < 1e15 { return String(Int64(v)) }
+    return String(format: "%.10g", v)
 }
 
 #if canImport(Glibc)
