@@ -29,7 +29,7 @@ struct StochasticTests {
           arguments: [SSAAlgorithm.direct, .nextReaction])
     func immigrationDeathMoments(algorithm: SSAAlgorithm) throws {
         let model = try loadYAML(Self.immigrationDeath)
-        let runs = 2000
+        let runs = 1000
         let settings = SimulationSettings(end: 20, output: .points(5))
         let e = try StochasticEnsemble.run(model: model, settings: settings, observe: ["X"],
                                            options: StochasticOptions(algorithm: algorithm), runs: runs, seed: 42, jobs: 2)
@@ -85,7 +85,7 @@ struct StochasticTests {
         let mean = zip(p, values).map { $0 * $1 }.reduce(0, +)
         let variance = zip(p, values).map { $0 * ($1 - mean) * ($1 - mean) }.reduce(0, +)
 
-        let runs = 4000
+        let runs = 2000
         let e = try StochasticEnsemble.run(model: model, settings: SimulationSettings(end: end, output: .points(2)),
                                            observe: ["A", "B"], runs: runs, seed: 7, jobs: 2)
         let sampleMean = e.mean[1][0], sampleVariance = e.sd[1][0] * e.sd[1][0]
@@ -119,7 +119,7 @@ struct StochasticTests {
             """)
         let settings = SimulationSettings(end: 10, output: .points(11))
         let ode = try CompiledModel(model).simulate(SimulationSettings(end: 10, output: .points(11), rtol: 1e-10, atol: 1e-14), observe: ["B"])
-        let runs = 300
+        let runs = 200
         let e = try StochasticEnsemble.run(model: model, settings: settings, observe: ["B"], runs: runs, seed: 3, jobs: 2)
         let molecules = 6.022_140_76e23 * 1e-9 * 1e-12 // per nM in 1 pL
         #expect(e.notes.contains { $0.contains("Avogadro") })
