@@ -45,7 +45,7 @@ public struct StochasticEnsemble: Sendable {
             var outcome = RunOutcome(values: [], statistics: StochasticRunStatistics(), error: nil)
             values.withUnsafeMutableBufferPointer { buffer in
                 do throws(SimulationError) { outcome.statistics = try simulator.run(&rng, into: buffer) } catch {
-                    outcome.error = SimulationError(message: "run \(index + 1): \(error.message)")
+                    outcome.error = SimulationError(message: "run \(index + 1): \(error.message)", location: error.location)
                 }
             }
             outcome.values = values

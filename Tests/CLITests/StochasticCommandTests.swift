@@ -93,7 +93,7 @@ struct StochasticCommandTests {
         let out = directory.appendingPathComponent("out.csv").path
         let r = try PathwayBinary.run(["simulate", file, "--method", "ssa", "-o", out])
         #expect(r.status != 0)
-        #expect(r.stderr.contains("error: the stochastic simulation cannot honour the rate rule on species 'Y'"), "\(r.stderr)")
+        #expect(r.stderr.contains("\(file):12:3: error: the stochastic simulation cannot honour the rate rule on species 'Y'"), "\(r.stderr)")
         #expect(!FileManager.default.fileExists(atPath: out))
     }
 
@@ -129,7 +129,7 @@ struct StochasticCommandTests {
         let out = directory.appendingPathComponent("out.csv").path
         let r = try PathwayBinary.run(["simulate", file, "--method", "ssa", "--seed", "3", "--t-end", "100", "-o", out])
         #expect(r.status != 0)
-        #expect(r.stderr.contains("error: the propensity of reaction 'drain' is negative (-1) at t = "), "\(r.stderr)")
+        #expect(r.stderr.contains("\(file):10:3: error: the propensity of reaction 'drain' is negative (-1) at t = "), "\(r.stderr)")
         #expect(r.stderr.contains("(A = 49, B = 11)"), "\(r.stderr)")
         #expect(!FileManager.default.fileExists(atPath: out))
     }

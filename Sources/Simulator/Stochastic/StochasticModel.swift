@@ -32,6 +32,8 @@ final class StochasticModel {
     let channelCount: Int
     /// Per channel: the reaction's id, and whether this is its backward direction.
     let channelNames: [String]
+    /// Per channel: where its reaction is written.
+    let channelLocations: [SourceLocation]
     /// Per state component: molecules per unit of the model's value (1 for parameters).
     let scale: [Double]
     /// Per state component: whether it is a species count (rounded after events, checked for overflow).
@@ -77,21 +79,21 @@ final class StochasticModel {
     init(_ compiled: CompiledModel, counts conversion: CountConversion) throws(SimulationError) {
         self.compiled = compiled
         let model = compiled.model
-        func refuse(_ what: String) -> SimulationError {
-            SimulationError(message: "the stochastic simulation cannot honour \(what)")
+        func refuse(_ what: String, at location: SourceLocation? = nil) -> SimulationError {
+            SimulationError(message: "the stochastic simulation cannot honour \(what)", location: location)
         }
         if let rule = model.rateRules.first {
-            let isSpecies = model.species.contains { $0.id == rule.variable }
-            throw refuse("the rate rule on \(isSpecies ? "species" : "") '\(rule.variable)' (a continuous change; SSA changes counts only by reactions and events)".replacingOccurrences(of: "on  '", with: "on '"))
+            let what = model.species.contains { $0.id == rule.variable } ? "species '\(rule.variable)'" : "'\(rule.variable)'"
+            throw refuse("the rate rule on \(what) (a continuous change; SSA changes counts only by reactions and events)", at: rule.location)
         }
         if compiled.delays != nil {
             throw refuse("delay(): the model reads values at earlier times")
         }
         for r in model.reactions {
             for t in r.reactants + r.products {
-                if t.expression != nil { throw refuse("the variable stoichiometry of '\(t.species)' in reaction '\(r.id)'") }
+                if t.expression != nil { throw refuse("the variable stoichiometry of '\(t.species)' in reaction '\(r.id)'", at: r.location) }
                 if t.coefficient != t.coefficient.rounded() || t.coefficient < 0 {
-                    throw refuse("the stoichiometry \(t.coefficient) of '\(t.species)' in reaction '\(r.id)' (molecules react in whole numbers)")
+                    throw refuse("the stoichiometry \(t.coefficient) of '\(t.species)' in reaction '\(r.id)' (molecules react in whole numbers)", at: r.location)
                 }
             }
         }
@@ -271,7 +273,9 @@ final class StochasticModel {
             reads.append(Set(e.symbols.compactMap { stateIndex[$0] }))
         }
 
+        var locations: [SourceLocation] = []
         for r in model.reactions {
+            defer { while locations.count < names.count { locations.append(r.location) } }
             var law = r.rateLaw
             var factor: Expression = .number(1)
             while case .scaled(let inner, let f) = law {
@@ -297,6 +301,7 @@ final class StochasticModel {
         }
         channelCount = names.count
         channelNames = names
+        channelLocations = locations
 
         // Event conditions that change with time alone.
         triggersUseTime = model.events.contains { e in

@@ -171,7 +171,8 @@ public final class StochasticSimulator {
         let v = model.propensity(j, x.baseAddress!)
         if v >= 0 && v < .infinity { return v }
         let what = v.isNaN ? "is NaN" : v < 0 ? "is negative (\(shortNumber(v)))" : "is infinite"
-        throw SimulationError(message: "the propensity of reaction '\(model.channelNames[j])' \(what) at \(timeText(t))\(describeState(for: j)); a propensity must be a non-negative number (split a reversible rate law into two reactions)")
+        throw SimulationError(message: "the propensity of reaction '\(model.channelNames[j])' \(what) at \(timeText(t))\(describeState(for: j)); a propensity must be a non-negative number (split a reversible rate law into two reactions)",
+                              location: model.channelLocations[j])
     }
 
     private func computeAll(_ t: Double) throws(SimulationError) {
@@ -381,7 +382,8 @@ public final class StochasticSimulator {
                     let k = Int(model.changeIndex[e])
                     let v = x[k] + model.changeDelta[e]
                     if v < 0 {
-                        throw SimulationError(message: "reaction '\(model.channelNames[mu])' fired at \(timeText(t)) with '\(stateName(k))' at \(shortNumber(x[k])) molecules, making it negative\(describeState(for: mu)); its propensity must vanish when a reactant runs out")
+                        throw SimulationError(message: "reaction '\(model.channelNames[mu])' fired at \(timeText(t)) with '\(stateName(k))' at \(shortNumber(x[k])) molecules, making it negative\(describeState(for: mu)); its propensity must vanish when a reactant runs out",
+                                              location: model.channelLocations[mu])
                     }
                     if v > StochasticModel.maximumCount {
                         throw SimulationError(message: "the count of '\(stateName(k))' would exceed 2^53 molecules at \(timeText(t)) (reaction '\(model.channelNames[mu])'); the model grows without bound")

@@ -47,6 +47,15 @@ struct StochasticArguments: ParsableArguments {
     }
 }
 
+/// `file:line:column: error: message` when the error names where in the model it is, else `error: message`.
+func printStochasticError(_ error: any Error) {
+    if let e = error as? SimulationError, let location = e.location, location.line > 0 {
+        FileHandle.standardError.write(Data("\(location): error: \(e.message)\n".utf8))
+    } else {
+        printError("\(error)")
+    }
+}
+
 extension SSAAlgorithm: ExpressibleByArgument {}
 extension CountConversion: ExpressibleByArgument {}
 
@@ -67,7 +76,7 @@ extension Pathway.Simulate {
                                                       runs: runs, seed: seed, jobs: stochastic.jobs ?? defaultJobs,
                                                       keep: stochastic.trajectories ? runs : (plot != nil ? 3 : 0))
             } catch {
-                printError("\(error)")
+                printStochasticError(error)
                 throw ExitCode.failure
             }
             text = StochasticTableWriter.write(ensemble, format: format, trajectories: stochastic.trajectories)
@@ -87,7 +96,7 @@ extension Pathway.Simulate {
                 statsLine = "reaction events \(s.reactionEvents), event executions \(s.eventExecutions), "
                     + String(format: "%.3f ms (%.3g events/s)", r.solveSeconds * 1000, Double(s.reactionEvents) / max(r.solveSeconds, 1e-9))
             } catch {
-                printError("\(error)")
+                printStochasticError(error)
                 throw ExitCode.failure
             }
             text = StochasticTableWriter.header(seed: seed, runs: nil, notes: notes, format: format)
