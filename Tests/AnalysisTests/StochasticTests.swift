@@ -1,6 +1,7 @@
 import Analysis
 import Foundation
 import PathwayModel
+import Plot
 import Simulator
 import Testing
 
@@ -195,5 +196,16 @@ struct StochasticTests {
         for run in s.trajectories {
             #expect(run.last == [49, 0])
         }
+    }
+
+    @Test("A band is drawn as one polygon in its series' colour, and widens the value axis")
+    func band() {
+        var plot = LinePlot(title: "t", xLabel: "time", yLabel: "molecules",
+                            series: [Series(name: "X mean ± 1 sd", x: [0, 1, 2], y: [0, 10, 20])])
+        plot.bands = [Band(series: 0, x: [0, 1, 2], lower: [0, 5, 15], upper: [0, 15, 30])]
+        let svg = plot.svg()
+        #expect(svg.components(separatedBy: "<polygon ").count == 2)
+        #expect(svg.contains("fill-opacity=\"0.18\""))
+        #expect(svg.contains(">30<")) // the axis reaches the band's top, above the line's
     }
 }

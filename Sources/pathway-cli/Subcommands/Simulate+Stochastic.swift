@@ -124,7 +124,9 @@ extension Pathway.Simulate {
         var bands: [Band] = []
         for (k, name) in e.names.enumerated() {
             let mean = e.mean.map { $0[k] }, sd = e.sd.map { $0[k] }
-            bands.append(Band(series: series.count, x: x, lower: zip(mean, sd).map { $0 - $1 }, upper: zip(mean, sd).map { $0 + $1 }))
+            // A quantity that is never negative (counts) is not drawn below zero.
+            let floor = mean.allSatisfy { $0 >= 0 } ? 0 : -Double.infinity
+            bands.append(Band(series: series.count, x: x, lower: zip(mean, sd).map { max($0 - $1, floor) }, upper: zip(mean, sd).map { $0 + $1 }))
             series.append(Series(name: "\(name) mean ± 1 sd", x: x, y: mean))
         }
         for (r, run) in e.trajectories.prefix(3).enumerated() {
