@@ -76,6 +76,12 @@ conformance-stochastic: build
 	  tail -1 $(OUT)/sbml-test-stochastic.txt; exit $$status
 conformance: conformance-stochastic
 
+## bench-ssa: stochastic simulation against libRoadRunner's gillespie (bench/ssa/run-ssa.sh); part of `make bench`
+.PHONY: bench-ssa
+bench-ssa: build
+	bash bench/ssa/run-ssa.sh
+bench: bench-ssa
+
 ## crosscheck: shipped models exported to SBML, simulated here and with libRoadRunner (needs pip)
 crosscheck: build
 	bash bench/crosscheck.sh
