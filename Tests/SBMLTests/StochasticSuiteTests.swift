@@ -3,8 +3,8 @@ import PathwayTestSupport
 import Testing
 
 /// `pathway sbml-test` on stochastic cases of the SBML Test Suite (the DSMTS), vendored in Fixtures:
-/// birth–death with an assignment rule (00019; 00001 without it is vendored too) and immigration–death
-/// with an event at t = 25 that resets X (00028). 1,000 runs each (the suite's minimum), a fixed seed.
+/// birth–death with an assignment rule (00019) and immigration–death with an event at t = 25 that
+/// resets X (00028). 1,000 runs each (the suite's minimum), a fixed seed.
 @Suite("SBML Test Suite stochastic cases (built binary)")
 struct StochasticSuiteTests {
     static let directory = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
