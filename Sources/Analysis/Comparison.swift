@@ -64,7 +64,7 @@ public struct Comparison: Sendable {
                                      options: StochasticOptions = StochasticOptions(), trajectories: Int, seed: UInt64,
                                      jobs: Int = Parallel.availableCores) throws(AnalysisError) -> Comparison {
         guard !observe.isEmpty else { throw AnalysisError(.invalidValue, "nothing to observe") }
-        guard trajectories >= 2 else { throw AnalysisError(.invalidValue, "--runs must be at least 2 for a spread, not \(trajectories)") }
+        guard trajectories >= 2 else { throw AnalysisError(.invalidValue, "at least 2 trajectories per run are needed for a spread, not \(trajectories)") }
         for name in observe { try model.checkObservable(name) }
         let all = [ComparisonRun(label: "baseline", perturbations: [])] + runs
         var results: [RunResult] = []

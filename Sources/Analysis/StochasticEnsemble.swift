@@ -1,5 +1,6 @@
 import PathwayModel
 import Simulator
+import Synchronization
 
 /// N independent stochastic trajectories of a model and their mean and standard deviation at each
 /// output time.
@@ -75,38 +76,49 @@ public struct StochasticEnsemble: Sendable {
     }
 }
 
-/// Welford's running mean and sum of squared deviations, updated under ``Parallel/orderedMap``'s lock in
-/// run order.
-private final class EnsembleAccumulator: @unchecked Sendable {
-    // @unchecked: only touched by `deliver`, which orderedMap calls under its lock, one call at a time.
-    var count = 0
-    var mean: [Double]
-    var m2: [Double]
-    var kept: [[Double]] = []
+/// Welford's running mean and sum of squared deviations, updated in run order (``Parallel/orderedMap``
+/// delivers in index order), behind a lock of its own so that `Sendable` is checked by the compiler.
+private final class EnsembleAccumulator: Sendable {
+    struct State {
+        var count = 0
+        var mean: [Double]
+        var m2: [Double]
+        var kept: [[Double]] = []
+        var reactionEvents = 0
+        var eventExecutions = 0
+    }
+
+    private let state: Mutex<State>
     let keep: Int
-    var reactionEvents = 0
-    var eventExecutions = 0
 
     init(width: Int, keep: Int) {
-        mean = [Double](repeating: 0, count: width)
-        m2 = [Double](repeating: 0, count: width)
+        state = Mutex(State(mean: [Double](repeating: 0, count: width), m2: [Double](repeating: 0, count: width)))
         self.keep = keep
     }
 
     func add(_ values: [Double], _ statistics: StochasticRunStatistics) {
-        count += 1
-        let n = Double(count)
-        for i in values.indices {
-            let d = values[i] - mean[i]
-            mean[i] += d / n
-            m2[i] += d * (values[i] - mean[i])
+        let keep = self.keep
+        state.withLock { s in
+            s.count += 1
+            let n = Double(s.count)
+            for i in values.indices {
+                let d = values[i] - s.mean[i]
+                s.mean[i] += d / n
+                s.m2[i] += d * (values[i] - s.mean[i])
+            }
+            if s.kept.count < keep { s.kept.append(values) }
+            s.reactionEvents += statistics.reactionEvents
+            s.eventExecutions += statistics.eventExecutions
         }
-        if kept.count < keep { kept.append(values) }
-        reactionEvents += statistics.reactionEvents
-        eventExecutions += statistics.eventExecutions
     }
 
+    var kept: [[Double]] { state.withLock { $0.kept } }
+    var reactionEvents: Int { state.withLock { $0.reactionEvents } }
+    var eventExecutions: Int { state.withLock { $0.eventExecutions } }
+
     func result() -> (mean: [Double], variance: [Double]) {
-        (mean, m2.map { count > 1 ? max($0, 0) / Double(count - 1) : 0 })
+        state.withLock { s in
+            (s.mean, s.m2.map { s.count > 1 ? max($0, 0) / Double(s.count - 1) : 0 })
+        }
     }
 }
