@@ -62,6 +62,26 @@ conformance: build
 	$(PATHWAY) sbml-test $(SBML_CASES)/* --output-dir $(OUT)/sbml-test > $(OUT)/sbml-test.txt; status=$$?; \
 	  grep -v ' passed' $(OUT)/sbml-test.txt | grep -v '^sbml-test:' | head -50; tail -1 $(OUT)/sbml-test.txt; exit $$status
 
+## conformance-stochastic: the suite's StochasticTimeCourse cases (../shared/sbml-test-suite/stochastic),
+## SSA_RUNS runs each (default 10,000) from seed SSA_SEED, judged by Z and Y; part of `make conformance`
+.PHONY: conformance-stochastic
+SBML_STOCHASTIC ?= ../shared/sbml-test-suite/stochastic
+SSA_RUNS ?= 10000
+SSA_SEED ?= 1
+conformance-stochastic: build
+	@mkdir -p $(OUT)/sbml-test-stochastic
+	$(PATHWAY) sbml-test $(SBML_STOCHASTIC)/0* --runs $(SSA_RUNS) --seed $(SSA_SEED) --output-dir $(OUT)/sbml-test-stochastic \
+	  > $(OUT)/sbml-test-stochastic.txt; status=$$?; \
+	  grep -v ' passed' $(OUT)/sbml-test-stochastic.txt | grep -v 'unsupported: test type StatisticalDistribution' | head -50; \
+	  tail -1 $(OUT)/sbml-test-stochastic.txt; exit $$status
+conformance: conformance-stochastic
+
+## bench-ssa: stochastic simulation against libRoadRunner's gillespie (bench/ssa/run-ssa.sh); part of `make bench`
+.PHONY: bench-ssa
+bench-ssa: build
+	bash bench/ssa/run-ssa.sh
+bench: bench-ssa
+
 ## crosscheck: shipped models exported to SBML, simulated here and with libRoadRunner (needs pip)
 crosscheck: build
 	bash bench/crosscheck.sh

@@ -21,6 +21,9 @@ public struct RunResult: Sendable {
     public var summaries: [TimeCourseSummary]
     /// Why the run failed, if it did (its numbers are then partial).
     public var failure: String?
+    /// Stochastic comparisons: the standard deviation of each readout over the runs (``summaries`` then
+    /// holds their means, and ``series`` the mean time course); nil for deterministic runs.
+    public var spread: [TimeCourseSummary]? = nil
 }
 
 /// Runs compared with the first (the baseline): per observable, peak, time to peak, final value, AUC
@@ -54,6 +57,48 @@ public struct Comparison: Sendable {
                           concentrationUnit: model.units.concentration.rawValue)
     }
 
+    /// The stochastic comparison: each run (the baseline first) is `trajectories` SSA trajectories from
+    /// the same seed (common random numbers: run i of every scenario draws from stream i), and each
+    /// readout is the mean of the trajectories' readouts, with their standard deviation.
+    public static func runStochastic(model: Model, runs: [ComparisonRun], observe: [String], settings: SimulationSettings,
+                                     options: StochasticOptions = StochasticOptions(), trajectories: Int, seed: UInt64,
+                                     jobs: Int = Parallel.availableCores) throws(AnalysisError) -> Comparison {
+        guard !observe.isEmpty else { throw AnalysisError(.invalidValue, "nothing to observe") }
+        guard trajectories >= 2 else { throw AnalysisError(.invalidValue, "at least 2 trajectories per run are needed for a spread, not \(trajectories)") }
+        for name in observe { try model.checkObservable(name) }
+        let all = [ComparisonRun(label: "baseline", perturbations: [])] + runs
+        var results: [RunResult] = []
+        for run in all {
+            let perturbed = try model.perturbed(by: run.perturbations)
+            let e: StochasticEnsemble
+            do {
+                e = try StochasticEnsemble.run(model: perturbed, settings: settings, observe: observe, options: options,
+                                               runs: trajectories, seed: seed, jobs: jobs, keep: trajectories)
+            } catch {
+                throw AnalysisError(.numerical, "run '\(run.label)': \(error)")
+            }
+            var means: [TimeCourseSummary] = [], sds: [TimeCourseSummary] = []
+            for k in observe.indices {
+                let each = e.trajectories.map { TimeCourseSummary(times: e.times, values: $0.map { $0[k] }) }
+                func stats(_ f: (TimeCourseSummary) -> Double) -> (Double, Double) {
+                    let v = each.map(f)
+                    let m = v.reduce(0, +) / Double(v.count)
+                    let sd = (v.map { ($0 - m) * ($0 - m) }.reduce(0, +) / Double(max(v.count - 1, 1))).squareRoot()
+                    return (m, sd)
+                }
+                let p = stats(\.peak), t = stats(\.timeToPeak), f = stats(\.final), a = stats(\.auc)
+                means.append(TimeCourseSummary(peak: p.0, timeToPeak: t.0, final: f.0, auc: a.0))
+                sds.append(TimeCourseSummary(peak: p.1, timeToPeak: t.1, final: f.1, auc: a.1))
+            }
+            var r = RunResult(label: run.label, times: e.times, series: observe.indices.map { k in e.mean.map { $0[k] } },
+                              summaries: means, failure: nil)
+            r.spread = sds
+            results.append(r)
+        }
+        return Comparison(observe: observe, runs: results, timeUnit: model.units.time.rawValue,
+                          concentrationUnit: model.units.concentration.rawValue)
+    }
+
     static func simulate(_ model: Model, label: String, observe: [String], settings: SimulationSettings) -> RunResult {
         func failed(_ why: String) -> RunResult {
             RunResult(label: label, times: [], series: observe.map { _ in [] },
@@ -79,14 +124,17 @@ public struct Comparison: Sendable {
 
     /// The comparison as a table.
     public func formatted(_ format: Format) -> String {
-        let columns = ["observable", "run", "peak", "time_to_peak", "final", "auc", "peak_fold", "auc_fold"]
+        let stochastic = runs.allSatisfy { $0.spread != nil }
+        var columns = ["observable", "run", "peak", "time_to_peak", "final", "auc", "peak_fold", "auc_fold"]
+        if stochastic { columns += ["peak_sd", "time_to_peak_sd", "final_sd", "auc_sd"] }
         var rows: [[String]] = []
         var numbers: [[Double]] = []
         for (k, name) in observe.enumerated() {
             let base = runs[0].summaries[k]
             for run in runs {
                 let s = run.summaries[k]
-                let values = [s.peak, s.timeToPeak, s.final, s.auc, Self.fold(s.peak, base.peak), Self.fold(s.auc, base.auc)]
+                var values = [s.peak, s.timeToPeak, s.final, s.auc, Self.fold(s.peak, base.peak), Self.fold(s.auc, base.auc)]
+                if let sd = run.spread?[k] { values += [sd.peak, sd.timeToPeak, sd.final, sd.auc] }
                 numbers.append(values)
                 rows.append([name, run.label])
             }
@@ -106,8 +154,16 @@ public struct Comparison: Sendable {
             return out
         case .text:
             let header = ["observable", "run", "peak", "t_peak (\(timeUnit))", "final", "AUC (·\(timeUnit))", "peak fold", "AUC fold"]
-            let body = zip(rows, numbers).map { r, n in r + n.map { NumberFormat.short($0) } }
+            let body = zip(rows, numbers).map { r, n in
+                // Stochastic runs: mean ± sd of the trajectories' readouts.
+                r + n.prefix(6).enumerated().map { i, v in
+                    stochastic && i < 4 ? "\(NumberFormat.short(v)) ± \(NumberFormat.short(n[6 + i]))" : NumberFormat.short(v)
+                }
+            }
             var out = TextTable.render(header: header, rows: body, rightAligned: Set(2..<8))
+            if stochastic {
+                out += "\nStochastic: each readout is the mean ± sd over the trajectories' own readouts (fold changes of the means); every run uses the same seed.\n"
+            }
             let points = runs[0].times.count
             out += "\nAUC by the trapezoid rule on the output grid (\(points) points); peak and time to peak are read off the same grid.\n"
             out += "Fold changes are relative to the baseline run (NaN where the baseline is zero).\n"

@@ -30,6 +30,22 @@ public struct Guide: Sendable {
 /// written as a self-contained SVG: a viewBox and no fixed size (it scales to its container), a
 /// `<title>` and `<desc>` for screen readers, real text (selectable, searchable), the Okabe–Ito
 /// palette with dash patterns. The output depends only on the input: numbers have fixed formatting.
+/// A shaded range around a series (a mean ± 1 sd, say), in that series' colour.
+public struct Band: Sendable {
+    /// The index of the series whose colour the band takes.
+    public var series: Int
+    public var x: [Double]
+    public var lower: [Double]
+    public var upper: [Double]
+
+    public init(series: Int, x: [Double], lower: [Double], upper: [Double]) {
+        self.series = series
+        self.x = x
+        self.lower = lower
+        self.upper = upper
+    }
+}
+
 public struct LinePlot: Sendable {
     public var title: String
     public var description: String
@@ -42,6 +58,8 @@ public struct LinePlot: Sendable {
     public var markers: [Bool]
     /// Reference lines behind the data.
     public var guides: [Guide]
+    /// Shaded ranges behind the lines.
+    public var bands: [Band] = []
 
     public init(title: String, description: String = "", xLabel: String, yLabel: String, series: [Series],
                 logX: Bool = false, logY: Bool = false, markers: [Bool] = [], guides: [Guide] = []) {
@@ -61,7 +79,7 @@ public struct LinePlot: Sendable {
         let legendWidth = series.count > 1 || !(series.first?.name.isEmpty ?? true) ? 180.0 : 20.0
         let left = 84.0, right = width - legendWidth, top = 48.0, bottom = height - 62
         let xAxis = Axis(label: xLabel, covering: series.flatMap(\.x), logarithmic: logX, tight: true)
-        let yAxis = Axis(label: yLabel, covering: series.flatMap(\.y), logarithmic: logY, includeZero: !logY)
+        let yAxis = Axis(label: yLabel, covering: series.flatMap(\.y) + bands.flatMap { $0.lower + $0.upper }, logarithmic: logY, includeZero: !logY)
         func px(_ v: Double) -> Double? { xAxis.fraction(v).map { left + $0 * (right - left) } }
         func py(_ v: Double) -> Double? { yAxis.fraction(v).map { bottom - $0 * (bottom - top) } }
 
@@ -73,6 +91,15 @@ public struct LinePlot: Sendable {
         s.text(title, x: left, y: 28, size: 16, weight: "bold")
         drawFrame(&s, xAxis: xAxis, yAxis: yAxis, left: left, right: right, top: top, bottom: bottom, px: px, py: py)
         drawGuides(&s, left: left, right: right, top: top, bottom: bottom, xAxis: xAxis, yAxis: yAxis)
+        for band in bands {
+            let colour = Palette.categorical[band.series % Palette.categorical.count]
+            var points: [String] = []
+            for (x, y) in zip(band.x, band.upper) + zip(band.x, band.lower).reversed() {
+                // Values off a logarithmic axis are pinned to its edge.
+                if let X = px(x) { points.append("\(SVG.number(X)),\(SVG.number(py(y) ?? bottom))") }
+            }
+            s.raw("<polygon points=\"\(points.joined(separator: " "))\" fill=\"\(colour)\" fill-opacity=\"0.18\" stroke=\"none\"/>")
+        }
 
         s.raw("<g fill=\"none\" stroke-width=\"2\" stroke-linejoin=\"round\" stroke-linecap=\"round\">")
         for (k, line) in series.enumerated() {

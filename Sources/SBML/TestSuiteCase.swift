@@ -21,6 +21,15 @@ public struct TestSuiteCase: Sendable {
     /// Expected values: `expected[i][k]` is variable k at output time i.
     public var expectedTimes: [Double]
     public var expected: [[Double]]
+    /// Stochastic cases (`StochasticTimeCourse`): the exact mean and standard deviation of each variable
+    /// (`expectedMean[i][k]`, `expectedSD[i][k]`), which of them are judged (the settings' `output`),
+    /// and the ranges Z and Y must lie in (open intervals).
+    public var expectedMean: [[Double]] = []
+    public var expectedSD: [[Double]] = []
+    public var judgesMean: [Bool] = []
+    public var judgesSD: [Bool] = []
+    public var meanRange: (Double, Double) = (-3, 3)
+    public var sdRange: (Double, Double) = (-5, 5)
 
     /// The output times: `steps + 1` points from `start` to `start + duration`.
     public var times: [Double] {
@@ -78,6 +87,40 @@ public struct TestSuiteCase: Sendable {
         variables = list("variables")
         amounts = Set(list("amount"))
         concentrations = Set(list("concentration"))
+        if type == "StochasticTimeCourse" {
+            start = try number("start")
+            duration = try number("duration")
+            steps = Int(try number("steps"))
+            absolute = 0; relative = 0
+            func range(_ key: String, _ fallback: (Double, Double)) throws(TestSuiteCaseError) -> (Double, Double) {
+                guard let text = settings[key] else { return fallback }
+                let parts = text.trimmingCharacters(in: ["(", ")", "[", "]", " "]).split(separator: ",").compactMap { Double(String($0).trimmingWhitespaceAndNewlines) }
+                guard parts.count == 2 else { throw TestSuiteCaseError(message: "\(id)-settings.txt: bad '\(key)': \(text)") }
+                return (parts[0], parts[1])
+            }
+            meanRange = try range("meanrange", (-3, 3))
+            sdRange = try range("sdrange", (-5, 5))
+            let outputs = Set(list("output"))
+            judgesMean = variables.map { outputs.contains("\($0)-mean") }
+            judgesSD = variables.map { outputs.contains("\($0)-sd") }
+            let rows = try read("\(id)-results.csv").split(whereSeparator: \.isNewline).map {
+                $0.split(separator: ",", omittingEmptySubsequences: false).map { String($0).trimmingWhitespaceAndNewlines }
+            }
+            guard let header = rows.first else { throw TestSuiteCaseError(message: "\(id)-results.csv: empty") }
+            let meanColumns = variables.map { v in header.firstIndex(of: "\(v)-mean") }
+            let sdColumns = variables.map { v in header.firstIndex(of: "\(v)-sd") }
+            var times: [Double] = [], means: [[Double]] = [], sds: [[Double]] = []
+            for row in rows.dropFirst() where !row.allSatisfy(\.isEmpty) {
+                times.append(Double(row[0]) ?? .nan)
+                means.append(meanColumns.map { c in c.flatMap { $0 < row.count ? Self.parseNumber(row[$0]) : nil } ?? .nan })
+                sds.append(sdColumns.map { c in c.flatMap { $0 < row.count ? Self.parseNumber(row[$0]) : nil } ?? .nan })
+            }
+            expectedTimes = times
+            expected = means
+            expectedMean = means
+            expectedSD = sds
+            return
+        }
         guard type == "TimeCourse" else {
             // Other test types (flux balance) leave the time-course settings empty.
             start = 0; duration = 0; steps = 0; absolute = 0; relative = 0
@@ -155,6 +198,47 @@ public struct TestSuiteCase: Sendable {
             }
         }
         return (passed, worst)
+    }
+}
+
+extension TestSuiteCase {
+    /// The judgement of a stochastic case: Z = √n·(X̄ − μ)/σ in ``meanRange`` and
+    /// Y = √(n/2)·(S²/σ² − 1) in ``sdRange`` at every output time, for the judged variables.
+    public struct StochasticJudgement: Sendable {
+        public var zTests = 0, zFailures = 0
+        public var yTests = 0, yFailures = 0
+        /// The largest |Z| and |Y| met, with where.
+        public var worstZ: (value: Double, variable: String, time: Double)?
+        public var worstY: (value: Double, variable: String, time: Double)?
+        public var passed: Bool { zFailures == 0 && yFailures == 0 }
+    }
+
+    /// Judges sample means and standard deviations of `n` runs (rows at ``times``, columns in
+    /// ``variables`` order). Where the expected σ is 0 (a fixed initial value), the sample must have
+    /// the expected mean and no spread.
+    public func judge(mean: [[Double]], sd: [[Double]], runs n: Int) -> StochasticJudgement {
+        var j = StochasticJudgement()
+        let rn = Double(n)
+        for i in expectedMean.indices where i < mean.count {
+            for k in variables.indices {
+                let mu = expectedMean[i][k], sigma = expectedSD[i][k]
+                let m = mean[i][k], s = sd[i][k]
+                let time = i < expectedTimes.count ? expectedTimes[i] : .nan
+                if judgesMean[k] {
+                    j.zTests += 1
+                    let z = sigma > 0 ? rn.squareRoot() * (m - mu) / sigma : (abs(m - mu) <= 1e-9 * max(1, abs(mu)) ? 0 : .infinity)
+                    if !(z > meanRange.0 && z < meanRange.1) { j.zFailures += 1 }
+                    if j.worstZ == nil || !(abs(z) <= abs(j.worstZ!.value)) { j.worstZ = (z, variables[k], time) }
+                }
+                if judgesSD[k] {
+                    j.yTests += 1
+                    let y = sigma > 0 ? (rn / 2).squareRoot() * (s * s / (sigma * sigma) - 1) : (s <= 1e-9 ? 0 : .infinity)
+                    if !(y > sdRange.0 && y < sdRange.1) { j.yFailures += 1 }
+                    if j.worstY == nil || !(abs(y) <= abs(j.worstY!.value)) { j.worstY = (y, variables[k], time) }
+                }
+            }
+        }
+        return j
     }
 }
 

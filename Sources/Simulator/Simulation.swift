@@ -114,7 +114,14 @@ public struct SimulationResult: Sendable {
 /// they come back in ``SimulationResult/status`` with the partial result.
 public struct SimulationError: Error, Sendable, CustomStringConvertible {
     public var message: String
+    /// Where in the model file the construct at fault is (a rate rule, a reaction), when known.
+    public var location: SourceLocation?
     public var description: String { message }
+
+    public init(message: String, location: SourceLocation? = nil) {
+        self.message = message
+        self.location = location
+    }
 }
 
 extension CompiledModel {

@@ -19,8 +19,8 @@ struct SimulationOptions: ParsableArguments {
     @Option(name: .long, help: "Output points from 0 to the end, both included (default: the model's, else 201). Peaks, times to peak and AUCs are read off this grid.")
     var points: Int?
 
-    @Option(name: .long, help: "Method: \(Method.allCases.map(\.rawValue).joined(separator: ", ")).")
-    var method: Method = .auto
+    @Option(name: .long, help: "Method: \(MethodChoice.allCases.map(\.rawValue).joined(separator: ", ")) (ssa: Gillespie's exact stochastic simulation, in molecule counts).")
+    var method: MethodChoice = .auto
 
     @Option(name: .long, help: "Relative tolerance of the adaptive methods.")
     var rtol: Double = 1e-6
@@ -34,15 +34,31 @@ struct SimulationOptions: ParsableArguments {
         if !(atol > 0) { throw ValidationError("--atol must be positive, not \(atol)") }
     }
 
-    func settings(for model: Model) throws -> SimulationSettings {
+    /// Whether `--method ssa` asked for a stochastic simulation.
+    var isStochastic: Bool { method == .ssa }
+
+    /// The settings of a deterministic run; `--method ssa` is refused unless the command runs it (`stochastic`).
+    func settings(for model: Model, stochastic: Bool = false) throws -> SimulationSettings {
+        if isStochastic && !stochastic {
+            printError("--method ssa: this command does not run stochastic simulations yet (pathway simulate does)")
+            throw ExitCode.failure
+        }
         let end = try tEnd.map { try parseDuration($0, option: "--t-end", unit: model.units.time) } ?? model.simulation.end ?? 100
         guard end > 0 else {
             printError("--t-end must be positive (simulations start at 0)")
             throw ExitCode.failure
         }
-        return SimulationSettings(end: end, output: .points(points ?? model.simulation.points ?? 201), method: method,
+        return SimulationSettings(end: end, output: .points(points ?? model.simulation.points ?? 201), method: method.integration ?? .auto,
                                   rtol: rtol, atol: atol)
     }
+}
+
+/// `--method`: an integration method, or `ssa` for the stochastic simulation.
+enum MethodChoice: String, ExpressibleByArgument, CaseIterable {
+    case auto, euler, rk4, dopri5, rosenbrock, bdf, ssa
+
+    /// The integration method (nil for ssa).
+    var integration: Method? { Method(rawValue: rawValue) }
 }
 
 extension Metric: ExpressibleByArgument {}

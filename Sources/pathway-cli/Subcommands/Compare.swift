@@ -46,7 +46,17 @@ extension Pathway {
         @Option(name: .long, help: "Worker threads (default: all cores).")
         var jobs: Int?
 
-        func validate() throws { try checkJobs(jobs) }
+        @Option(name: .long, help: "With --method ssa: trajectories per run (default 100); readouts are their means ± sd.")
+        var runs: Int?
+
+        @Option(name: .long, help: "With --method ssa: the seed (default: drawn, and printed); every run uses it.")
+        var seed: UInt64?
+
+        func validate() throws {
+            try checkJobs(jobs)
+            if !simulation.isStochastic && (runs != nil || seed != nil) { throw ValidationError("--runs and --seed need --method ssa") }
+            if let runs, runs < 2 { throw ValidationError("--runs must be at least 2, not \(runs)") }
+        }
 
         func run() throws {
             try checkDestinations([output, plot].compactMap { $0 }.filter { $0 != "-" })
@@ -65,9 +75,23 @@ extension Pathway {
             guard !names.isEmpty else {
                 throw CommandError("nothing to observe: give --observe (the model has no simulation.observe)")
             }
-            let settings = try simulation.settings(for: model)
-            let comparison = try analysis { () throws(AnalysisError) in
-                try Comparison.run(model: model, runs: runs, observe: names, settings: settings, jobs: jobs ?? defaultJobs)
+            let settings = try simulation.settings(for: model, stochastic: true)
+            let comparison: Comparison
+            if simulation.isStochastic {
+                let seed = self.seed ?? {
+                    var g = SystemRandomNumberGenerator()
+                    return g.next() >> 11
+                }()
+                FileHandle.standardError.write(Data("seed: \(seed)\n".utf8))
+                let trajectories = self.runs ?? 100
+                comparison = try analysis { () throws(AnalysisError) in
+                    try Comparison.runStochastic(model: model, runs: runs, observe: names, settings: settings,
+                                                 trajectories: trajectories, seed: seed, jobs: jobs ?? defaultJobs)
+                }
+            } else {
+                comparison = try analysis { () throws(AnalysisError) in
+                    try Comparison.run(model: model, runs: runs, observe: names, settings: settings, jobs: jobs ?? defaultJobs)
+                }
             }
             try emit(comparison.formatted(format), to: output)
             if let plot {

@@ -15,6 +15,8 @@ extension Pathway {
                   pathway simulate models/il11.yaml --t-end 2h --points 241 -o out/il11.csv
                   pathway simulate models/il11.yaml --scenario socs3-knockout --species pSTAT3,SOCS3
                   pathway simulate models/kholodenko-2000.yaml --method rk4 --step 1s --stats
+                  pathway simulate models/il11.yaml --method ssa --seed 7          # one stochastic trajectory, in molecules
+                  pathway simulate models/il11.yaml --method ssa --runs 1000 --plot noise.svg   # X-mean, X-sd
                 """)
 
         @Argument(help: "A model file.")
@@ -48,8 +50,11 @@ extension Pathway {
         @Flag(name: .customLong("log-y"), help: "Logarithmic value axis in the plot.")
         var logY = false
 
+        @OptionGroup var stochastic: StochasticArguments
+
         func validate() throws {
             if simulation.points != nil && step != nil { throw ValidationError("give either --points or --step, not both") }
+            try stochastic.validate(stochastic: simulation.isStochastic)
         }
 
         func run() throws {
@@ -67,11 +72,15 @@ extension Pathway {
             }
             let t2 = clock.now
             let unit = model.units.time
-            var settings = try simulation.settings(for: model)
+            var settings = try simulation.settings(for: model, stochastic: true)
             if let step { settings.output = .step(try parseDuration(step, option: "--step", unit: unit)) }
             if let dt { settings.fixedStep = try parseDuration(dt, option: "--dt", unit: unit) }
             let observe = species.map { $0.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) } }
                 ?? model.simulation.observe
+            if simulation.isStochastic {
+                try runStochastic(model: model, compiled: compiled, settings: settings, observe: observe, started: t0)
+                return
+            }
             let result: SimulationResult
             do { result = try compiled.simulate(settings, observe: observe) } catch {
                 printError(error.message)

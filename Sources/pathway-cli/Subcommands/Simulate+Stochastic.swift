@@ -1,0 +1,202 @@
+import Analysis
+import ArgumentParser
+import Foundation
+import PathwayModel
+import Plot
+import Simulator
+
+/// The options of `--method ssa`.
+struct StochasticArguments: ParsableArguments {
+    @Option(name: .long, help: "With --method ssa: run N independent trajectories on every core and write each column's mean and standard deviation (X-mean, X-sd).")
+    var runs: Int?
+
+    @Option(name: .long, help: "With --method ssa: the seed (0 to 2^64-1; default: drawn, and printed). The same seed gives the same output, whatever the number of threads.")
+    var seed: UInt64?
+
+    @Flag(name: .long, help: "With --runs: write every run (a 'run' column) instead of the mean and standard deviation.")
+    var trajectories = false
+
+    @Option(name: .customLong("ssa-algorithm"), help: "With --method ssa: auto, direct or next-reaction (default auto: the direct method up to \(StochasticSimulator.autoThreshold) reaction channels).")
+    var algorithm: SSAAlgorithm = .auto
+
+    @Option(name: .long, help: "With --method ssa: how values become molecule counts: auto (Avogadro's number for molar units, else as they stand), avogadro, as-is.")
+    var counts: CountConversion = .auto
+
+    @Option(name: .long, help: "With --runs: worker threads (default: every core).")
+    var jobs: Int?
+
+    func validate(stochastic: Bool) throws {
+        if !stochastic {
+            for (given, name) in [(runs != nil, "--runs"), (seed != nil, "--seed"), (trajectories, "--trajectories"),
+                                  (algorithm != .auto, "--ssa-algorithm"), (counts != .auto, "--counts")] where given {
+                throw ValidationError("\(name) needs --method ssa")
+            }
+        }
+        if let runs, runs < 1 { throw ValidationError("--runs must be at least 1, not \(runs)") }
+        if trajectories && runs == nil { throw ValidationError("--trajectories needs --runs") }
+        try checkJobs(jobs)
+    }
+
+    var options: StochasticOptions { StochasticOptions(algorithm: algorithm, counts: counts) }
+
+    /// The seed given, or one drawn from the system's generator.
+    var seedToUse: UInt64 {
+        if let seed { return seed }
+        var g = SystemRandomNumberGenerator()
+        return g.next() >> 11 // a number that reads well: 53 bits
+    }
+}
+
+/// `file:line:column: error: message` when the error names where in the model it is, else `error: message`.
+func printStochasticError(_ error: any Error) {
+    if let e = error as? SimulationError, let location = e.location, location.line > 0 {
+        FileHandle.standardError.write(Data("\(location): error: \(e.message)\n".utf8))
+    } else {
+        printError("\(error)")
+    }
+}
+
+extension SSAAlgorithm: ExpressibleByArgument {}
+extension CountConversion: ExpressibleByArgument {}
+
+extension Pathway.Simulate {
+    /// `simulate --method ssa`: one trajectory, or `--runs N` of them summarised (or all written).
+    func runStochastic(model: Model, compiled: CompiledModel, settings: SimulationSettings, observe: [String],
+                       started: ContinuousClock.Instant) throws {
+        let seed = stochastic.seedToUse
+        FileHandle.standardError.write(Data("seed: \(seed)\n".utf8))
+        let title = model.name.isEmpty ? model.id : model.name
+        let text: String
+        var svg: String?
+        var statsLine = ""
+        if let runs = stochastic.runs {
+            let ensemble: StochasticEnsemble
+            do {
+                ensemble = try StochasticEnsemble.run(model: model, settings: settings, observe: observe, options: stochastic.options,
+                                                      runs: runs, seed: seed, jobs: stochastic.jobs ?? defaultJobs,
+                                                      keep: stochastic.trajectories ? runs : (plot != nil ? 3 : 0))
+            } catch {
+                printStochasticError(error)
+                throw ExitCode.failure
+            }
+            text = StochasticTableWriter.write(ensemble, format: format, trajectories: stochastic.trajectories)
+            if plot != nil {
+                svg = ensemblePlot(title: title, model: model, ensemble)
+            }
+            statsLine = "runs \(runs), reaction events \(ensemble.reactionEvents), event executions \(ensemble.eventExecutions), "
+                + String(format: "%.3f s (%.3g events/s)", ensemble.seconds, Double(ensemble.reactionEvents) / max(ensemble.seconds, 1e-9))
+        } else {
+            let result: SimulationResult
+            let notes: [String]
+            do {
+                let simulator = try StochasticSimulator(compiled, settings: settings, observe: observe, options: stochastic.options)
+                notes = simulator.notes
+                let (r, s) = try simulator.trajectory(seed: seed)
+                result = r
+                statsLine = "reaction events \(s.reactionEvents), event executions \(s.eventExecutions), "
+                    + String(format: "%.3f ms (%.3g events/s)", r.solveSeconds * 1000, Double(s.reactionEvents) / max(r.solveSeconds, 1e-9))
+            } catch {
+                printStochasticError(error)
+                throw ExitCode.failure
+            }
+            text = StochasticTableWriter.header(seed: seed, runs: nil, notes: notes, format: format)
+                + StochasticTableWriter.body(result, format: format, seed: seed, notes: notes)
+            if plot != nil {
+                let series = result.names.indices.map { k in result.values.map { $0[k] } }
+                svg = timeCoursePlot(title: title + " (stochastic, seed \(seed))", model: model, names: result.names,
+                                     runs: [("", result.times, series)], logY: logY)
+            }
+        }
+        try emit(text, to: output)
+        if let plot, let svg { try writeSVG(svg, to: plot) }
+        if stats {
+            FileHandle.standardError.write(Data("method ssa: \(statsLine); total \(String(format: "%.2f", ms(ContinuousClock().now - started))) ms\n".utf8))
+        }
+    }
+
+    /// The mean of each column with a ±1 sd band, over the first few single trajectories (thin lines).
+    func ensemblePlot(title: String, model: Model, _ e: StochasticEnsemble) -> String {
+        let span = e.times.last ?? 0
+        let display = displayTimeUnit(span: span, modelUnit: model.units.time)
+        let factor = model.units.time.seconds / display.seconds
+        let x = e.times.map { $0 * factor }
+        var series: [Series] = []
+        var bands: [Band] = []
+        for (k, name) in e.names.enumerated() {
+            let mean = e.mean.map { $0[k] }, sd = e.sd.map { $0[k] }
+            // A quantity that is never negative (counts) is not drawn below zero.
+            let floor = mean.allSatisfy { $0 >= 0 } ? 0 : -Double.infinity
+            bands.append(Band(series: series.count, x: x, lower: zip(mean, sd).map { max($0 - $1, floor) }, upper: zip(mean, sd).map { $0 + $1 }))
+            series.append(Series(name: "\(name) mean ± 1 sd", x: x, y: mean))
+        }
+        for (r, run) in e.trajectories.prefix(3).enumerated() {
+            for (k, name) in e.names.enumerated() where e.names.count <= 3 {
+                series.append(Series(name: "\(name), run \(r + 1)", x: x, y: run.map { $0[k] }))
+            }
+        }
+        var plot = LinePlot(title: "\(title): \(e.runs) runs (seed \(e.seed))", xLabel: "time (\(display.rawValue))",
+                            yLabel: "molecules", series: series, logY: logY)
+        plot.bands = bands
+        return plot.svg()
+    }
+}
+
+/// Stochastic results as text: comment lines (CSV, TSV) or fields (JSON) with the seed and how values
+/// became counts, then the columns.
+enum StochasticTableWriter {
+    static func header(seed: UInt64, runs: Int?, notes: [String], format: TableFormat) -> String {
+        guard format != .json else { return "" }
+        var lines = ["# pathway simulate --method ssa", "# seed: \(seed)"]
+        if let runs { lines.append("# runs: \(runs)") }
+        lines += notes.map { "# \($0)" }
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    static func body(_ r: SimulationResult, format: TableFormat, seed: UInt64, notes: [String]) -> String {
+        guard format == .json else { return TableWriter.write(r, format: format) }
+        var text = TableWriter.write(r, format: .json)
+        // The seed and notes as the first fields.
+        text.removeFirst(2)
+        return "{\n  \"seed\": \(seed),\n  \"notes\": [" + notes.map(JSON.string).joined(separator: ", ") + "],\n" + text
+    }
+
+    static func write(_ e: StochasticEnsemble, format: TableFormat, trajectories: Bool) -> String {
+        let n = TableWriter.number
+        switch format {
+        case .csv, .tsv:
+            let sep = format == .csv ? "," : "\t"
+            var out = header(seed: e.seed, runs: e.runs, notes: e.notes, format: format)
+            if trajectories {
+                out += (["run", "time"] + e.names).joined(separator: sep) + "\n"
+                for (r, run) in e.trajectories.enumerated() {
+                    for (i, t) in e.times.enumerated() {
+                        out += (["\(r + 1)", n(t)] + run[i].map(n)).joined(separator: sep) + "\n"
+                    }
+                }
+            } else {
+                out += (["time"] + e.names.flatMap { ["\($0)-mean", "\($0)-sd"] }).joined(separator: sep) + "\n"
+                for (i, t) in e.times.enumerated() {
+                    out += ([n(t)] + e.names.indices.flatMap { [n(e.mean[i][$0]), n(e.sd[i][$0])] }).joined(separator: sep) + "\n"
+                }
+            }
+            return out
+        case .json:
+            var out = "{\n  \"seed\": \(e.seed),\n  \"runs\": \(e.runs),\n"
+            out += "  \"notes\": [" + e.notes.map(JSON.string).joined(separator: ", ") + "],\n"
+            out += "  \"names\": [" + e.names.map(JSON.string).joined(separator: ", ") + "],\n"
+            out += "  \"time\": [" + e.times.map(JSON.number).joined(separator: ", ") + "],\n"
+            func columns(_ rows: [[Double]]) -> String {
+                e.names.enumerated().map { k, name in
+                    "    \(JSON.string(name)): [" + rows.map { JSON.number($0[k]) }.joined(separator: ", ") + "]"
+                }.joined(separator: ",\n")
+            }
+            if trajectories {
+                out += "  \"trajectories\": [\n" + e.trajectories.map { "   {\n" + columns($0) + "\n   }" }.joined(separator: ",\n") + "\n  ]\n}\n"
+            } else {
+                out += "  \"mean\": {\n" + columns(e.mean) + "\n  },\n"
+                out += "  \"sd\": {\n" + columns(e.sd) + "\n  }\n}\n"
+            }
+            return out
+        }
+    }
+}
