@@ -560,9 +560,10 @@ public final class CompiledModel: ODEFunction {
 
     /// Makes the integrator's events for one run: timed events and the root functions of `when`
     /// triggers, with an ``EventHandler`` that carries out the SBML semantics (delays, priorities,
-    /// persistence, events triggered by other events).
-    public func integratorEvents() -> (timed: [TimedEvent], triggered: [TriggeredEvent], handler: any EventHandler) {
-        let runtime = EventRuntime(model: self)
+    /// persistence, events triggered by other events); `seed` starts the generator that breaks ties
+    /// between events due at once with equal priority.
+    public func integratorEvents(seed: UInt64 = EventOrderGenerator.defaultSeed) -> (timed: [TimedEvent], triggered: [TriggeredEvent], handler: any EventHandler) {
+        let runtime = EventRuntime(model: self, seed: seed)
         var timed: [TimedEvent] = [], triggered: [TriggeredEvent] = []
         for (index, e) in events.enumerated() {
             switch e.trigger {

@@ -28,6 +28,9 @@ struct SimulationOptions: ParsableArguments {
     @Option(name: .long, help: "Absolute tolerance, in the model's concentration unit.")
     var atol: Double = 1e-9
 
+    @Option(name: .long, help: "Seed of the random order of events due at the same time with equal (or no) priority (default \(EventOrderGenerator.defaultSeed)).")
+    var seed: UInt64 = EventOrderGenerator.defaultSeed
+
     func validate() throws {
         if let p = points, p < 2 { throw ValidationError("--points must be at least 2") }
         if !(rtol > 0 && rtol < 1) { throw ValidationError("--rtol must be between 0 and 1, not \(rtol)") }
@@ -40,8 +43,10 @@ struct SimulationOptions: ParsableArguments {
             printError("--t-end must be positive (simulations start at 0)")
             throw ExitCode.failure
         }
-        return SimulationSettings(end: end, output: .points(points ?? model.simulation.points ?? 201), method: method,
-                                  rtol: rtol, atol: atol)
+        var settings = SimulationSettings(end: end, output: .points(points ?? model.simulation.points ?? 201), method: method,
+                                          rtol: rtol, atol: atol)
+        settings.seed = seed
+        return settings
     }
 }
 

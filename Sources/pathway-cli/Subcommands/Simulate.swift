@@ -97,6 +97,10 @@ extension Pathway {
                 ]
                 FileHandle.standardError.write(Data((lines.joined(separator: "\n") + "\n").utf8))
             }
+            if result.randomEventChoices > 0 {
+                // The run depended on the seed: say which, so that it can be repeated or varied.
+                FileHandle.standardError.write(Data("note: events due at the same time with equal priority were ordered at random \(result.randomEventChoices) times (seed \(settings.seed); --seed to change)\n".utf8))
+            }
             if !result.status.isSuccess {
                 let last = result.times.last.map { " (results up to t = \(TableWriter.number($0)) were written)" } ?? ""
                 printError("simulation failed: \(describe(result.status, compiled, method: settings.method))\(last)")
