@@ -174,6 +174,12 @@ extension MathNode {
             return total <= 1 ? total : nil
         case .apply("divide", let args) where args.count == 2:
             return args[1].mentions(x) ? nil : args[0].degree(in: x)
+        case .apply("piecewise", let args):
+            // Values at even positions (an `otherwise` last, at an even one too), conditions at odd
+            // ones: linear when every value is and no condition depends on x.
+            for (k, a) in args.enumerated() where k % 2 == 1 && a.mentions(x) { return nil }
+            let values = args.enumerated().filter { $0.offset % 2 == 0 }.map { $0.element.degree(in: x) }
+            return values.contains(nil) ? nil : values.compactMap { $0 }.max()
         default:
             return nil
         }
@@ -194,6 +200,8 @@ extension MathNode {
             return .apply("times", args.map { $0.mentions(x) ? $0.coefficient(of: x) : $0 })
         case .apply("divide", let args):
             return .apply("divide", [args[0].coefficient(of: x), args[1]])
+        case .apply("piecewise", let args):
+            return .apply("piecewise", args.enumerated().map { $0.offset % 2 == 0 ? $0.element.coefficient(of: x) : $0.element })
         default:
             return .number(.nan) // not reached for a linear expression
         }

@@ -13,6 +13,8 @@ public struct SBMLImport: Sendable {
     /// The SBML Level and Version of the file.
     public var level: Int
     public var version: Int
+    /// How many fast reactions the file has (each imported as its quasi-steady-state constraint).
+    public var fastReactions = 0
 
     /// How an SBML species appears in the model.
     public struct SpeciesQuantity: Sendable, Hashable {
@@ -223,10 +225,13 @@ private struct Importer {
     mutating func run(warnings libsbmlWarnings: [Diagnostic]) throws(SBMLImportError) -> SBMLImport {
         var m = tree.model
         let here = m.position
-        // Algebraic rules become the assignment rules they imply (see AlgebraicRules).
+        // Fast reactions become conserved moieties and an equilibrium constraint (see FastReactions),
+        // and algebraic rules the assignment rules they imply (see AlgebraicRules).
+        let fastCount = m.reactions.filter(\.fast).count
+        let fastRefusals = FastReactions.transform(&m)
         let (solvedRules, algebraicRefusals) = AlgebraicRules.solve(m)
         m.rules = solvedRules
-        for r in algebraicRefusals {
+        for r in fastRefusals + algebraicRefusals {
             if r.invalid {
                 problems.append(Diagnostic(.error, at: location(r.position), "\(r.construct): \(r.detail)"))
             } else {
@@ -516,7 +521,6 @@ private struct Importer {
         var reactions: [Reaction] = []
         for r in m.reactions {
             let context = "reaction '\(r.id)'"
-            if r.fast { refuse("fast reaction", "\(context) is marked fast (an instantaneous equilibrium needs a DAE solver, which the simulator does not have)", at: r.position) }
             var local: [String: String] = [:]
             if let law = r.kineticLaw {
                 for lp in law.localParameters {
@@ -750,8 +754,10 @@ private struct Importer {
         if diagnostics.contains(where: { $0.severity == .error }) {
             throw SBMLImportError(kind: .invalid, diagnostics: diagnostics.filter { $0.severity == .error })
         }
-        return SBMLImport(model: model, warnings: libsbmlWarnings + notes + diagnostics, renamed: renamed, species: quantities,
+        var result = SBMLImport(model: model, warnings: libsbmlWarnings + notes + diagnostics, renamed: renamed, species: quantities,
                           level: tree.level, version: tree.version)
+        result.fastReactions = fastCount
+        return result
     }
 
     /// Rewrites every expression of the model's reactions (rates and variable stoichiometries),

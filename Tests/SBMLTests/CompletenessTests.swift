@@ -339,3 +339,113 @@ struct AlgebraicRuleTests {
         #expect(r.out.isEmpty)
     }
 }
+
+// MARK: - Fast reactions
+
+/// Fast reactions as the quasi-steady-state constraints of SBML Level 2 (see `FastReactions`).
+@Suite("Fast reactions")
+struct FastReactionTests {
+    static let mathml = #"xmlns="http://www.w3.org/1998/Math/MathML""#
+
+    /// An SBML Level 3 Version 1 model in compartment C (size `volume`) with species A and B (given
+    /// initial concentrations), constant parameters and reactions `(id, fast, reactants, products, MathML rate)`.
+    static func model(a0: Double, b0: Double, volume: Double = 1, parameters: [(String, Double)],
+                      reactions: [(String, Bool, [(String, Double)], [(String, Double)], String)]) -> String {
+        func refs(_ list: [(String, Double)]) -> String {
+            list.map { #"<speciesReference species="\#($0.0)" stoichiometry="\#($0.1)" constant="true"/>"# }.joined()
+        }
+        let rs = reactions.map { r in
+            """
+                  <reaction id="\(r.0)" reversible="true" fast="\(r.1)">
+                    \(r.2.isEmpty ? "" : "<listOfReactants>\(refs(r.2))</listOfReactants>")
+                    \(r.3.isEmpty ? "" : "<listOfProducts>\(refs(r.3))</listOfProducts>")
+                    <kineticLaw><math \(mathml)>\(r.4)</math></kineticLaw>
+                  </reaction>
+            """
+        }.joined(separator: "\n")
+        return """
+            <?xml version="1.0" encoding="UTF-8"?>
+            <sbml xmlns="http://www.sbml.org/sbml/level3/version1/core" level="3" version="1">
+              <model id="fast">
+                <listOfCompartments><compartment id="C" size="\(volume)" spatialDimensions="3" constant="true"/></listOfCompartments>
+                <listOfSpecies>
+                  <species id="A" compartment="C" initialConcentration="\(a0)" hasOnlySubstanceUnits="false" boundaryCondition="false" constant="false"/>
+                  <species id="B" compartment="C" initialConcentration="\(b0)" hasOnlySubstanceUnits="false" boundaryCondition="false" constant="false"/>
+                </listOfSpecies>
+                <listOfParameters>\(parameters.map { #"<parameter id="\#($0.0)" value="\#($0.1)" constant="true"/>"# }.joined())</listOfParameters>
+                <listOfReactions>
+            \(rs)
+                </listOfReactions>
+              </model>
+            </sbml>
+            """
+    }
+
+    static func simulate(_ xml: String, times: [Double]) throws -> [[Double]] {
+        let imported = try SBMLImporter.importXML(xml, file: "fast.xml")
+        #expect(imported.fastReactions > 0)
+        let result = try CompiledModel(imported.model).simulate(SimulationSettings(end: times.last!, output: .times(times), rtol: 1e-10, atol: 1e-14),
+                                                                observe: ["A", "B"])
+        return result.values
+    }
+
+    /// A ⇌ B fast (kf·A − kr·B, kf = 3, kr = 1, in a compartment of size 2) fed by a slow ∅ → A at
+    /// s = 0.5 per unit time: the total amount grows as T(t) = T₀ + s·t and the fast pair stays at
+    /// equilibrium, A = T/(V·(1 + kf/kr)) and B = (kf/kr)·A — from t₀, where (A, B) = (1, 1) is moved
+    /// there at once.
+    @Test func fastEquilibriumFollowsTheSlowInflow() throws {
+        let xml = Self.model(a0: 1, b0: 1, volume: 2, parameters: [("kf", 3), ("kr", 1), ("s", 0.5)], reactions: [
+            ("inflow", false, [], [("A", 1)], "<ci>s</ci>"),
+            ("binding", true, [("A", 1)], [("B", 1)],
+             "<apply><times/><ci>C</ci><apply><minus/><apply><times/><ci>kf</ci><ci>A</ci></apply><apply><times/><ci>kr</ci><ci>B</ci></apply></apply></apply>"),
+        ])
+        let times = [0.0, 1, 5, 10]
+        let values = try Self.simulate(xml, times: times)
+        for (i, t) in times.enumerated() {
+            let total = 2 * (1 + 1) + 0.5 * t
+            let a = total / (2 * 4)
+            #expect(abs(values[i][0] - a) <= 1e-9 * total, "A(\(t)) = \(values[i][0]), expected \(a)")
+            #expect(abs(values[i][1] - 3 * a) <= 1e-9 * total, "B(\(t)) = \(values[i][1]), expected \(3 * a)")
+        }
+    }
+
+    /// A → 2B fast and irreversible (k·A) drains A at once; the slow B → A (k₁·B) returns one B as one A,
+    /// which the fast reaction turns into two: the conserved B + 2A grows as (B₀ + 2A₀)·e^(k₁t), all of it B.
+    @Test func stoichiometryWeightsTheConservedMoiety() throws {
+        let xml = Self.model(a0: 1, b0: 0.5, parameters: [("k", 1), ("k1", 0.2)], reactions: [
+            ("split", true, [("A", 1)], [("B", 2)], "<apply><times/><ci>k</ci><ci>A</ci></apply>"),
+            ("back", false, [("B", 1)], [("A", 1)], "<apply><times/><ci>k1</ci><ci>B</ci></apply>"),
+        ])
+        let times = [0.0, 2, 5]
+        let values = try Self.simulate(xml, times: times)
+        for (i, t) in times.enumerated() {
+            let b = 2.5 * exp(0.2 * t)
+            #expect(abs(values[i][0]) <= 1e-12, "A(\(t)) = \(values[i][0])")
+            #expect(abs(values[i][1] - b) <= 1e-8 * b, "B(\(t)) = \(values[i][1]), expected \(b)")
+        }
+    }
+
+    @Test func coupledFastReactionsAreRefusedByName() throws {
+        let xml = Self.model(a0: 1, b0: 0, parameters: [("k", 1)], reactions: [
+            ("f1", true, [("A", 1)], [("B", 1)], "<apply><times/><ci>k</ci><ci>A</ci></apply>"),
+            ("f2", true, [("B", 1)], [("A", 1)], "<apply><times/><ci>k</ci><ci>B</ci></apply>"),
+        ])
+        do {
+            _ = try SBMLImporter.importXML(xml, file: "fast.xml")
+            Issue.record("coupled fast reactions were imported")
+        } catch {
+            #expect(error.kind == .unsupported)
+            let text = error.diagnostics.map(\.description).joined(separator: "\n")
+            #expect(text.contains("fast.xml:"), "\(text)")
+            #expect(text.contains("unsupported SBML: fast reaction (reaction 'f2' is marked fast, and species 'B' takes part in another fast reaction"), "\(text)")
+        }
+    }
+
+    /// 00871 an irreversible fast reaction beside a slow one; 00872 a reversible one; 01544 with
+    /// conversion factors.
+    @Test(.enabled(if: Paths.hasSuite), arguments: ["00871", "00872", "01544"])
+    func fastReactionCasesPass(_ id: String) throws {
+        let (passed, worst) = try runSuiteCase(id)
+        #expect(passed, "case \(id): worst \(String(describing: worst))")
+    }
+}
