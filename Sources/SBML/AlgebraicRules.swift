@@ -37,7 +37,13 @@ enum AlgebraicRules {
         var lambdas: [String: (arguments: [String], body: MathNode)] = [:]
         for f in m.functions { if case .lambda(let arguments, let body)? = f.math { lambdas[f.id] = (arguments, body) } }
         var m = m
-        for i in algebraic { m.rules[i].math = m.rules[i].math!.inlining(lambdas) }
+        // Messages quote the rule as written (shortened), not as expanded.
+        var written: [Int: String] = [:]
+        for i in algebraic { written[i] = m.rules[i].math!.brief }
+        for i in algebraic {
+            var budget = 100_000 // nodes: definitions that call others twice would otherwise double at each level
+            m.rules[i].math = m.rules[i].math!.inlining(lambdas, budget: &budget)
+        }
 
         // The free variables, in document order.
         let ruled = Set(m.rules.filter { $0.kind != .algebraic }.map(\.variable))
@@ -61,12 +67,12 @@ enum AlgebraicRules {
             if mentioned.isEmpty {
                 let names = math.names.filter { !freeSet.contains($0) }
                 refusals.append(Refusal(construct: "over-determined algebraic rule",
-                                        detail: "no variable of the algebraic rule 0 = \(math.text) is free to be determined by it"
+                                        detail: "no variable of the algebraic rule 0 = \(written[i]!) is free to be determined by it"
                                             + (names.isEmpty ? "" : " (\(names.map { "'\($0)'" }.joined(separator: ", ")) are constant, set by other rules or events, or changed by reactions)"),
                                         position: m.rules[i].position, invalid: true))
             } else if edges.last!.isEmpty {
                 refusals.append(Refusal(construct: "non-linear algebraic rule",
-                                        detail: "the algebraic rule 0 = \(math.text) is not linear in any of its free variables (\(mentioned.map { "'\($0)'" }.joined(separator: ", "))); solving it needs Newton iterations, which the simulator does not have",
+                                        detail: "the algebraic rule 0 = \(written[i]!) is not linear in any of its free variables (\(mentioned.map { "'\($0)'" }.joined(separator: ", "))); solving it needs Newton iterations, which the simulator does not have",
                                         position: m.rules[i].position, invalid: false))
             }
         }
@@ -89,9 +95,8 @@ enum AlgebraicRules {
         for r in algebraic.indices {
             var seen = Set<String>()
             if !augment(r, &seen) {
-                let math = m.rules[algebraic[r]].math!
                 refusals.append(Refusal(construct: "over-determined algebraic rule",
-                                        detail: "the algebraic rule 0 = \(math.text) has no variable left to determine: \(edges[r].map { "'\($0)'" }.joined(separator: ", ")) \(edges[r].count == 1 ? "is" : "are") determined by other algebraic rules",
+                                        detail: "the algebraic rule 0 = \(written[algebraic[r]]!) has no variable left to determine: \(edges[r].map { "'\($0)'" }.joined(separator: ", ")) \(edges[r].count == 1 ? "is" : "are") determined by other algebraic rules",
                                         position: m.rules[algebraic[r]].position, invalid: true))
             }
         }
@@ -208,19 +213,31 @@ extension MathNode {
     }
 
     /// The expression with calls of function definitions replaced by their bodies (arguments
-    /// substituted); calls nested deeper than `depth` (a recursive definition) are left as they are.
-    func inlining(_ lambdas: [String: (arguments: [String], body: MathNode)], depth: Int = 32) -> MathNode {
+    /// substituted), while `budget` (nodes written) lasts; calls nested deeper than `depth` (a recursive
+    /// definition) or past the budget are left as they are.
+    func inlining(_ lambdas: [String: (arguments: [String], body: MathNode)], depth: Int = 32, budget: inout Int) -> MathNode {
         switch self {
-        case .apply(let op, let args): return .apply(op, args.map { $0.inlining(lambdas, depth: depth) })
+        case .apply(let op, let args): return .apply(op, args.map { $0.inlining(lambdas, depth: depth, budget: &budget) })
         case .call(let f, let args):
-            let args = args.map { $0.inlining(lambdas, depth: depth) }
+            let args = args.map { $0.inlining(lambdas, depth: depth, budget: &budget) }
             guard depth > 0, let lambda = lambdas[f], lambda.arguments.count == args.count else { return .call(f, args) }
             var body = lambda.body
-            // Substitute through fresh placeholders, so that an argument naming another parameter is not replaced twice.
+            // Substitute through placeholders, so that an argument naming another parameter is not replaced twice.
             for (k, a) in lambda.arguments.enumerated() { body = body.replacing(a, with: .name("\u{0}\(k)")) }
             for (k, value) in args.enumerated() { body = body.replacing("\u{0}\(k)", with: value) }
-            return body.inlining(lambdas, depth: depth - 1)
+            budget -= body.size
+            guard budget >= 0 else { return .call(f, args) }
+            return body.inlining(lambdas, depth: depth - 1, budget: &budget)
         default: return self
+        }
+    }
+
+    /// The number of nodes.
+    var size: Int {
+        switch self {
+        case .apply(_, let args), .call(_, let args): return 1 + args.reduce(0) { $0 + $1.size }
+        case .lambda(_, let body): return 1 + body.size
+        default: return 1
         }
     }
 
@@ -232,6 +249,12 @@ extension MathNode {
         case .call(let f, let args): return .call(f, args.map { $0.replacing(x, with: value) })
         default: return self
         }
+    }
+
+    /// ``text``, cut to 120 characters.
+    var brief: String {
+        let t = text
+        return t.count > 120 ? String(t.prefix(119)) + "…" : t
     }
 
     /// A compact infix rendering for messages.

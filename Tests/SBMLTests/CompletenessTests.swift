@@ -327,6 +327,24 @@ struct AlgebraicRuleTests {
         }
     }
 
+    /// f₀(x) = x, fₖ(x) = fₖ₋₁(x) + fₖ₋₁(x): expanding f₃₀ would write 2³⁰ nodes. Expansion stops at a
+    /// budget, the rule is refused (not linear as far as it was expanded) and quoted as written.
+    @Test func aDoublingFunctionChainIsNotExpandedWithoutBound() throws {
+        var functions = [#"<functionDefinition id="f0"><math \#(Self.mathml)><lambda><bvar><ci>x</ci></bvar><ci>x</ci></lambda></math></functionDefinition>"#]
+        for k in 1...30 {
+            functions.append(#"<functionDefinition id="f\#(k)"><math \#(Self.mathml)><lambda><bvar><ci>x</ci></bvar><apply><plus/><apply><ci>f\#(k - 1)</ci><ci>x</ci></apply><apply><ci>f\#(k - 1)</ci><ci>x</ci></apply></apply></lambda></math></functionDefinition>"#)
+        }
+        let xml = Self.model(parameters: [("x", 0)], rules: ["<apply><minus/><apply><ci>f30</ci><ci>x</ci></apply><cn>1</cn></apply>"])
+            .replacingOccurrences(of: "<listOfCompartments>", with: "<listOfFunctionDefinitions>\(functions.joined())</listOfFunctionDefinitions><listOfCompartments>")
+        do {
+            _ = try SBMLImporter.importXML(xml, file: "dae.xml")
+            Issue.record("imported")
+        } catch {
+            let text = error.diagnostics.map(\.description).joined(separator: "\n")
+            #expect(text.contains("non-linear algebraic rule (the algebraic rule 0 = (f30(x) - 1) is not linear"), "\(text.prefix(500))")
+        }
+    }
+
     @Test(.enabled(if: Paths.hasBinary)) func cliNamesTheRule() throws {
         let dir = try temporaryDirectory()
         let file = dir.appendingPathComponent("dae.xml")
