@@ -467,3 +467,66 @@ struct FastReactionTests {
         #expect(passed, "case \(id): worst \(String(describing: worst))")
     }
 }
+
+// MARK: - Algebraic rules written by hand
+
+/// The YAML format's `algebraic-rules`: solved when compiled, exported as SBML `algebraicRule`s.
+@Suite("Algebraic rules in the YAML format")
+struct YAMLAlgebraicRuleTests {
+    /// A decays at k = 0.5/s; 0 = A·x − 1 determines x = e^(t/2) (its value 99 is overridden at t₀).
+    static func yaml(rule: String = "A * x - 1", extra: String = "") -> String {
+        """
+        model: dae
+        units: {time: s, concentration: nM}
+        compartments:
+          cell: {size: 1}
+        species:
+          A: {compartment: cell, initial: 1 nM}
+        parameters:
+          k: {value: 0.5, unit: 1/s, source: "a test value"}
+          x: {value: 99, source: "determined by the algebraic rule"}
+        reactions:
+          decay: {equation: "A ->", mass-action: {kf: k}}
+        algebraic-rules:
+          x: "\(rule)"
+        \(extra)
+        """
+    }
+
+    static func x(_ model: Model) throws -> [Double] {
+        try CompiledModel(model).simulate(SimulationSettings(end: 4, output: .times([0, 2, 4]), rtol: 1e-10, atol: 1e-14),
+                                          observe: ["x"]).values.map { $0[0] }
+    }
+
+    @Test func solvedWhenCompiledAndExportedAsAnAlgebraicRule() throws {
+        let model = try ModelLoader.load(yaml: Self.yaml(), file: "dae.yaml").model
+        #expect(model.algebraicRules.map(\.variable) == ["x"])
+        let direct = try Self.x(model)
+        for (v, t) in zip(direct, [0.0, 2, 4]) { #expect(abs(v - exp(t / 2)) <= 1e-7 * exp(t / 2), "x(\(t)) = \(v)") }
+        let xml = try SBMLExporter.export(model)
+        #expect(xml.contains("<algebraicRule>"))
+        #expect(xml.contains(#"<parameter id="x" value="99" constant="false""#))
+        let back = try Self.x(SBMLImporter.importXML(xml, file: "dae.xml").model)
+        for (a, b) in zip(direct, back) { #expect(abs(a - b) <= 1e-9 * abs(a)) }
+        let written = try YAMLModelWriter.write(model)
+        #expect(written.contains("algebraic-rules:\n  x: \"A * x - 1\""), "\(written)")
+    }
+
+    @Test func aRuleThatIsNotLinearInItsParameterIsRefused() throws {
+        let model = try ModelLoader.load(yaml: Self.yaml(rule: "x * x - A"), file: "dae.yaml").model
+        #expect(throws: CompileError.self) { _ = try CompiledModel(model) }
+        do { _ = try CompiledModel(model) } catch {
+            #expect(error.message.contains("dae.yaml:13:3: error: the algebraic rule 0 = x * x - A is not linear in 'x'"), "\(error.message)")
+        }
+    }
+
+    @Test func aRuleForWhatIsNotAParameterOrAlsoSetElsewhereIsAnError() throws {
+        #expect(throws: ModelError.self) { _ = try ModelLoader.load(yaml: Self.yaml().replacingOccurrences(of: "  x: \"A", with: "  y: \"A"), file: "dae.yaml") }
+        do {
+            _ = try ModelLoader.load(yaml: Self.yaml(extra: "initial-assignments:\n  x: \"2\""), file: "dae.yaml")
+            Issue.record("loaded")
+        } catch {
+            #expect(error.description.contains("dae.yaml:13:3: error: 'x' is determined by its algebraic rule"), "\(error.description)")
+        }
+    }
+}

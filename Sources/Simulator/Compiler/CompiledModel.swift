@@ -71,7 +71,9 @@ public final class CompiledModel: ODEFunction {
     /// The most state variables a model may have: ⌊√(2³¹ − 1)⌋.
     public static let maximumDimension = 46_340
 
-    public init(_ source: Model) throws(CompileError) {
+    public init(_ original: Model) throws(CompileError) {
+        // Algebraic rules become observables of their solutions (see ``Model/solvingAlgebraicRules()``).
+        let source = try original.solvingAlgebraicRules()
         // In a model with delays every rate of change read from the history before the run's start is 0.
         let hasDelays = source.usesDelay
         let guarded = hasDelays && source.usesRateOf ? source.guardingRateOf() : source
