@@ -23,7 +23,8 @@ seed() {
         FuzzExpression) cp fuzz/seeds/expression/* "$dir"/ ;;
         FuzzPerturbation) cp fuzz/seeds/perturbation/* "$dir"/ ;; # first byte '0'…'5': the kind
         FuzzSBML)
-            for c in 00001 00010 00026 00071 00100 00200 00406 00421 00500 00700 00800 00931 00980 01000 01100 01600 01700 01750; do
+            for c in 00001 00010 00026 00071 00100 00200 00406 00421 00500 00700 00800 00931 00980 01000 01100 01600 01700 01750 \
+                     00040 00184 00872 00952 01144; do # algebraic rules, fast reactions, random event order, comp
                 for f in "$cases/$c"/*-sbml-*.xml; do [ -e "$f" ] && cp "$f" "$dir"/; done
             done ;;
     esac

@@ -21,6 +21,8 @@ public struct Model: Sendable {
     public var rateRules: [RateRule]
     /// Initial assignments: values computed from other values at t = 0.
     public var initialAssignments: [InitialAssignment]
+    /// Algebraic rules: `0 = expression`, each determining a parameter (solved for it when compiled).
+    public var algebraicRules: [AlgebraicRule] = []
     public var events: [Event]
     public var drugs: [Drug]
     public var scenarios: [Scenario]
@@ -398,6 +400,20 @@ public struct Observable: Hashable, Sendable {
 }
 
 public struct RateRule: Hashable, Sendable {
+    public var variable: String
+    public var expression: Expression
+    public var location: SourceLocation
+
+    public init(variable: String, expression: Expression, location: SourceLocation = .synthetic("<model>")) {
+        self.variable = variable
+        self.expression = expression
+        self.location = location
+    }
+}
+
+/// An algebraic rule (SBML's `algebraicRule`): `0 = expression` at all times, determining the parameter
+/// `variable`, which must appear in it linearly (the simulator solves the rule for it).
+public struct AlgebraicRule: Hashable, Sendable {
     public var variable: String
     public var expression: Expression
     public var location: SourceLocation

@@ -83,7 +83,7 @@ struct ModelFileParser {
 
     static let rootKeys = [
         "model", "name", "description", "units", "includes", "compartments", "species", "parameters",
-        "functions", "reactions", "observables", "rate-rules", "initial-assignments", "events", "drugs",
+        "functions", "reactions", "observables", "rate-rules", "algebraic-rules", "initial-assignments", "events", "drugs",
         "scenarios", "simulation", "notes", "references", "overrides",
     ]
 
@@ -142,6 +142,10 @@ struct ModelFileParser {
         model.rateRules = entries(v("rate-rules"), "rate-rules").compactMap { (id, keyNode, node) -> RateRule? in
             guard let e = expression(node, "the rate rule for '\(id)'") else { return nil }
             return RateRule(variable: id, expression: e, location: r.location(keyNode))
+        }
+        model.algebraicRules = entries(v("algebraic-rules"), "algebraic-rules").compactMap { (id, keyNode, node) -> AlgebraicRule? in
+            guard let e = expression(node, "the algebraic rule for '\(id)'") else { return nil }
+            return AlgebraicRule(variable: id, expression: e, location: r.location(keyNode))
         }
         model.initialAssignments = entries(v("initial-assignments"), "initial-assignments").compactMap { (id, keyNode, node) -> InitialAssignment? in
             guard let e = expression(node, "the initial assignment of '\(id)'") else { return nil }

@@ -61,6 +61,7 @@ public enum ModelLoader {
         out.reactions = []
         out.observables = []
         out.rateRules = []
+        out.algebraicRules = []
         out.initialAssignments = []
         out.events = []
         out.drugs = []
@@ -113,6 +114,7 @@ public enum ModelLoader {
             mergeUnique(&out.reactions, m.reactions, kind: "reaction", sink: &sink, id: \.id, location: \.location)
             mergeUnique(&out.observables, m.observables, kind: "observable", sink: &sink, id: \.id, location: \.location)
             mergeUnique(&out.rateRules, m.rateRules, kind: "rate rule for", sink: &sink, id: \.variable, location: \.location)
+            mergeUnique(&out.algebraicRules, m.algebraicRules, kind: "algebraic rule for", sink: &sink, id: \.variable, location: \.location)
             mergeUnique(&out.initialAssignments, m.initialAssignments, kind: "initial assignment of", sink: &sink,
                         id: \.variable, location: \.location)
             mergeUnique(&out.events, m.events, kind: "event", sink: &sink, id: \.id, location: \.location)

@@ -116,6 +116,17 @@ public enum Validator {
                 sink.error(rule.location, "rate rule for constant species '\(rule.variable)'")
             }
         }
+        let determined = Set(model.rateRules.map(\.variable) + model.initialAssignments.map(\.variable)
+                             + model.events.flatMap { $0.assignments.map(\.target) })
+        for rule in model.algebraicRules {
+            if !parameterIDs.contains(rule.variable) {
+                sink.error(rule.location, "algebraic rule for '\(rule.variable)', which is not a parameter (an algebraic rule determines a parameter)\(suggestion(for: rule.variable, in: parameterIDs))")
+            } else if determined.contains(rule.variable) {
+                sink.error(rule.location, "'\(rule.variable)' is determined by its algebraic rule, so no rate rule, initial assignment or event may set it")
+            } else if !rule.expression.symbols.contains(rule.variable) {
+                sink.error(rule.location, "the algebraic rule for '\(rule.variable)' does not contain '\(rule.variable)': 0 = \(rule.expression) cannot determine it")
+            }
+        }
         for ia in model.initialAssignments where !speciesIDs.contains(ia.variable) && !parameterIDs.contains(ia.variable) && !compartments.contains(ia.variable) {
             sink.error(ia.location, "initial assignment of unknown '\(ia.variable)'\(suggestion(for: ia.variable, in: speciesIDs.union(parameterIDs)))")
         }
@@ -300,6 +311,7 @@ public enum Validator {
             if let e = o.entity { add(.call("entity", [.symbol(e)]), o.location, "observable '\(o.id)'") }
         }
         for rr in model.rateRules { add(rr.expression, rr.location, "the rate rule for '\(rr.variable)'") }
+        for ar in model.algebraicRules { add(ar.expression, ar.location, "the algebraic rule for '\(ar.variable)'") }
         for ia in model.initialAssignments { add(ia.expression, ia.location, "the initial assignment of '\(ia.variable)'") }
         for e in model.events {
             if case .when(let c) = e.trigger { add(c, e.location, "the trigger of event '\(e.id)'") }

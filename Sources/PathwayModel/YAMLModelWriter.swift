@@ -113,6 +113,11 @@ public enum YAMLModelWriter {
             out.append("rate-rules:")
             for r in model.rateRules { out.append("  \(key(r.variable)): \(quote(r.expression.description))") }
         }
+        if !model.algebraicRules.isEmpty {
+            out.append("")
+            out.append("algebraic-rules:")
+            for r in model.algebraicRules { out.append("  \(key(r.variable)): \(quote(r.expression.description))") }
+        }
         if !model.initialAssignments.isEmpty {
             out.append("")
             out.append("initial-assignments:")

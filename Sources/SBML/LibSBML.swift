@@ -1,4 +1,5 @@
 import CSBML
+import Foundation
 
 /// The one place that touches libSBML's C API: every pointer, every free, every C string.
 ///
@@ -28,6 +29,21 @@ enum LibSBML {
         /// Nil when libSBML found no model (unreadable XML, not SBML).
         var tree: SBMLTree?
         var messages: [Message]
+        /// `comp` external model definitions whose source file is not there (the document was then
+        /// not flattened).
+        var missingExternalModels: [ExternalModel] = []
+        /// libSBML's `comp` flattening was tried and failed (its errors are among the messages).
+        var flatteningFailed = false
+    }
+
+    /// A `comp:externalModelDefinition`: its id, its `source` as written, the file that resolves to
+    /// (relative to the referring document's folder) and where it is written.
+    struct ExternalModel: Sendable, Hashable {
+        var id: String
+        var source: String
+        var path: String
+        var line: Int
+        var column: Int
     }
 
     /// Owns a libSBML document and frees it when done.
@@ -47,7 +63,8 @@ enum LibSBML {
             return ReadResult(tree: nil, messages: [Message(severity: .fatal, line: 0, column: 0,
                                                             text: "libSBML could not read the file", id: 0, category: "")])
         }
-        return read(DocumentHandle(raw), checkConsistency: checkConsistency, flattenComp: flattenComp)
+        let folder = URL(fileURLWithPath: path).deletingLastPathComponent().path
+        return read(DocumentHandle(raw), checkConsistency: checkConsistency, flattenComp: flattenComp, folder: folder)
     }
 
     /// Reads SBML from text.
@@ -56,7 +73,31 @@ enum LibSBML {
             return ReadResult(tree: nil, messages: [Message(severity: .fatal, line: 0, column: 0,
                                                             text: "libSBML could not read the text", id: 0, category: "")])
         }
-        return read(DocumentHandle(raw), checkConsistency: checkConsistency, flattenComp: flattenComp)
+        return read(DocumentHandle(raw), checkConsistency: checkConsistency, flattenComp: flattenComp,
+                    folder: FileManager.default.currentDirectoryPath)
+    }
+
+    /// The external model definitions of a `comp` document whose files are missing: `source` is a path
+    /// or a `file:` URI, relative to `folder` unless absolute (other URI schemes are not fetched and
+    /// count as missing).
+    private static func missingExternalModels(_ doc: OpaquePointer, folder: String) -> [ExternalModel] {
+        guard let plugin = SBase_getPlugin(doc, "comp") else { return [] }
+        var missing: [ExternalModel] = []
+        for i in 0..<CompSBMLDocumentPlugin_getNumExternalModelDefinitions(plugin) {
+            guard let emd = CompSBMLDocumentPlugin_getExternalModelDefinition(plugin, i) else { continue }
+            let id = ownedString(ExternalModelDefinition_getId(emd)) ?? ""
+            let source = ownedString(ExternalModelDefinition_getSource(emd)) ?? ""
+            var file = source
+            if file.hasPrefix("file://") { file.removeFirst(7) } else if file.hasPrefix("file:") { file.removeFirst(5) }
+            let isURI = file.contains("://")
+            let path = file.hasPrefix("/") || isURI ? file : URL(fileURLWithPath: folder).appendingPathComponent(file).path
+            var isDirectory: ObjCBool = false
+            if isURI || file.isEmpty || !FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) || isDirectory.boolValue {
+                missing.append(ExternalModel(id: id, source: source, path: path,
+                                             line: Int(SBase_getLine(emd)), column: Int(SBase_getColumn(emd))))
+            }
+        }
+        return missing
     }
 
     /// Flattens a `comp` document in place; true when libSBML's converter succeeded.
@@ -85,16 +126,24 @@ enum LibSBML {
         return messages
     }
 
-    private static func read(_ doc: DocumentHandle, checkConsistency: Bool, flattenComp: Bool) -> ReadResult {
+    private static func read(_ doc: DocumentHandle, checkConsistency: Bool, flattenComp: Bool, folder: String) -> ReadResult {
         var messages = collectMessages(doc.pointer)
         guard SBMLDocument_getModel(doc.pointer) != nil, !messages.contains(where: { $0.severity == .fatal }) else {
             return ReadResult(tree: nil, messages: messages)
         }
         var flattened = false
         if flattenComp && !messages.contains(where: \.isError) && packages(of: doc.pointer).contains(where: { $0.name == "comp" }) {
+            let missing = missingExternalModels(doc.pointer, folder: folder)
+            if !missing.isEmpty { return ReadResult(tree: nil, messages: messages, missingExternalModels: missing) }
             let before = Int(SBMLDocument_getNumErrors(doc.pointer))
             flattened = flatten(doc.pointer)
-            if !flattened { messages += collectMessages(doc.pointer, from: before).filter { !$0.isError } }
+            if !flattened {
+                // The converter's errors say why (a submodel of an invalid definition, say); without any,
+                // the document keeps `comp` among its packages and is refused for it.
+                let reasons = collectMessages(doc.pointer, from: before)
+                messages += reasons
+                if reasons.contains(where: \.isError) { return ReadResult(tree: nil, messages: messages, flatteningFailed: true) }
+            }
         }
         guard let model = SBMLDocument_getModel(doc.pointer) else { return ReadResult(tree: nil, messages: messages) }
         if checkConsistency && !messages.contains(where: \.isError) {

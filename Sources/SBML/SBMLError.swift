@@ -12,6 +12,8 @@ public struct SBMLImportError: Error, Sendable, CustomStringConvertible {
         case invalid
         /// Valid SBML that uses something this toolkit does not simulate.
         case unsupported
+        /// A file the document refers to (a `comp` external model definition's source) is missing.
+        case missingFile
     }
 
     public var kind: Kind

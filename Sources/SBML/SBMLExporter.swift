@@ -74,7 +74,7 @@ public enum SBMLExporter {
                                         units: c.dimensions == 3 ? "volume_unit" : nil))
         }
 
-        let ruled = Set(model.rateRules.map(\.variable))
+        let ruled = Set(model.rateRules.map(\.variable) + model.algebraicRules.map(\.variable))
         let assigned = Set(model.events.flatMap { $0.assignments.map(\.target) })
         for s in model.species {
             var node = SBMLTree.SpeciesNode(id: s.id, name: s.display.label, compartment: s.compartment)
@@ -104,6 +104,9 @@ public enum SBMLExporter {
         }
         for r in model.rateRules {
             m.rules.append(.init(kind: .rate, variable: r.variable, math: MathNode(r.expression)))
+        }
+        for r in model.algebraicRules {
+            m.rules.append(.init(kind: .algebraic, variable: "", math: MathNode(r.expression)))
         }
         for ia in model.initialAssignments {
             m.initialAssignments.append(.init(symbol: ia.variable, math: MathNode(ia.expression)))

@@ -13,6 +13,8 @@ public struct SBMLImport: Sendable {
     /// The SBML Level and Version of the file.
     public var level: Int
     public var version: Int
+    /// How many fast reactions the file has (each imported as its quasi-steady-state constraint).
+    public var fastReactions = 0
 
     /// How an SBML species appears in the model.
     public struct SpeciesQuantity: Sendable, Hashable {
@@ -93,10 +95,15 @@ public struct SBMLImport: Sendable {
 ///
 /// Events keep their delays, priorities, persistence, `initialValue` and `useValuesFromTriggerTime`.
 ///
-/// Refused, each with the construct and the element named: algebraic rules
-/// (they need a DAE solver), fast reactions (they need an algebraic equilibrium: a DAE too), `rateOf`
-/// of a value an assignment rule computes, conversion factors that are not parameters, SBML packages
-/// other than layout and render, and reactions without kinetic laws.
+/// Algebraic rules become the assignment rules they imply (``AlgebraicRules``: a matching between rules
+/// and free variables, then each rule solved for its variable). `comp` documents are flattened by
+/// libSBML, which applies time, extent and substance conversion factors; external model definitions
+/// are read relative to the file (a missing one is named: ``SBMLImportError/Kind/missingFile``).
+///
+/// Refused, each with the construct and the element named: algebraic rules not linear in the variable
+/// they determine or determining each other's variables in a cycle, fast reactions (they need an
+/// algebraic equilibrium), `rateOf` of a value an assignment rule computes, conversion factors that
+/// are not parameters, SBML packages other than comp, layout and render, and reactions without kinetic laws.
 public enum SBMLImporter {
     /// Imports the SBML file at `path`.
     public static func importFile(path: String) throws(SBMLImportError) -> SBMLImport {
@@ -110,40 +117,14 @@ public enum SBMLImporter {
         guard FileManager.default.isReadableFile(atPath: path) else {
             throw SBMLImportError(kind: .unreadable, diagnostics: [Diagnostic(.error, at: .init(file: path, line: 0, column: 0), "cannot read '\(path)' (permission denied?)")])
         }
-        let bytes = FileManager.default.contents(atPath: path) ?? Data()
-        return try finish(LibSBML.read(path: path, flattenComp: canFlatten(bytes)), file: path)
-    }
-
-    /// Whether a `comp` document may be flattened: libSBML's flattening does not apply the conversion
-    /// factors of submodels and replacements, so a document that uses them is refused instead.
-    static func canFlatten(_ xml: String) -> Bool { canFlatten(Data(xml.utf8)) }
-
-    /// ``canFlatten(_:)`` on the file's bytes (a byte search: Foundation's `String.contains` took a
-    /// quarter of the time to import a 4 MB model).
-    static func canFlatten(_ xml: Data) -> Bool {
-        xml.withUnsafeBytes { text in
-            !["timeConversionFactor", "extentConversionFactor", ":conversionFactor"].contains { contains(text, Array($0.utf8)) }
-        }
-    }
-
-    private static func contains(_ text: UnsafeRawBufferPointer, _ needle: [UInt8]) -> Bool {
-        guard let first = needle.first else { return true }
-        guard needle.count <= text.count else { return false }
-        var i = 0
-        while i <= text.count - needle.count {
-            if text[i] == first {
-                var j = 1
-                while j < needle.count && text[i + j] == needle[j] { j += 1 }
-                if j == needle.count { return true }
-            }
-            i += 1
-        }
-        return false
+        // An absolute path: libSBML resolves `comp` external model sources against the document's location.
+        let absolute = URL(fileURLWithPath: path).standardizedFileURL.path
+        return try finish(LibSBML.read(path: absolute, flattenComp: true), file: path)
     }
 
     /// Imports SBML text; `file` names it in messages.
     public static func importXML(_ xml: String, file: String = "<sbml>") throws(SBMLImportError) -> SBMLImport {
-        try finish(LibSBML.read(xml: xml, flattenComp: canFlatten(xml)), file: file)
+        try finish(LibSBML.read(xml: xml, flattenComp: true), file: file)
     }
 
     private static func finish(_ result: LibSBML.ReadResult, file: String) throws(SBMLImportError) -> SBMLImport {
@@ -151,8 +132,13 @@ public enum SBMLImporter {
             Diagnostic(m.isError ? .error : .warning, at: SourceLocation(file: file, line: m.line, column: m.column), m.text)
         }
         let errors = result.messages.filter(\.isError)
-        // A package the simulator does not know is refused before its own errors (unresolved external
-        // models of `comp`, say) are reported.
+        if !result.missingExternalModels.isEmpty {
+            throw SBMLImportError(kind: .missingFile, diagnostics: result.missingExternalModels.map {
+                Diagnostic(.error, at: SourceLocation(file: file, line: $0.line, column: $0.column),
+                           "comp external model definition '\($0.id)': its source '\($0.source)' is not there (looked for '\($0.path)')")
+            })
+        }
+        // A package the simulator does not know is refused before its own errors are reported.
         if let tree = result.tree {
             let refused = tree.packages.filter { !Importer.harmlessPackages.contains($0.name) }
             if !refused.isEmpty {
@@ -162,6 +148,9 @@ public enum SBMLImporter {
                                       constructs: refused.map { "the '\($0.name)' package" })
             }
         }
+        if result.flatteningFailed {
+            throw SBMLImportError(kind: .invalid, diagnostics: errors.map(diagnostic))
+        }
         guard let tree = result.tree else {
             var diagnostics = errors.map(diagnostic)
             if diagnostics.isEmpty {
@@ -169,12 +158,16 @@ public enum SBMLImporter {
             }
             throw SBMLImportError(kind: .unreadable, diagnostics: diagnostics)
         }
-        if !errors.isEmpty {
+        // libSBML's overdetermination check (10601) names no rule: the importer's own matching does, and
+        // reports libSBML's message only if it finds nothing wrong itself.
+        let overdetermined = errors.filter { $0.id == 10601 }
+        if !errors.isEmpty && overdetermined.count < errors.count {
             // XML that is not SBML at all reads as a document without a model (and an error at the root).
             let kind: SBMLImportError.Kind = errors.contains { $0.severity == .fatal || $0.category.contains("XML") } ? .unreadable : .invalid
             throw SBMLImportError(kind: kind, diagnostics: errors.map(diagnostic))
         }
         var importer = Importer(tree: tree, file: file)
+        importer.overdetermined = overdetermined.map(diagnostic)
         return try importer.run(warnings: result.messages.filter { $0.severity == .warning }.map(diagnostic))
     }
 }
@@ -191,6 +184,8 @@ private struct Importer {
     var notes: [Diagnostic] = []
     var constructs: [String] = []
     var renamed: [String: String] = [:]
+    /// libSBML's finding that the model is overdetermined, if it made one.
+    var overdetermined: [Diagnostic] = []
 
     init(tree: SBMLTree, file: String) {
         self.tree = tree
@@ -228,8 +223,24 @@ private struct Importer {
     // MARK: The import
 
     mutating func run(warnings libsbmlWarnings: [Diagnostic]) throws(SBMLImportError) -> SBMLImport {
-        let m = tree.model
+        var m = tree.model
         let here = m.position
+        // Fast reactions become conserved moieties and an equilibrium constraint (see FastReactions),
+        // and algebraic rules the assignment rules they imply (see AlgebraicRules).
+        let fastCount = m.reactions.filter(\.fast).count
+        let fastRefusals = FastReactions.transform(&m)
+        let (solvedRules, algebraicRefusals) = AlgebraicRules.solve(m)
+        m.rules = solvedRules
+        for r in fastRefusals + algebraicRefusals {
+            if r.invalid {
+                problems.append(Diagnostic(.error, at: location(r.position), "\(r.construct): \(r.detail)"))
+            } else {
+                refuse(r.construct, r.detail, at: r.position)
+            }
+        }
+        if !overdetermined.isEmpty && !algebraicRefusals.contains(where: \.invalid) {
+            throw SBMLImportError(kind: .invalid, diagnostics: overdetermined)
+        }
 
 
         // Names: SBML identifiers that are reserved words of the expression syntax get a suffix.
@@ -272,7 +283,7 @@ private struct Importer {
                 continue
             }
             switch r.kind {
-            case .algebraic: refuse("algebraic rule", "an algebraic rule (a constraint 0 = f(…) needs a DAE solver, which the simulator does not have)", at: r.position)
+            case .algebraic: break // refused above when it could not be solved
             case .assignment: assignmentRules[r.variable] = r
             case .rate: rateRules[r.variable] = r
             }
@@ -510,7 +521,6 @@ private struct Importer {
         var reactions: [Reaction] = []
         for r in m.reactions {
             let context = "reaction '\(r.id)'"
-            if r.fast { refuse("fast reaction", "\(context) is marked fast (an instantaneous equilibrium needs a DAE solver, which the simulator does not have)", at: r.position) }
             var local: [String: String] = [:]
             if let law = r.kineticLaw {
                 for lp in law.localParameters {
@@ -744,8 +754,10 @@ private struct Importer {
         if diagnostics.contains(where: { $0.severity == .error }) {
             throw SBMLImportError(kind: .invalid, diagnostics: diagnostics.filter { $0.severity == .error })
         }
-        return SBMLImport(model: model, warnings: libsbmlWarnings + notes + diagnostics, renamed: renamed, species: quantities,
+        var result = SBMLImport(model: model, warnings: libsbmlWarnings + notes + diagnostics, renamed: renamed, species: quantities,
                           level: tree.level, version: tree.version)
+        result.fastReactions = fastCount
+        return result
     }
 
     /// Rewrites every expression of the model's reactions (rates and variable stoichiometries),

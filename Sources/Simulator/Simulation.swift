@@ -57,6 +57,9 @@ public struct SimulationSettings: Sendable {
     public var checkNegative = true
     /// Record where every accepted step ends (``SimulationResult/stepTimes``; off by default).
     public var recordSteps = false
+    /// Seed of the generator that orders events due at the same instant with equal (or no) priority
+    /// (``EventOrderGenerator``); the same seed gives the same run.
+    public var seed: UInt64 = EventOrderGenerator.defaultSeed
 
     public init(start: Double = 0, end: Double, output: Output = .points(201), method: Method = .auto,
                 rtol: Double = 1e-6, atol: Double = 1e-9, fixedStep: Double? = nil, maxSteps: Int = 500_000) {
@@ -103,6 +106,9 @@ public struct SimulationResult: Sendable {
     /// t₀ and the end of every accepted step, when ``SimulationSettings/recordSteps`` asked for them
     /// (consecutive differences are the step sizes); empty otherwise.
     public var stepTimes: [Double] = []
+    /// How many times events due at once with equal priority were ordered at random (by
+    /// ``SimulationSettings/seed``); 0 when the order never depended on the seed.
+    public var randomEventChoices = 0
 
     public func column(_ name: String) -> [Double]? {
         guard let k = names.firstIndex(of: name) else { return nil }
@@ -184,7 +190,7 @@ extension CompiledModel {
         options.nonNegativeComponents = nonNegativeComponents
         options.checkNegative = settings.checkNegative
 
-        let (timed, triggered, handler) = integratorEvents()
+        let (timed, triggered, handler) = integratorEvents(seed: settings.seed)
         var problem = ODEProblem(function: self, initialState: initialState, timeSpan: settings.start...settings.end,
                                  timedEvents: timed, triggeredEvents: triggered, eventHandler: handler)
         if let delays {
@@ -228,6 +234,7 @@ extension CompiledModel {
         var result = SimulationResult(names: names, times: solution.times, values: rows,
                                       status: solution.status, statistics: solution.statistics, solveSeconds: seconds)
         result.stepTimes = stepTimes?.times ?? []
+        result.randomEventChoices = (handler as? EventRuntime)?.randomChoices ?? 0
         return result
     }
 }

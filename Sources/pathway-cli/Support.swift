@@ -10,10 +10,6 @@ func report(_ diagnostics: [Diagnostic]) {
     }
 }
 
-func printError(_ message: String) {
-    FileHandle.standardError.write(Data("error: \(message)\n".utf8))
-}
-
 /// A failure the command line reports. Commands throw it; `Pathway.main` prints it once, on standard
 /// error, and exits with its code, so no command prints an error and then throws by hand.
 struct CommandError: Error {

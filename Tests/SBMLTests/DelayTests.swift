@@ -31,9 +31,9 @@ struct DelayCaseTests {
 
     @Test func sbmlTestNoLongerRefusesDelays() throws {
         guard Paths.hasBinary else { return }
-        let r = try runPathway(["sbml-test", Paths.testCase("01519"), Paths.testCase("01592")])
+        // (01592, delays with events in random order, passes too; its 10,000 events take half a minute
+        // in a debug build, so it is left to `make conformance`.)
+        let r = try runPathway(["sbml-test", Paths.testCase("01519")])
         #expect(r.out.contains("01519 passed"), "\(r.out)")
-        // 01592 also needs random event execution, refused by its tag.
-        #expect(r.out.contains("01592 unsupported: random event execution"), "\(r.out)")
     }
 }

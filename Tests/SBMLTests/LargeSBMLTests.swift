@@ -50,13 +50,6 @@ struct LargeSBMLTests {
         }
     }
 
-    @Test func flatteningIsRefusedWhenConversionFactorsAreUsed() {
-        #expect(SBMLImporter.canFlatten("<model id=\"m\"/>"))
-        #expect(!SBMLImporter.canFlatten("<comp:submodel comp:timeConversionFactor=\"t\"/>"))
-        #expect(!SBMLImporter.canFlatten("<comp:replacedElement comp:conversionFactor=\"f\"/>"))
-        #expect(SBMLImporter.canFlatten(""))
-    }
-
     @Test func aRecursiveFunctionIsNotAConstantAndDoesNotOverflowTheStack() {
         let f = FunctionDefinition(id: "f", arguments: ["x"], body: .call("f", [.symbol("x")]))
         #expect(evaluateConstant(.call("f", [.number(1)]), functions: ["f": f], value: { _ in nil }) == nil)

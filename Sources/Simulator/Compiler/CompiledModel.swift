@@ -71,7 +71,9 @@ public final class CompiledModel: ODEFunction {
     /// The most state variables a model may have: ⌊√(2³¹ − 1)⌋.
     public static let maximumDimension = 46_340
 
-    public init(_ source: Model) throws(CompileError) {
+    public init(_ original: Model) throws(CompileError) {
+        // Algebraic rules become observables of their solutions (see ``Model/solvingAlgebraicRules()``).
+        let source = try original.solvingAlgebraicRules()
         // In a model with delays every rate of change read from the history before the run's start is 0.
         let hasDelays = source.usesDelay
         let guarded = hasDelays && source.usesRateOf ? source.guardingRateOf() : source
@@ -584,9 +586,10 @@ public final class CompiledModel: ODEFunction {
 
     /// Makes the integrator's events for one run: timed events and the root functions of `when`
     /// triggers, with an ``EventHandler`` that carries out the SBML semantics (delays, priorities,
-    /// persistence, events triggered by other events).
-    public func integratorEvents() -> (timed: [TimedEvent], triggered: [TriggeredEvent], handler: any EventHandler) {
-        let runtime = EventRuntime(model: self)
+    /// persistence, events triggered by other events); `seed` starts the generator that breaks ties
+    /// between events due at once with equal priority.
+    public func integratorEvents(seed: UInt64 = EventOrderGenerator.defaultSeed) -> (timed: [TimedEvent], triggered: [TriggeredEvent], handler: any EventHandler) {
+        let runtime = EventRuntime(model: self, seed: seed)
         var timed: [TimedEvent] = [], triggered: [TriggeredEvent] = []
         for (index, e) in events.enumerated() {
             switch e.trigger {

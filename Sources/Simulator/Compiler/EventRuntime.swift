@@ -8,7 +8,8 @@ import PathwayModel
 ///   the assigned values computed then if `useValuesFromTriggerTime`, else when it executes; several
 ///   executions of one event may be pending;
 /// * executions due at the same time run one at a time, highest priority first (priorities are
-///   evaluated at each choice; events without one go last; ties in the order they triggered);
+///   evaluated at each choice; events without one go last; ties — equal priorities, or none — are
+///   broken at random by the run's seeded ``EventOrderGenerator``, each order equally likely);
 /// * after each execution every condition is checked again: one that turned true triggers (at once,
 ///   if it has no delay), and a non-persistent event whose condition turned false loses its pending
 ///   executions — as it does whenever its condition turns false while integrating.
@@ -35,9 +36,16 @@ final class EventRuntime: EventHandler {
     private var holds: [Bool]
     /// Executions at one instant before the events are declared not to settle.
     static let executionLimit = 100_000
+    /// Breaks ties between executions due at once with equal priority.
+    private var generator: EventOrderGenerator
+    /// How many ties were broken at random so far.
+    private(set) var randomChoices = 0
+    /// The due executions of the highest priority, while choosing (kept to allocate once).
+    private var tied: [Int] = []
 
-    init(model: CompiledModel) {
+    init(model: CompiledModel, seed: UInt64 = EventOrderGenerator.defaultSeed) {
         self.model = model
+        generator = EventOrderGenerator(seed: seed)
         conditionEvents = model.events.indices.filter { model.events[$0].conditionRegister != nil }
         var watch = 0
         var rising: [Int?] = []
@@ -115,15 +123,21 @@ final class EventRuntime: EventHandler {
         var executions = 0
         while nextScheduledTime <= due {
             // The registers hold the values for the current state here.
-            var chosen = -1
+            tied.removeAll(keepingCapacity: true)
             var best = -Double.infinity
             for (j, p) in pending.enumerated() where p.time <= due {
                 var priority = -Double.infinity
                 if let r = model.events[p.event].priorityRegister, !model.registers[r].isNaN { priority = model.registers[r] }
-                if chosen < 0 || priority > best {
-                    chosen = j
+                if tied.isEmpty || priority > best {
+                    tied.removeAll(keepingCapacity: true)
                     best = priority
                 }
+                if priority == best { tied.append(j) }
+            }
+            var chosen = tied[0]
+            if tied.count > 1 {
+                chosen = tied[generator.below(tied.count)]
+                randomChoices += 1
             }
             let p = pending.remove(at: chosen)
             nextScheduledTime = pending.map(\.time).min() ?? .infinity

@@ -28,6 +28,9 @@ struct SimulationOptions: ParsableArguments {
     @Option(name: .long, help: "Absolute tolerance, in the model's concentration unit.")
     var atol: Double = 1e-9
 
+    @Option(name: .long, help: "Seed of the random choices: with --method ssa, the stochastic simulation's (default: drawn, and printed; the same seed gives the same output whatever the number of threads); otherwise the order of events due at the same time with equal (or no) priority (default \(EventOrderGenerator.defaultSeed)).")
+    var seed: UInt64?
+
     func validate() throws {
         if let p = points, p < 2 { throw ValidationError("--points must be at least 2") }
         if !(rtol > 0 && rtol < 1) { throw ValidationError("--rtol must be between 0 and 1, not \(rtol)") }
@@ -37,19 +40,26 @@ struct SimulationOptions: ParsableArguments {
     /// Whether `--method ssa` asked for a stochastic simulation.
     var isStochastic: Bool { method == .ssa }
 
+    /// The stochastic simulation's seed: the one given, or one drawn from the system's generator.
+    var stochasticSeed: UInt64 {
+        if let seed { return seed }
+        var g = SystemRandomNumberGenerator()
+        return g.next() >> 11 // a number that reads well: 53 bits
+    }
+
     /// The settings of a deterministic run; `--method ssa` is refused unless the command runs it (`stochastic`).
     func settings(for model: Model, stochastic: Bool = false) throws -> SimulationSettings {
         if isStochastic && !stochastic {
-            printError("--method ssa: this command does not run stochastic simulations yet (pathway simulate does)")
-            throw ExitCode.failure
+            throw CommandError("--method ssa: this command does not run stochastic simulations yet (pathway simulate does)")
         }
         let end = try tEnd.map { try parseDuration($0, option: "--t-end", unit: model.units.time) } ?? model.simulation.end ?? 100
         guard end > 0 else {
-            printError("--t-end must be positive (simulations start at 0)")
-            throw ExitCode.failure
+            throw CommandError("--t-end must be positive (simulations start at 0)")
         }
-        return SimulationSettings(end: end, output: .points(points ?? model.simulation.points ?? 201), method: method.integration ?? .auto,
-                                  rtol: rtol, atol: atol)
+        var settings = SimulationSettings(end: end, output: .points(points ?? model.simulation.points ?? 201),
+                                          method: method.integration ?? .auto, rtol: rtol, atol: atol)
+        settings.seed = seed ?? EventOrderGenerator.defaultSeed
+        return settings
     }
 }
 

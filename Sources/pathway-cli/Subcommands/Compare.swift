@@ -49,12 +49,9 @@ extension Pathway {
         @Option(name: .long, help: "With --method ssa: trajectories per run (default 100); readouts are their means ± sd.")
         var runs: Int?
 
-        @Option(name: .long, help: "With --method ssa: the seed (default: drawn, and printed); every run uses it.")
-        var seed: UInt64?
-
         func validate() throws {
             try checkJobs(jobs)
-            if !simulation.isStochastic && (runs != nil || seed != nil) { throw ValidationError("--runs and --seed need --method ssa") }
+            if !simulation.isStochastic && runs != nil { throw ValidationError("--runs needs --method ssa") }
             if let runs, runs < 2 { throw ValidationError("--runs must be at least 2, not \(runs)") }
         }
 
@@ -78,10 +75,7 @@ extension Pathway {
             let settings = try simulation.settings(for: model, stochastic: true)
             let comparison: Comparison
             if simulation.isStochastic {
-                let seed = self.seed ?? {
-                    var g = SystemRandomNumberGenerator()
-                    return g.next() >> 11
-                }()
+                let seed = simulation.stochasticSeed  // every run uses it
                 FileHandle.standardError.write(Data("seed: \(seed)\n".utf8))
                 let trajectories = self.runs ?? 100
                 comparison = try analysis { () throws(AnalysisError) in

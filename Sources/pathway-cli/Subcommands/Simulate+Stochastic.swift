@@ -10,9 +10,6 @@ struct StochasticArguments: ParsableArguments {
     @Option(name: .long, help: "With --method ssa: run N independent trajectories on every core and write each column's mean and standard deviation (X-mean, X-sd).")
     var runs: Int?
 
-    @Option(name: .long, help: "With --method ssa: the seed (0 to 2^64-1; default: drawn, and printed). The same seed gives the same output, whatever the number of threads.")
-    var seed: UInt64?
-
     @Flag(name: .long, help: "With --runs: write every run (a 'run' column) instead of the mean and standard deviation.")
     var trajectories = false
 
@@ -27,7 +24,7 @@ struct StochasticArguments: ParsableArguments {
 
     func validate(stochastic: Bool) throws {
         if !stochastic {
-            for (given, name) in [(runs != nil, "--runs"), (seed != nil, "--seed"), (trajectories, "--trajectories"),
+            for (given, name) in [(runs != nil, "--runs"), (trajectories, "--trajectories"),
                                   (algorithm != .auto, "--ssa-algorithm"), (counts != .auto, "--counts")] where given {
                 throw ValidationError("\(name) needs --method ssa")
             }
@@ -39,21 +36,14 @@ struct StochasticArguments: ParsableArguments {
 
     var options: StochasticOptions { StochasticOptions(algorithm: algorithm, counts: counts) }
 
-    /// The seed given, or one drawn from the system's generator.
-    var seedToUse: UInt64 {
-        if let seed { return seed }
-        var g = SystemRandomNumberGenerator()
-        return g.next() >> 11 // a number that reads well: 53 bits
-    }
 }
 
 /// `file:line:column: error: message` when the error names where in the model it is, else `error: message`.
-func printStochasticError(_ error: any Error) {
+func stochasticError(_ error: any Error) -> CommandError {
     if let e = error as? SimulationError, let location = e.location, location.line > 0 {
-        FileHandle.standardError.write(Data("\(location): error: \(e.message)\n".utf8))
-    } else {
-        printError("\(error)")
+        return CommandError(preformatted: "\(location): error: \(e.message)")
     }
+    return CommandError("\(error)")
 }
 
 extension SSAAlgorithm: ExpressibleByArgument {}
@@ -63,7 +53,7 @@ extension Pathway.Simulate {
     /// `simulate --method ssa`: one trajectory, or `--runs N` of them summarised (or all written).
     func runStochastic(model: Model, compiled: CompiledModel, settings: SimulationSettings, observe: [String],
                        started: ContinuousClock.Instant) throws {
-        let seed = stochastic.seedToUse
+        let seed = simulation.stochasticSeed
         FileHandle.standardError.write(Data("seed: \(seed)\n".utf8))
         let title = model.name.isEmpty ? model.id : model.name
         let text: String
@@ -76,8 +66,7 @@ extension Pathway.Simulate {
                                                       runs: runs, seed: seed, jobs: stochastic.jobs ?? defaultJobs,
                                                       keep: stochastic.trajectories ? runs : (plot != nil ? 3 : 0))
             } catch {
-                printStochasticError(error)
-                throw ExitCode.failure
+                throw stochasticError(error)
             }
             text = StochasticTableWriter.write(ensemble, format: format, trajectories: stochastic.trajectories)
             if plot != nil {
@@ -96,8 +85,7 @@ extension Pathway.Simulate {
                 statsLine = "reaction events \(s.reactionEvents), event executions \(s.eventExecutions), "
                     + String(format: "%.3f ms (%.3g events/s)", r.solveSeconds * 1000, Double(s.reactionEvents) / max(r.solveSeconds, 1e-9))
             } catch {
-                printStochasticError(error)
-                throw ExitCode.failure
+                throw stochasticError(error)
             }
             text = StochasticTableWriter.header(seed: seed, runs: nil, notes: notes, format: format)
                 + StochasticTableWriter.body(result, format: format, seed: seed, notes: notes)

@@ -67,8 +67,7 @@ extension Pathway {
             let t1 = clock.now
             let compiled: CompiledModel
             do { compiled = try CompiledModel(model) } catch {
-                printError("cannot compile '\(file)': \(error.message)")
-                throw ExitCode.failure
+                throw CommandError("cannot compile '\(file)': \(error.message)")
             }
             let t2 = clock.now
             let unit = model.units.time
@@ -83,8 +82,7 @@ extension Pathway {
             }
             let result: SimulationResult
             do { result = try compiled.simulate(settings, observe: observe) } catch {
-                printError(error.message)
-                throw ExitCode.failure
+                throw CommandError(error.message)
             }
             let text = TableWriter.write(result, format: format)
             var svg: String?
@@ -106,10 +104,13 @@ extension Pathway {
                 ]
                 FileHandle.standardError.write(Data((lines.joined(separator: "\n") + "\n").utf8))
             }
+            if result.randomEventChoices > 0 {
+                // The run depended on the seed: say which, so that it can be repeated or varied.
+                FileHandle.standardError.write(Data("note: events due at the same time with equal priority were ordered at random \(result.randomEventChoices) times (seed \(settings.seed); --seed to change)\n".utf8))
+            }
             if !result.status.isSuccess {
                 let last = result.times.last.map { " (results up to t = \(TableWriter.number($0)) were written)" } ?? ""
-                printError("simulation failed: \(describe(result.status, compiled, method: settings.method))\(last)")
-                throw ExitCode.failure
+                throw CommandError("simulation failed: \(describe(result.status, compiled, method: settings.method))\(last)")
             }
         }
     }
@@ -145,8 +146,7 @@ func ms(_ d: Duration) -> Double {
 /// Parses `120min`, `2 h`, `30` (model units).
 func parseDuration(_ text: String, option: String, unit: TimeUnit) throws -> Double {
     guard let q = Quantity(parsing: text), let v = q.time(in: unit) else {
-        printError("\(option): '\(text)' is not a duration (use a number with s, min, h or d, like '120min')")
-        throw ExitCode.failure
+        throw CommandError("\(option): '\(text)' is not a duration (use a number with s, min, h or d, like '120min')")
     }
     return v
 }
