@@ -84,6 +84,11 @@ public enum Graphviz {
         try GraphvizRuntime.shared.session { _ in TextMeasurement.shared.forget() }
     }
 
+    /// How many text measurements were answered from memory so far (read under the lock).
+    static func textMeasurementHits() throws -> Int {
+        try GraphvizRuntime.shared.session { _ in TextMeasurement.shared.hits }
+    }
+
     /// Layout engines the installed plugins provide (`circo`, `dot`, `fdp`, ...).
     public static func availableLayoutEngines() throws -> [String] {
         try GraphvizRuntime.shared.session { try $0.plugins(ofKind: "layout") }
