@@ -11,15 +11,39 @@ public struct Readout: Sendable {
         case steadyState
     }
 
+    /// A time-course readout of stochastic trajectories (`--method ssa`): the metric of each of `runs`
+    /// trajectories, run i drawing from stream i of `seed` at every grid point (common random numbers,
+    /// so that neighbouring points differ by their parameters, not by their noise); the readout's value
+    /// is the mean, its spread the sample standard deviation.
+    public struct Stochastic: Sendable {
+        public var runs: Int
+        public var seed: UInt64
+        public var options: StochasticOptions
+
+        public init(runs: Int, seed: UInt64, options: StochasticOptions = StochasticOptions()) {
+            self.runs = runs
+            self.seed = seed
+            self.options = options
+        }
+
+        /// A stable text naming every setting (for scan definitions).
+        var canonical: String {
+            "stochastic=ssa runs=\(runs) seed=\(seed) ssa-algorithm=\(options.algorithm.rawValue) counts=\(options.counts.rawValue)"
+        }
+    }
+
     /// A species, observable or parameter.
     public var observe: String
     public var kind: Kind
     public var settings: SimulationSettings
+    /// Set for a stochastic readout (time courses only).
+    public var stochastic: Stochastic?
 
-    public init(observe: String, kind: Kind, settings: SimulationSettings) {
+    public init(observe: String, kind: Kind, settings: SimulationSettings, stochastic: Stochastic? = nil) {
         self.observe = observe
         self.kind = kind
         self.settings = settings
+        self.stochastic = stochastic
     }
 
     /// `pSTAT3 peak`, `MAPK_PP at steady state`.
@@ -88,10 +112,12 @@ public final class ReadoutEvaluator {
         recompile = variables.contains { read.contains($0) }
     }
 
-    /// The outcome of one evaluation: the readout's value (NaN on failure) and why it failed.
+    /// The outcome of one evaluation: the readout's value (NaN on failure) and why it failed; for a
+    /// stochastic readout the value is the mean over the trajectories and `spread` their standard deviation.
     public struct Outcome: Sendable, Hashable {
         public var value: Double
         public var failure: String?
+        public var spread: Double?
     }
 
     /// The readout with `values[i]` assigned to `variables[i]`.
@@ -107,6 +133,8 @@ public final class ReadoutEvaluator {
             for (name, value) in zip(variables, values) { compiled.setValue(name, value) }
         }
         switch readout.kind {
+        case .timeCourse(let metric) where readout.stochastic != nil:
+            return Self.stochasticOutcome(target, readout: readout, stochastic: readout.stochastic!, metric: metric)
         case .timeCourse(let metric):
             do {
                 let r = try target.simulate(readout.settings, observe: [readout.observe])
@@ -123,6 +151,25 @@ public final class ReadoutEvaluator {
             } catch {
                 return Outcome(value: .nan, failure: error.message)
             }
+        }
+    }
+
+    /// The mean and standard deviation of `metric` over the stochastic trajectories (Welford's update,
+    /// in run order).
+    static func stochasticOutcome(_ compiled: CompiledModel, readout: Readout, stochastic s: Readout.Stochastic, metric: Metric) -> Outcome {
+        do {
+            let simulator = try StochasticSimulator(compiled, settings: readout.settings, observe: [readout.observe], options: s.options)
+            var mean = 0.0, m2 = 0.0
+            for run in 0..<s.runs {
+                let (r, _) = try simulator.trajectory(seed: s.seed, run: UInt64(run))
+                let v = TimeCourseSummary(times: r.times, values: r.values.map { $0[0] }).value(of: metric)
+                let delta = v - mean
+                mean += delta / Double(run + 1)
+                m2 += delta * (v - mean)
+            }
+            return Outcome(value: mean, failure: nil, spread: s.runs > 1 ? (m2 / Double(s.runs - 1)).squareRoot() : 0)
+        } catch {
+            return Outcome(value: .nan, failure: error.message, spread: .nan)
         }
     }
 

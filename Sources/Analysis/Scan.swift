@@ -213,6 +213,12 @@ public struct ScanDefinition: Sendable {
 
     public init(model: Model, perturbations: [Perturbation], axes: [ScanAxis], readout: Readout) throws(AnalysisError) {
         guard !axes.isEmpty else { throw AnalysisError(.invalidValue, "a scan needs at least one axis") }
+        if let s = readout.stochastic {
+            guard case .timeCourse = readout.kind else {
+                throw AnalysisError(.invalidValue, "a stochastic scan reads a time-course metric; a steady state is a deterministic notion")
+            }
+            guard s.runs >= 2 else { throw AnalysisError(.invalidValue, "a stochastic scan needs at least 2 trajectories per point for a spread, not \(s.runs)") }
+        }
         guard axes.count <= 2 else { throw AnalysisError(.invalidValue, "a scan takes one or two axes, not \(axes.count)") }
         if axes.count == 2 && axes[0].name == axes[1].name {
             throw AnalysisError(.invalidValue, "the two scanned quantities are the same ('\(axes[0].name)')")
@@ -250,6 +256,7 @@ public struct ScanDefinition: Sendable {
         }
         return "model=\(modelID)@\(modelFingerprint) perturbations=[\(perturbations.map { "\($0)" }.joined(separator: "; "))] "
             + "axes=\(axes.map(\.canonical).joined(separator: ",")) observe=\(readout.observe) \(kind)"
+            + (readout.stochastic.map { " " + $0.canonical } ?? "")
     }
 
     public var hash: String { FNV1a.hex(canonical) }
@@ -267,12 +274,20 @@ public struct ScanDefinition: Sendable {
         "# pathway-scan v1 hash=\(hash) rows=\(count)" + (shard.map { " shard=\($0)" } ?? "") + " | \(canonical)\n"
     }
 
-    public var columnLine: String { (axes.map(\.name) + [metricColumn]).joined(separator: ",") + "\n" }
-
-    /// The CSV line of a row.
-    public func line(index: Int, value: Double) -> String {
-        (values(at: index).map(NumberFormat.exact) + [NumberFormat.exact(value)]).joined(separator: ",") + "\n"
+    /// The axes, the metric and, for a stochastic readout, the metric's standard deviation (`pSTAT3_peak_sd`).
+    public var columnLine: String {
+        (axes.map(\.name) + [metricColumn] + (readout.stochastic == nil ? [] : [metricColumn + "_sd"])).joined(separator: ",") + "\n"
     }
+
+    /// The CSV line of a row (with the spread of a stochastic readout; NaN when it is missing).
+    public func line(index: Int, value: Double, spread: Double? = nil) -> String {
+        var fields = values(at: index).map(NumberFormat.exact) + [NumberFormat.exact(value)]
+        if readout.stochastic != nil { fields.append(NumberFormat.exact(spread ?? .nan)) }
+        return fields.joined(separator: ",") + "\n"
+    }
+
+    /// Readout fields at the end of each row: the value, and the spread of a stochastic readout.
+    var readoutFields: Int { readout.stochastic == nil ? 1 : 2 }
 }
 
 extension String {
@@ -331,7 +346,8 @@ public enum ScanOutput {
         while i < body.endIndex, rows < range.count {
             if body[i] == UInt8(ascii: "\n") {
                 let line = String(decoding: body[lineStart..<i], as: UTF8.self) + "\n"
-                guard line == definition.line(index: range.lowerBound + rows, value: 0).replacingLastField(with: line) else {
+                guard line == definition.line(index: range.lowerBound + rows, value: 0, spread: 0)
+                    .replacingLastFields(definition.readoutFields, with: line) else {
                     throw AnalysisError(.mismatch, "the existing output's row \(rows + 1) does not match this scan's grid; delete the file to start again")
                 }
                 rows += 1
@@ -423,8 +439,17 @@ public enum ScanOutput {
 
 extension String {
     /// This row line with its last field replaced by that of `other` (to compare grid values only).
-    func replacingLastField(with other: String) -> String {
-        guard let comma = lastIndex(of: ","), let otherComma = other.lastIndex(of: ",") else { return self }
-        return String(self[...comma]) + other[other.index(after: otherComma)...]
+    /// `self` with its last `n` comma-separated fields taken from `other` (the readout fields of a row).
+    func replacingLastFields(_ n: Int, with other: String) -> String {
+        func start(_ text: String) -> String.Index? {
+            var i = text.endIndex
+            for _ in 0..<n {
+                guard let comma = text[..<i].lastIndex(of: ",") else { return nil }
+                i = comma
+            }
+            return i
+        }
+        guard let mine = start(self), let theirs = start(other) else { return self }
+        return String(self[..<mine]) + other[theirs...]
     }
 }

@@ -97,6 +97,40 @@ struct StochasticCommandTests {
         #expect(!FileManager.default.fileExists(atPath: out))
     }
 
+    @Test("scan --method ssa: each row the mean and sd of the trajectories' metric; threads and shards change nothing")
+    func stochasticScan() throws {
+        let (file, directory) = try write(Self.birthDeath, "bd.yaml")
+        func scan(_ extra: [String], _ name: String) throws -> String {
+            let out = directory.appendingPathComponent(name).path
+            let r = try PathwayBinary.run(["scan", file, "--method", "ssa", "--param", "k", "--from", "1", "--to", "10", "--steps", "4",
+                                           "--observe", "X", "--metric", "final", "--runs", "200", "--seed", "5", "--t-end", "50",
+                                           "-o", out] + extra)
+            #expect(r.status == 0, "\(r.stderr)")
+            #expect(r.stderr.contains("seed: 5"))
+            return out
+        }
+        let one = try scan(["--jobs", "1"], "one.csv"), two = try scan(["--jobs", "2"], "two.csv")
+        let text = try String(contentsOfFile: one, encoding: .utf8)
+        #expect(text == (try String(contentsOfFile: two, encoding: .utf8)))
+        #expect(text.contains("stochastic=ssa runs=200 seed=5"))
+        let lines = text.split(separator: "\n").map(String.init)
+        #expect(lines[1] == "k,X_final,X_final_sd")
+        // Birth–death at t = 50 (5 time constants): X is Poisson with mean (k/μ)(1 − e⁻⁵), sd its square root.
+        // The mean of 200 runs is within 4 standard errors; the sample sd within 20%.
+        for row in lines.dropFirst(2) {
+            let f = row.split(separator: ",").compactMap { Double($0) }
+            let mean = f[0] / 0.1 * (1 - exp(-5.0))
+            #expect(abs(f[1] - mean) < 4 * mean.squareRoot() / 200.0.squareRoot(), "\(row)")
+            #expect(abs(f[2] - mean.squareRoot()) < 0.2 * mean.squareRoot(), "\(row)")
+        }
+        // Two shards merged give the single run's file, byte for byte.
+        let p1 = try scan(["--shard", "1/2"], "p1.csv"), p2 = try scan(["--shard", "2/2"], "p2.csv")
+        let merged = directory.appendingPathComponent("merged.csv").path
+        let m = try PathwayBinary.run(["merge", p1, p2, "-o", merged])
+        #expect(m.status == 0, "\(m.stderr)")
+        #expect(try String(contentsOfFile: merged, encoding: .utf8) == text)
+    }
+
     @Test("--runs 0 and SSA options without --method ssa are usage errors")
     func badOptions() throws {
         let (file, _) = try write(Self.birthDeath, "bd.yaml")
@@ -106,9 +140,13 @@ struct StochasticCommandTests {
         let noMethod = try PathwayBinary.run(["simulate", file, "--runs", "10"])
         #expect(noMethod.status != 0)
         #expect(noMethod.stderr.contains("--runs needs --method ssa"), "\(noMethod.stderr)")
-        let scan = try PathwayBinary.run(["scan", file, "--method", "ssa", "--param", "k", "--from", "1", "--to", "2", "--steps", "2", "--observe", "X"])
-        #expect(scan.status != 0)
-        #expect(scan.stderr.contains("--method ssa: this command does not run stochastic simulations yet"), "\(scan.stderr)")
+        let dose = try PathwayBinary.run(["sensitivity", file, "--method", "ssa", "--observe", "X"])
+        #expect(dose.status != 0)
+        #expect(dose.stderr.contains("--method ssa: this command does not run stochastic simulations yet"), "\(dose.stderr)")
+        let unseeded = try PathwayBinary.run(["scan", file, "--method", "ssa", "--param", "k", "--from", "1", "--to", "2", "--steps", "2",
+                                              "--observe", "X", "--shard", "1/2"])
+        #expect(unseeded.status != 0)
+        #expect(unseeded.stderr.contains("needs --seed"), "\(unseeded.stderr)")
     }
 
     @Test("A negative propensity stops the run with the reaction, the time and the counts")

@@ -65,6 +65,9 @@ extension Pathway {
 
         @OptionGroup var perturbations: PerturbationOptions
 
+        @Option(name: .long, help: "With --method ssa: stochastic trajectories per grid point (default 100); each row gives their mean and standard deviation (a _sd column).")
+        var runs: Int?
+
         @Option(name: .long, help: "Worker threads (default: all cores).")
         var jobs: Int?
 
@@ -97,13 +100,23 @@ extension Pathway {
             }
             if resume && output == nil { throw ValidationError("--resume needs the output file (-o FILE)") }
             if plot != nil && shard != nil { throw ValidationError("--plot draws a whole scan: merge the shards first") }
+            if let runs {
+                if !simulation.isStochastic { throw ValidationError("--runs needs --method ssa") }
+                if runs < 2 { throw ValidationError("--runs must be at least 2 (a spread needs two trajectories), not \(runs)") }
+            }
+            if simulation.isStochastic && steadyState {
+                throw ValidationError("--method ssa reads a time-course metric; --steady-state is a deterministic notion")
+            }
+            if simulation.isStochastic && (shard != nil || resume) && simulation.seed == nil {
+                throw ValidationError("a stochastic scan split into shards or resumed needs --seed, so that every part draws the same trajectories")
+            }
         }
 
         func run() throws {
             try checkDestinations([output, plot].compactMap { $0 }.filter { $0 != "-" })
             let base = try loadModel(file)
             let (list, perturbed) = try perturbations.resolve(against: base)
-            let settings = try simulation.settings(for: perturbed)
+            let settings = try simulation.settings(for: perturbed, stochastic: true)
             let axes: [ScanAxis] = try analysis { () throws(AnalysisError) in
                 if param.count == 1 && !param[0].contains(":") {
                     return [try ScanAxis(name: param[0], from: from!, to: to!, steps: steps!, logarithmic: log, model: perturbed)]
@@ -112,7 +125,12 @@ extension Pathway {
                 for p in param { out.append(try ScanAxis(parsing: p, defaultLog: log, model: perturbed)) }
                 return out
             }
-            let readout = Readout(observe: observe, kind: steadyState ? .steadyState : .timeCourse(metric), settings: settings)
+            var readout = Readout(observe: observe, kind: steadyState ? .steadyState : .timeCourse(metric), settings: settings)
+            if simulation.isStochastic {
+                let seed = simulation.stochasticSeed
+                FileHandle.standardError.write(Data("seed: \(seed)\n".utf8))
+                readout.stochastic = Readout.Stochastic(runs: runs ?? 100, seed: seed)
+            }
             let definition = try analysis { () throws(AnalysisError) in
                 try perturbed.checkObservable(observe)
                 return try ScanDefinition(model: base, perturbations: list, axes: axes, readout: readout)
@@ -163,7 +181,7 @@ extension Pathway {
             let collect = plot != nil && (output == nil || output == "-")
             do {
                 try ScanEngine.run(model: perturbed, definition: definition, rows: todo, jobs: jobs ?? defaultJobs) { point in
-                    sink.write(Data(definition.line(index: point.index, value: point.outcome.value).utf8))
+                    sink.write(Data(definition.line(index: point.index, value: point.outcome.value, spread: point.outcome.spread).utf8))
                     if let why = point.outcome.failure { failures.add("row \(point.index + 1) (\(point.values.map { NumberFormat.short($0) }.joined(separator: ", "))): \(why)") }
                     if collect { collected.add(point) }
                     progress.advance()
@@ -202,12 +220,12 @@ extension Pathway {
             }
             if d.axes.count == 1 {
                 return LinePlot(title: title, description: desc, xLabel: axisLabel(d.axes[0].name), yLabel: d.readout.label,
-                                series: [Series(name: "", x: rows.map { $0[0] }, y: rows.map { $0.last! })],
+                                series: [Series(name: "", x: rows.map { $0[0] }, y: rows.map { $0[d.axes.count] })],
                                 logX: d.axes[0].logarithmic, logY: logY, markers: [rows.count <= 60]).svg()
             }
             let xs = d.axes[0].values, ys = d.axes[1].values
             var grid = [[Double]](repeating: [Double](repeating: .nan, count: ys.count), count: xs.count)
-            for (k, row) in rows.enumerated() where k < xs.count * ys.count { grid[k / ys.count][k % ys.count] = row.last! }
+            for (k, row) in rows.enumerated() where k < xs.count * ys.count { grid[k / ys.count][k % ys.count] = row[d.axes.count] }
             return HeatMap(title: title, description: desc, xLabel: axisLabel(d.axes[0].name), yLabel: axisLabel(d.axes[1].name), colourLabel: d.readout.label,
                            x: xs, y: ys, values: grid).svg()
         }
