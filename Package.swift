@@ -35,6 +35,8 @@ let package = Package(
             dependencies: ["PathwayModel", "CGraphviz", "Plot"]
         ),
         .target(name: "SBML", dependencies: ["PathwayModel", "CSBML"]),
+        // The SBML Test Suite runner that `pathway sbml-test` and the tests share.
+        .target(name: "Conformance", dependencies: ["SBML", "Simulator", "Analysis"]),
         .target(name: "Report", dependencies: ["Plot"]),
         // PEtab calibration: problem import, objective with forward-sensitivity gradients, optimisers.
         .target(name: "Calibration", dependencies: ["PathwayModel", "Simulator", "SBML", "Analysis", "Plot", .product(name: "Yams", package: "Yams")]),
@@ -56,6 +58,7 @@ let package = Package(
                 "Diagram",
                 "Simulator",
                 "Analysis",
+                "Conformance",
                 "Plot",
                 "SBML",
                 "Report",
@@ -71,7 +74,7 @@ let package = Package(
         .testTarget(name: "SimulatorTests", dependencies: ["Simulator", "PathwayModel", "SBML"], exclude: ["Fixtures"]),
         .testTarget(name: "CLITests", dependencies: ["pathway-cli", "PathwayTestSupport"]),
         .testTarget(name: "AnalysisTests", dependencies: ["Analysis", "Plot", "Simulator", "PathwayModel", "PathwayTestSupport", "pathway-cli"]),
-        .testTarget(name: "SBMLTests", dependencies: ["SBML", "Simulator", "PathwayModel", "PathwayTestSupport", "pathway-cli"],
+        .testTarget(name: "SBMLTests", dependencies: ["SBML", "Simulator", "PathwayModel", "Conformance", "PathwayTestSupport", "pathway-cli"],
                     exclude: ["Fixtures"]),
 
         .testTarget(name: "CalibrationTests", dependencies: ["Calibration", "PathwayTestSupport", "pathway-cli"],

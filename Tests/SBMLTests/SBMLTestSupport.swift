@@ -1,8 +1,10 @@
+import Conformance
 import Foundation
 import PathwayTestSupport
 import PathwayModel
 import SBML
 import Simulator
+import Testing
 
 /// Paths of the repository and the SBML Test Suite cases the tests use, vendored in Fixtures (with the
 /// suite's licence) so that a fresh clone runs every test.
@@ -17,18 +19,12 @@ enum Paths {
     static var hasBinary: Bool { PathwayBinary.url != nil }
 }
 
-/// Runs a suite case as `pathway sbml-test` does: import, simulate at tight tolerances, compare.
+/// Runs a suite case with the runner `pathway sbml-test` uses (``TestSuiteRunner``), the tests testing
+/// what ships: import, the suite's tags, simulation at rtol 1e-10, the suite's comparison.
 func runSuiteCase(_ id: String) throws -> (passed: Bool, worst: TestSuiteCase.Deviation?) {
-    let testCase = try TestSuiteCase(directory: Paths.testCase(id))
-    let imported = try SBMLImporter.importFile(path: testCase.modelPath)
-    let compiled = try CompiledModel(imported.model)
-    let columns = testCase.variables.map { imported.column(for: $0, amount: testCase.quantity(of: $0)) }
-    var settings = SimulationSettings(start: testCase.start, end: testCase.start + testCase.duration,
-                                      output: .times(testCase.times), rtol: 1e-10, atol: testCase.absolute * 1e-6)
-    settings.checkNegative = false // as `pathway sbml-test`: SBML quantities may go negative
-    let result = try compiled.simulate(settings, observe: columns.map(\.symbol))
-    let values = result.values.map { row in zip(row, columns).map { $0 * $1.factor } }
-    return testCase.compare(values)
+    let outcome = TestSuiteRunner(jobs: 1).run(Paths.testCase(id), seed: 1)
+    if outcome.status == .unsupported { Issue.record("\(id) is unsupported: \(outcome.detail)") }
+    return (outcome.status == .passed, outcome.worst)
 }
 
 /// Simulates a model and returns the named columns at `points` times from 0 to `end`.

@@ -1,5 +1,6 @@
 import Analysis
 import ArgumentParser
+import Conformance
 import Foundation
 import PathwayModel
 import SBML
@@ -72,17 +73,21 @@ extension Pathway {
                     throw CommandError("'\(outputDir)' is not a directory")
                 }
             }
-            var outcomes: [CaseOutcome] = []
+            var outcomes: [TestSuiteRunner.Outcome] = []
+            let runner = TestSuiteRunner(rtol: rtol, runs: runs, jobs: jobs ?? defaultJobs)
             let eventSeed = self.seed ?? EventOrderGenerator.defaultSeed
             let seed = self.seed ?? {
                 var g = SystemRandomNumberGenerator()
                 return g.next() >> 11
             }()
-            if format == .text && cases.contains(where: Self.isStochastic) {
+            if format == .text && cases.contains(where: TestSuiteRunner.isStochastic) {
                 print("stochastic cases: \(runs) runs each, seed \(seed)")
             }
             for directory in cases {
-                let outcome = runCase(directory, seed: Self.isStochastic(directory) ? seed : eventSeed)
+                let outcome = runner.run(directory, seed: TestSuiteRunner.isStochastic(directory) ? seed : eventSeed)
+                if let outputDir, let csv = outcome.csv {
+                    try? writeAtomically(Data(csv.utf8), to: URL(fileURLWithPath: outputDir).appendingPathComponent("\(outcome.id).csv").path)
+                }
                 if format == .text {
                     print(outcome.line)
                 }
@@ -118,170 +123,5 @@ extension Pathway {
             }
             if failed - stochasticFailed > 0 || !withinChance { throw CommandError.alreadyReported }
         }
-
-        static func isStochastic(_ directory: String) -> Bool {
-            (try? TestSuiteCase(directory: directory))?.testType == "StochasticTimeCourse"
-        }
-
-        struct CaseOutcome {
-            enum Status: String { case passed, failed, unsupported }
-            var id: String
-            var status: Status
-            var detail: String
-            var worst: TestSuiteCase.Deviation?
-            var judgement: TestSuiteCase.StochasticJudgement?
-
-            var line: String { "\(id) \(status.rawValue)" + (detail.isEmpty ? "" : ": \(detail)") }
-
-            var json: String {
-                var fields = ["\"case\": \(JSON.string(id))", "\"status\": \(JSON.string(status.rawValue))", "\"detail\": \(JSON.string(detail))"]
-                if let j = judgement {
-                    fields.append("\"zFailures\": \(j.zFailures), \"zTests\": \(j.zTests), \"yFailures\": \(j.yFailures), \"yTests\": \(j.yTests)")
-                }
-                if let w = worst {
-                    fields.append("\"worst\": {\"variable\": \(JSON.string(w.variable)), \"time\": \(JSON.number(w.time)), \"value\": \(JSON.number(w.value)), \"expected\": \(JSON.number(w.expected)), \"ratio\": \(JSON.number(w.ratio))}")
-                }
-                return "{" + fields.joined(separator: ", ") + "}"
-            }
-        }
-
-        /// Test Suite tags of constructs whose absence from a case's model file makes the case unrunnable,
-        /// with the importer's names for them.
-        static let refusedTags: [String: String] = [
-            "FastReaction": "fast reaction",
-        ]
-
-        func runCase(_ directory: String, seed: UInt64) -> CaseOutcome {
-            let name = URL(fileURLWithPath: directory).lastPathComponent
-            let testCase: TestSuiteCase
-            do { testCase = try TestSuiteCase(directory: directory) } catch {
-                return CaseOutcome(id: name, status: .failed, detail: "cannot read the case: \(error.message)")
-            }
-            if testCase.testType == "StochasticTimeCourse" {
-                return runStochasticCase(testCase, seed: seed)
-            }
-            guard testCase.testType == "TimeCourse" else {
-                return CaseOutcome(id: testCase.id, status: .unsupported, detail: "test type \(testCase.testType)")
-            }
-            var imported: SBMLImport
-            do { imported = try SBMLImporter.importFile(path: testCase.modelPath) } catch {
-                if error.kind == .unsupported {
-                    return CaseOutcome(id: testCase.id, status: .unsupported, detail: error.constructs.joined(separator: ", "))
-                }
-                if error.kind == .missingFile {
-                    // The case refers to a file that is not in its folder: it cannot be run as it stands.
-                    return CaseOutcome(id: testCase.id, status: .unsupported,
-                                       detail: "incomplete case: " + error.diagnostics.map(\.message).joined(separator: "; "))
-                }
-                return CaseOutcome(id: testCase.id, status: .failed,
-                                   detail: "cannot import: " + (error.diagnostics.first.map(\.description) ?? "unknown error"))
-            }
-            // The suite's own tags as a second line of defence: a case that says it needs a construct the
-            // simulator refuses is not run even if its file does not show it (01399's Level 2 file drops
-            // the `fast` attribute its expected results assume).
-            let declared = testCase.tags.filter { Self.refusedTags.keys.contains($0) && !($0 == "FastReaction" && imported.fastReactions > 0) }
-            if !declared.isEmpty {
-                return CaseOutcome(id: testCase.id, status: .unsupported,
-                                   detail: declared.map { "\(Self.refusedTags[$0]!) (declared by the case; not in its model file)" }.joined(separator: ", "))
-            }
-            imported = imported.exposingReactionRates(testCase.variables)
-            let compiled: CompiledModel
-            do { compiled = try CompiledModel(imported.model) } catch {
-                return CaseOutcome(id: testCase.id, status: .failed, detail: "cannot compile: \(error.message)")
-            }
-            let columns = testCase.variables.map { imported.column(for: $0, amount: testCase.quantity(of: $0)) }
-            var settings = SimulationSettings(start: testCase.start, end: testCase.start + testCase.duration,
-                                              output: .times(testCase.times), method: .auto,
-                                              rtol: rtol, atol: max(testCase.absolute * 1e-6, 1e-18), maxSteps: 1_000_000)
-            settings.checkNegative = false // SBML quantities may legitimately go negative
-            settings.seed = seed
-            let result: SimulationResult
-            do { result = try compiled.simulate(settings, observe: columns.map(\.symbol)) } catch {
-                return CaseOutcome(id: testCase.id, status: .failed, detail: "cannot simulate: \(error.message)")
-            }
-            let values = result.values.map { row in zip(row, columns).map { $0 * $1.factor } }
-            if let outputDir {
-                var text = (["time"] + testCase.variables).joined(separator: ",") + "\n"
-                for (i, t) in result.times.enumerated() where i < values.count {
-                    text += ([TableWriter.number(t)] + values[i].map(TableWriter.number)).joined(separator: ",") + "\n"
-                }
-                let path = URL(fileURLWithPath: outputDir).appendingPathComponent("\(testCase.id).csv").path
-                try? writeAtomically(Data(text.utf8), to: path)
-            }
-            if !result.status.isSuccess {
-                return CaseOutcome(id: testCase.id, status: .failed, detail: "simulation failed: \(describe(result.status, compiled))")
-            }
-            let (passed, worst) = testCase.compare(values)
-            let random = result.randomEventChoices > 0 ? "; events ordered at random \(result.randomEventChoices) times, seed \(seed)" : ""
-            if passed {
-                let margin = worst.map { String(format: "largest deviation %.2g of the tolerance", $0.ratio) } ?? ""
-                return CaseOutcome(id: testCase.id, status: .passed, detail: margin + random, worst: worst)
-            }
-            let detail = worst.map {
-                "\($0.variable) at t = \(TableWriter.number($0.time)) is \(TableWriter.number($0.value)), expected \(TableWriter.number($0.expected))"
-            } ?? "wrong number of output rows"
-            return CaseOutcome(id: testCase.id, status: .failed, detail: detail + random, worst: worst)
-        }
-    }
-}
-
-
-
-extension Pathway.SBMLTest {
-    /// A `StochasticTimeCourse` case: `runs` trajectories (amounts as molecule counts), judged by Z and Y.
-    func runStochasticCase(_ testCase: TestSuiteCase, seed: UInt64) -> CaseOutcome {
-        let imported: SBMLImport
-        do { imported = try SBMLImporter.importFile(path: testCase.modelPath) } catch {
-            if error.kind == .unsupported {
-                return CaseOutcome(id: testCase.id, status: .unsupported, detail: error.constructs.joined(separator: ", "))
-            }
-            return CaseOutcome(id: testCase.id, status: .failed,
-                               detail: "cannot import: " + (error.diagnostics.first.map(\.description) ?? "unknown error"))
-        }
-        let model = imported.model
-        let columns = testCase.variables.map { imported.column(for: $0, amount: testCase.quantity(of: $0)) }
-        let volumes = Dictionary(model.compartments.map { ($0.id, $0.size) }, uniquingKeysWith: { a, _ in a })
-        // Species come out as counts (amounts); a concentration asked for is the count over the size.
-        let factors: [Double] = zip(testCase.variables, columns).map { variable, column in
-            guard let s = model.species.first(where: { $0.id == column.symbol }) else { return column.factor }
-            return testCase.quantity(of: variable) == false ? 1 / (volumes[s.compartment] ?? 1) : 1
-        }
-        let settings = SimulationSettings(start: testCase.start, end: testCase.start + testCase.duration,
-                                          output: .times(testCase.times), method: .auto)
-        let ensemble: StochasticEnsemble
-        do {
-            ensemble = try StochasticEnsemble.run(model: model, settings: settings, observe: columns.map(\.symbol),
-                                                  options: StochasticOptions(counts: .asIs), runs: runs, seed: seed,
-                                                  jobs: jobs ?? defaultJobs)
-        } catch {
-            let message = "\(error)"
-            if message.hasPrefix("the stochastic simulation cannot honour") {
-                return CaseOutcome(id: testCase.id, status: .unsupported, detail: message)
-            }
-            return CaseOutcome(id: testCase.id, status: .failed, detail: "cannot simulate: \(message)")
-        }
-        let mean = ensemble.mean.map { row in zip(row, factors).map { $0 * $1 } }
-        let sd = ensemble.sd.map { row in zip(row, factors).map { $0 * abs($1) } }
-        if let outputDir {
-            var text = (["time"] + testCase.variables.flatMap { ["\($0)-mean", "\($0)-sd"] }).joined(separator: ",") + "\n"
-            for (i, t) in ensemble.times.enumerated() {
-                text += ([TableWriter.number(t)] + testCase.variables.indices.flatMap { [TableWriter.number(mean[i][$0]), TableWriter.number(sd[i][$0])] })
-                    .joined(separator: ",") + "\n"
-            }
-            let path = URL(fileURLWithPath: outputDir).appendingPathComponent("\(testCase.id).csv").path
-            try? writeAtomically(Data(text.utf8), to: path)
-        }
-        let j = testCase.judge(mean: mean, sd: sd, runs: runs)
-        func range(_ r: (Double, Double)) -> String { "(\(TableWriter.number(r.0)), \(TableWriter.number(r.1)))" }
-        func worst(_ w: (value: Double, variable: String, time: Double)?, _ name: String) -> String {
-            guard let w else { return "" }
-            return String(format: "; largest |%@| %.2f (%@ at t = %@)", name, abs(w.value), w.variable, TableWriter.number(w.time))
-        }
-        var detail = "Z outside \(range(testCase.meanRange)) \(j.zFailures) of \(j.zTests)"
-        if j.yTests > 0 { detail += ", Y outside \(range(testCase.sdRange)) \(j.yFailures) of \(j.yTests)" }
-        detail += worst(j.worstZ, "Z") + worst(j.worstY, "Y")
-        var outcome = CaseOutcome(id: testCase.id, status: j.passed ? .passed : .failed, detail: detail)
-        outcome.judgement = j
-        return outcome
     }
 }

@@ -116,25 +116,16 @@ extension Pathway {
     }
 }
 
-/// The solver status in the model's words: component indices become species names, and the advice
-/// fits the method.
+/// The solver status in the model's words (``CompiledModel/describe(_:)``) and advice that fits the
+/// method, in the command line's options.
 func describe(_ status: SolverStatus, _ compiled: CompiledModel, method: Method = .auto) -> String {
-    func name(_ k: Int) -> String { k < compiled.stateNames.count ? "'\(compiled.stateNames[k])'" : "component \(k)" }
-    let unit = compiled.model.units.time.rawValue
     let advice = method.isFixedStep
         ? "try a smaller --dt, or an adaptive method (--method auto)"
         : method == .auto || method == .bdf || method == .rosenbrock
             ? "try tighter tolerances (--rtol, --atol)"
             : "the model may be stiff (try --method auto or bdf)"
     switch status {
-    case .nonFinite(let k, let t):
-        return "\(name(k)) became NaN or infinite at t = \(TableWriter.number(t)) \(unit); \(advice)"
-    case .negativeState(let k, let t, let v):
-        return "\(name(k)) went negative (\(TableWriter.number(v))) at t = \(TableWriter.number(t)) \(unit); \(advice)"
-    case .stepSizeUnderflow(let t, let h):
-        return "step size underflow at t = \(TableWriter.number(t)) \(unit) (h = \(h)): the model may be singular there; \(advice)"
-    case .maxStepsReached(let t, let n):
-        return "the step limit (\(n) steps) was reached at t = \(TableWriter.number(t)) \(unit); \(advice)"
+    case .nonFinite, .negativeState, .stepSizeUnderflow, .maxStepsReached: return compiled.describe(status) + "; " + advice
     default: return status.description
     }
 }
