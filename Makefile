@@ -41,6 +41,11 @@ demo: build
 	$(PATHWAY) render models/il11.yaml --animate -o $(OUT)/il11-animated.svg
 	$(PATHWAY) steps models/kholodenko-2000.yaml --t-end 1300s --species MAPK_PP --plot $(OUT)/steps-kholodenko.svg -o $(OUT)/steps-kholodenko.txt
 	$(PATHWAY) report models/il11.yaml -o $(OUT)/il11-report.html
+	$(PATHWAY) simulate models/il11.yaml --method ssa --seed 7 --t-end 2min --species pSTAT3_fraction,pAKT_fraction \
+	  -o $(OUT)/il11-one-cell.csv --plot $(OUT)/il11-one-cell.svg
+	@mkdir -p $(OUT)/boehm-fit
+	$(PATHWAY) fit Tests/CalibrationTests/Fixtures/petab/Boehm_JProteomeRes2014/Boehm_JProteomeRes2014.yaml \
+	  --starts 20 --seed 1 -o $(OUT)/boehm-best.tsv --plot $(OUT)/boehm-fit
 	$(PATHWAY) convert models/il11.yaml $(OUT)/il11.xml
 	@echo
 	@echo "Results in $(OUT)/:"
