@@ -76,11 +76,7 @@ func loadModel(_ path: String, quietWarnings: Bool = true) throws -> Model {
 /// device or pipe with a plain file (as root, `-o /dev/null` would have broken /dev/null for everyone).
 func writeAtomically(_ data: Data, to path: String) throws {
     let url = URL(fileURLWithPath: path)
-    let directory = url.deletingLastPathComponent()
-    var isDirectory: ObjCBool = false
-    guard FileManager.default.fileExists(atPath: directory.path, isDirectory: &isDirectory), isDirectory.boolValue else {
-        throw CommandError("cannot write '\(path)': directory '\(directory.path)' does not exist")
-    }
+    if let problem = directoryProblem(for: path, checkWritable: false) { throw CommandError(problem) }
     do {
         if isSpecialFile(path) {
             guard let handle = FileHandle(forWritingAtPath: path) else {
@@ -109,15 +105,21 @@ func isSpecialFile(_ path: String) -> Bool {
 /// is done, so that a failure never leaves some outputs written and others not.
 func checkDestinations(_ paths: [String]) throws {
     for path in paths {
-        let directory = URL(fileURLWithPath: path).deletingLastPathComponent().path
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue else {
-            throw CommandError("cannot write '\(path)': directory '\(directory)' does not exist")
-        }
-        guard FileManager.default.isWritableFile(atPath: directory) else {
-            throw CommandError("cannot write '\(path)': directory '\(directory)' is not writable")
-        }
+        if let problem = directoryProblem(for: path, checkWritable: true) { throw CommandError(problem) }
     }
+}
+
+/// Why `path` cannot be written (its directory is missing, or not writable when `checkWritable`), or nil.
+func directoryProblem(for path: String, checkWritable: Bool) -> String? {
+    let directory = URL(fileURLWithPath: path).deletingLastPathComponent().path
+    var isDirectory: ObjCBool = false
+    guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue else {
+        return "cannot write '\(path)': directory '\(directory)' does not exist"
+    }
+    if checkWritable && !FileManager.default.isWritableFile(atPath: directory) {
+        return "cannot write '\(path)': directory '\(directory)' is not writable"
+    }
+    return nil
 }
 
 /// Writes text to a file (atomically) or, when `path` is nil or "-", to standard output.
