@@ -82,8 +82,14 @@ func parseList(_ text: String) -> [String] {
 /// The default number of worker threads: every core.
 var defaultJobs: Int { Parallel.availableCores }
 
-func checkJobs(_ jobs: Int?) throws {
-    if let jobs, jobs < 1 { throw ValidationError("--jobs must be at least 1, not \(jobs)") }
+/// `--jobs`: the worker threads of every command that runs in parallel (one declaration, one check).
+struct JobsOption: ParsableArguments {
+    @Option(name: .long, help: "Worker threads (default: every core). Results do not depend on it.")
+    var jobs: Int?
+
+    func validate() throws {
+        if let jobs, jobs < 1 { throw ValidationError("--jobs must be at least 1, not \(jobs)") }
+    }
 }
 
 /// Writes an SVG atomically, checking the extension.

@@ -43,14 +43,13 @@ extension Pathway {
         @Flag(name: .customLong("log-y"), help: "Logarithmic value axis in the plot.")
         var logY = false
 
-        @Option(name: .long, help: "Worker threads (default: all cores).")
-        var jobs: Int?
+        @OptionGroup var threads: JobsOption
+        var jobs: Int? { threads.jobs }
 
         @Option(name: .long, help: "With --method ssa: trajectories per run (default 100); readouts are their means ± sd.")
         var runs: Int?
 
         func validate() throws {
-            try checkJobs(jobs)
             if !simulation.isStochastic && runs != nil { throw ValidationError("--runs needs --method ssa") }
             if let runs, runs < 2 { throw ValidationError("--runs must be at least 2, not \(runs)") }
         }

@@ -66,11 +66,10 @@ extension Pathway {
         @Option(name: .long, help: "Plot the response and the fitted Hill curve (SVG, log dose axis).")
         var plot: String?
 
-        @Option(name: .long, help: "Worker threads (default: all cores).")
-        var jobs: Int?
+        @OptionGroup var threads: JobsOption
+        var jobs: Int? { threads.jobs }
 
         func validate() throws {
-            try checkJobs(jobs)
             if at != nil && steadyState { throw ValidationError("give either --at TIME or --steady-state, not both") }
             if steps < 4 { throw ValidationError("--steps must be at least 4, not \(steps)") }
             if points < 2 { throw ValidationError("--points must be at least 2") }

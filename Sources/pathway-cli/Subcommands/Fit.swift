@@ -34,8 +34,8 @@ extension Pathway {
         @Option(name: .long, help: "Local optimiser: lm (Levenberg–Marquardt with sensitivity gradients) or nelder-mead (gradient-free, for comparison).")
         var optimizer: PEtabProblem.Optimizer = .levenbergMarquardt
 
-        @Option(name: .long, help: "Worker threads (default: all cores).")
-        var jobs: Int?
+        @OptionGroup var threads: JobsOption
+        var jobs: Int? { threads.jobs }
 
         @Option(name: .long, help: "Profile the likelihood of this parameter (95 % interval from the χ² threshold).")
         var profile: String?
@@ -53,7 +53,6 @@ extension Pathway {
 
 
         func validate() throws {
-            try checkJobs(jobs)
             if starts < 1 { throw ValidationError("--starts must be at least 1, not \(starts)") }
         }
 

@@ -47,15 +47,14 @@ extension Pathway {
         @Option(name: .long, help: "Seed of the random choices: the stochastic cases' runs (default: drawn, and printed) and the order of events due at the same time with equal (or no) priority (default \(EventOrderGenerator.defaultSeed)).")
         var seed: UInt64?
 
-        @Option(name: .long, help: "Stochastic cases: worker threads (default: every core).")
-        var jobs: Int?
+        @OptionGroup var threads: JobsOption
+        var jobs: Int? { threads.jobs }
 
         enum ReportFormat: String, ExpressibleByArgument, CaseIterable { case text, json }
 
         func validate() throws {
             if !(rtol > 0 && rtol < 1) { throw ValidationError("--rtol must be between 0 and 1, not \(rtol)") }
             if runs < 2 { throw ValidationError("--runs must be at least 2 (a standard deviation needs two runs), not \(runs)") }
-            try checkJobs(jobs)
         }
 
         /// Chance failures over all stochastic cases allowed before the exit status says failure:

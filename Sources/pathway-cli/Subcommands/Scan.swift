@@ -68,8 +68,8 @@ extension Pathway {
         @Option(name: .long, help: "With --method ssa: stochastic trajectories per grid point (default 100); each row gives their mean and standard deviation (a _sd column).")
         var runs: Int?
 
-        @Option(name: .long, help: "Worker threads (default: all cores).")
-        var jobs: Int?
+        @OptionGroup var threads: JobsOption
+        var jobs: Int? { threads.jobs }
 
         @Option(name: .shortAndLong, help: "The output CSV (streamed row by row; default: standard output).")
         var output: String?
@@ -87,7 +87,6 @@ extension Pathway {
         var logY = false
 
         func validate() throws {
-            try checkJobs(jobs)
             if param.isEmpty { throw ValidationError("give the quantity to scan with --param") }
             if param.count > 2 { throw ValidationError("a scan takes one or two --param, not \(param.count)") }
             let compact = param.contains { $0.contains(":") }

@@ -47,11 +47,10 @@ extension Pathway {
         @Option(name: .shortAndLong, help: "Write to this file (atomically) instead of standard output.")
         var output: String?
 
-        @Option(name: .long, help: "Worker threads (default: all cores).")
-        var jobs: Int?
+        @OptionGroup var threads: JobsOption
+        var jobs: Int? { threads.jobs }
 
         func validate() throws {
-            try checkJobs(jobs)
             if !(step > 0 && step < 0.5) { throw ValidationError("--step must be between 0 and 0.5, not \(step)") }
         }
 

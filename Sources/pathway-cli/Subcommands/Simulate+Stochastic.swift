@@ -19,8 +19,8 @@ struct StochasticArguments: ParsableArguments {
     @Option(name: .long, help: "With --method ssa: how values become molecule counts: auto (Avogadro's number for molar units, else as they stand), avogadro, as-is.")
     var counts: CountConversion = .auto
 
-    @Option(name: .long, help: "With --runs: worker threads (default: every core).")
-    var jobs: Int?
+    @OptionGroup var threads: JobsOption
+    var jobs: Int? { threads.jobs }
 
     func validate(stochastic: Bool) throws {
         if !stochastic {
@@ -31,7 +31,6 @@ struct StochasticArguments: ParsableArguments {
         }
         if let runs, runs < 1 { throw ValidationError("--runs must be at least 1, not \(runs)") }
         if trajectories && runs == nil { throw ValidationError("--trajectories needs --runs") }
-        try checkJobs(jobs)
     }
 
     var options: StochasticOptions { StochasticOptions(algorithm: algorithm, counts: counts) }
