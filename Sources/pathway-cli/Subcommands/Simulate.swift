@@ -144,32 +144,5 @@ func parseDuration(_ text: String, option: String, unit: TimeUnit) throws -> Dou
 
 extension Method: ExpressibleByArgument {}
 
-enum TableFormat: String, ExpressibleByArgument, CaseIterable { case csv, tsv, json }
+extension TableFormat: ExpressibleByArgument {}
 
-/// Writes simulation results as text, deterministically (shortest exact numbers; JSON with `null` for
-/// NaN and infinities, which JSON cannot hold).
-enum TableWriter {
-    static func number(_ v: Double) -> String { NumberFormat.exact(v) }
-
-    static func write(_ r: SimulationResult, format: TableFormat) -> String {
-        switch format {
-        case .csv, .tsv:
-            let sep = format == .csv ? "," : "\t"
-            var out = (["time"] + r.names).joined(separator: sep) + "\n"
-            for (i, t) in r.times.enumerated() {
-                out += ([number(t)] + r.values[i].map(number)).joined(separator: sep) + "\n"
-            }
-            return out
-        case .json:
-            var out = "{\n  \"names\": [" + r.names.map(JSON.string).joined(separator: ", ") + "],\n"
-            out += "  \"status\": \(JSON.string(r.status.isSuccess ? "success" : r.status.description)),\n"
-            out += "  \"time\": [" + r.times.map(JSON.number).joined(separator: ", ") + "],\n"
-            out += "  \"values\": {\n"
-            out += r.names.enumerated().map { k, name in
-                "    \(JSON.string(name)): [" + r.values.map { JSON.number($0[k]) }.joined(separator: ", ") + "]"
-            }.joined(separator: ",\n")
-            out += "\n  }\n}\n"
-            return out
-        }
-    }
-}
