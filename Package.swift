@@ -28,7 +28,7 @@ let package = Package(
         .target(name: "Plot"),
         .target(
             name: "Analysis",
-            dependencies: ["PathwayModel", "Simulator"]
+            dependencies: ["PathwayModel", "Simulator", "Plot"]
         ),
         .target(
             name: "Diagram",
