@@ -38,7 +38,7 @@ public struct HeatMap: Sendable {
         var s = SVG()
         s.open(width: width, height: height, title: title,
                description: description.isEmpty ? "\(colourLabel) over \(xLabel) and \(yLabel)" : description)
-        s.text(title, x: left, y: 28, size: 16, weight: "bold")
+        s.title(title, x: left, y: 28, maxWidth: width - left - 16)
         s.raw("<g shape-rendering=\"crispEdges\">")
         for i in x.indices {
             for j in y.indices {

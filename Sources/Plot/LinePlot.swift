@@ -88,7 +88,7 @@ public struct LinePlot: Sendable {
             ? "\(yLabel) against \(xLabel): " + series.map(\.name).filter { !$0.isEmpty }.joined(separator: ", ")
             : description
         s.open(width: width, height: height, title: title, description: desc)
-        s.text(title, x: left, y: 28, size: 16, weight: "bold")
+        s.title(title, x: left, y: 28, maxWidth: width - left - 16)
         drawFrame(&s, xAxis: xAxis, yAxis: yAxis, left: left, right: right, top: top, bottom: bottom, px: px, py: py)
         drawGuides(&s, left: left, right: right, top: top, bottom: bottom, xAxis: xAxis, yAxis: yAxis)
         for band in bands {

@@ -38,6 +38,14 @@ struct SVG {
     }
 
     /// Text; `anchor` is start, middle or end; `rotate` turns it by −90° about (x, y).
+    /// A plot's title in bold at 16 px, smaller (down to 10 px) when it would not fit in `maxWidth`
+    /// (estimated at 0.6 em a character, about the average advance of bold DejaVu and Liberation Sans).
+    mutating func title(_ s: String, x: Double, y: Double, maxWidth: Double) {
+        let estimated = Double(s.count) * 16 * 0.6
+        let size = estimated > maxWidth ? max(10, (16 * maxWidth / estimated * 10).rounded(.down) / 10) : 16
+        text(s, x: x, y: y, size: size, weight: "bold")
+    }
+
     mutating func text(_ s: String, x: Double, y: Double, anchor: String = "start", size: Double? = nil, weight: String? = nil,
                        rotate: Bool = false, markup: Bool = false) {
         var attrs = "x=\"\(Self.number(x))\" y=\"\(Self.number(y))\""

@@ -8,6 +8,22 @@ struct PlotTests {
                         series: [Series(name: "baseline", x: [0, 1, 2, 3], y: [0, 2, 1.5, 0.5]),
                                  Series(name: "knockout", x: [0, 1, 2, 3], y: [0, 2.5, 2.4, 2.3])])
 
+    @Test("a title too long for the plot's width is set smaller, down to 10 px; a short one stays at 16 px")
+    func longTitlesFit() throws {
+        func titleSize(_ title: String) -> Double? {
+            let svg = LinePlot(title: title, xLabel: "t", yLabel: "y", series: plot.series).svg()
+            guard let tag = svg.split(separator: "\n").first(where: { $0.contains("font-weight=\"bold\"") && $0.contains(title) }),
+                  let range = tag.range(of: "font-size=\"") else { return nil }
+            return Double(tag[range.upperBound...].prefix { $0 != "\"" })
+        }
+        #expect(titleSize("pSTAT3 over time") == 16)
+        // 76 characters at 0.6 em of 16 px is 730 px, more than the 660 px from the left margin to the edge.
+        let long = "IL-11 signalling — JAK/STAT3, SHP2/RAS/ERK and PI3K/AKT (stochastic, seed 7)"
+        let size = try #require(titleSize(long))
+        #expect(size < 16 && size >= 14 && Double(long.count) * size * 0.6 <= 660)
+        #expect(titleSize(String(repeating: "x", count: 300)) == 10)
+    }
+
     @Test func lineplotIsDeterministicAndEmbeddable() {
         let a = plot.svg(), b = plot.svg()
         #expect(a == b)
