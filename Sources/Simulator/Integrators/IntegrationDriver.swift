@@ -139,32 +139,415 @@ enum IntegrationDriver {
     /// Integrates `problem` with `stepper`. `recordedTimes`/`recordedStates` are output already
     /// recorded before t₀ by an earlier run that this one continues (``AutoIntegrator``); new output is
     /// appended to them (in `.everyStep` mode, t₀ is not recorded again if it ends them).
-    ///
-    /// The loop, in the shape of SciML's integrator interface: plan a step, attempt it (a rejection
-    /// retries with a smaller one), check the accepted state, locate triggered events inside the
-    /// step, write the output times it covers, advance (to the step's end or an event's root), apply
-    /// the events due. The stages are ``IntegratorState``'s methods; nothing here allocates.
     @inlinable
     static func run<F: ODEFunction, S: Stepper>(
         problem: ODEProblem<F>, output: OutputSchedule, options: SolverOptions, stepper: S,
         recordedTimes: consuming [Double] = [], recordedStates: consuming [Double] = []
     ) -> Solution {
-        var state = IntegratorState(problem: problem, output: output, options: options, stepper: stepper,
-                                    recordedTimes: recordedTimes, recordedStates: recordedStates)
-        defer { state.deallocate() }
-        state.start()
-        while state.t < state.tEnd && state.status.isSuccess {
-            guard let step = state.plan() else { break }
-            let attempt = state.attempt(step)
-            if attempt == .rejected { continue }
-            guard attempt == .accepted, state.acceptedStateIsValid(at: step.target) else { break }
-            state.accept(step)
-            let events = state.locateEvents(in: step)
-            state.emitOutput(before: events.reached, stepEnd: step.target)
-            state.advance(to: events.reached, through: step, triggered: events.triggered)
-            guard state.applyEvents(triggered: events.triggered) else { break }
-            if state.stopsForStiffness() { break }
+        let n = problem.function.dimension
+        let t0 = problem.timeSpan.lowerBound, tEnd = problem.timeSpan.upperBound
+        let rtol = options.rtol, atol = options.atol
+        let fixedStep = options.stepSize
+        var stats = SolverStatistics()
+
+        let outTimes: [Double]
+        let everyStep: Bool
+        switch output {
+        case let .times(ts):
+            outTimes = ts
+            everyStep = false
+        case .everyStep:
+            outTimes = []
+            everyStep = true
         }
-        return state.finish()
+        var times = recordedTimes
+        var states = recordedStates
+        let continuesEveryStep = everyStep && times.last == t0
+        let expected = everyStep ? 256 : outTimes.count
+        times.reserveCapacity(times.count + expected)
+        states.reserveCapacity(states.count + expected * n)
+
+        let timed = problem.timedEvents
+        let schedule = ScheduledEvent.schedule(timed, from: t0, to: tEnd)
+        var nextTimed = 0
+        let triggers = problem.triggeredEvents
+        let m = triggers.count
+        let handler = problem.eventHandler
+        let recorder = problem.stepRecorder
+
+        // Work buffers, allocated once per solve.
+        let bufferSize = max(1, 4 * n)
+        let buffer = UnsafeMutablePointer<Double>.allocate(capacity: bufferSize)
+        buffer.initialize(repeating: 0, count: bufferSize)
+        defer { buffer.deallocate() }
+        var y = buffer
+        var yNew = buffer + n
+        let scratch = buffer + 2 * n
+        let largest = buffer + 3 * n
+        for i in 0..<n { y[i] = problem.initialState[i] }
+
+        var lastSign = [Double](repeating: 0, count: m)
+        var gPrev = [Double](repeating: 0, count: m)
+        var gNew = [Double](repeating: 0, count: m)
+        var rootLeft = [Double](repeating: 0, count: m)
+        var rootRight = [Double](repeating: 0, count: m)
+        var candidate = [Bool](repeating: false, count: m)
+        var inGroup = [Bool](repeating: false, count: m)
+        // Whether a candidate's crossing is one its direction fires on (a crossing found inside a step may
+        // be one the event ignores, the step stopping there so as not to miss the crossing back).
+        var fires = [Bool](repeating: false, count: m)
+        var gInterior = [Double](repeating: 0, count: max(1, m * interiorSamples))
+
+        var t = t0
+        var status = SolverStatus.success
+        var outIndex = 0
+
+        // Timed events at t₀ act before the first step (the recorder sees the state before and after).
+        recorder?.record(t: t, state: y)
+        while nextTimed < schedule.count && schedule[nextTimed].time <= t {
+            timed[schedule[nextTimed].index].action(t, UnsafeMutableBufferPointer(start: y, count: n))
+            if handler == nil { stats.eventsFired += 1 }
+            nextTimed += 1
+        }
+        if let handler {
+            if let executed = handler.start(t: t, state: UnsafeMutableBufferPointer(start: y, count: n)) {
+                stats.eventsFired += executed
+            } else {
+                status = .eventsDidNotSettle(time: t)
+            }
+        }
+        recorder?.record(t: t, state: y)
+        for i in 0..<m {
+            let g = triggers[i].condition(t, UnsafeBufferPointer(start: y, count: n))
+            gPrev[i] = g
+            lastSign[i] = sign(g)
+        }
+        for i in 0..<n { largest[i] = abs(y[i]) }
+        if let carried = options.initialMagnitudes, carried.count == n {
+            for i in 0..<n { largest[i] = max(largest[i], carried[i]) }
+        }
+        // Which components the negative-state check covers (built once, before the loop).
+        var checked = [Bool](repeating: options.nonNegativeComponents == nil, count: n)
+        let noiseFactor = options.negativeNoiseFactor(dimension: n)
+        for i in options.nonNegativeComponents ?? [] where i < n { checked[i] = true }
+        if everyStep && !continuesEveryStep {
+            times.append(t)
+            states.append(contentsOf: UnsafeBufferPointer(start: y, count: n))
+        }
+
+        stepper.restart(t: t, y: y, statistics: &stats)
+        var controller = StepSizeController(kind: stepper.controllerKind)
+        var h = 0.0
+        if let hf = fixedStep {
+            h = hf
+        } else if let h0 = options.initialStep {
+            h = h0
+        } else if tEnd > t {
+            h = stepper.initialStepSize(t: t, y: y, maxStep: min(options.maxStep, tEnd - t), statistics: &stats)
+        }
+        var gridIndex = 0
+        var consecutiveSingular = 0
+
+        mainLoop: while t < tEnd && status.isSuccess {
+            var stop = nextTimed < schedule.count ? min(schedule[nextTimed].time, tEnd) : tEnd
+            if let handler { stop = min(stop, max(handler.nextScheduledTime, t)) }
+            var hStep: Double
+            let tTarget: Double
+            var onGrid = false
+            if let hf = fixedStep {
+                let gridNext = t0 + Double(gridIndex + 1) * hf
+                if gridNext >= stop - 1e-9 * hf {
+                    tTarget = stop
+                    onGrid = gridNext <= stop + 1e-9 * hf
+                } else {
+                    tTarget = gridNext
+                    onGrid = true
+                }
+                hStep = tTarget - t
+            } else {
+                hStep = min(h, options.maxStep)
+                if t + 1.01 * hStep >= stop {
+                    tTarget = stop
+                    hStep = stop - t
+                } else {
+                    if !(hStep >= minimumStep(at: t)) { // NaN-safe
+                        status = .stepSizeUnderflow(time: t, stepSize: hStep)
+                        break mainLoop
+                    }
+                    tTarget = t + hStep
+                }
+            }
+            if stats.steps >= options.maxSteps {
+                status = .maxStepsReached(time: t, steps: stats.steps)
+                break mainLoop
+            }
+            stats.steps += 1
+            let outcome = stepper.attempt(t: t, h: hStep, y: y, yNew: yNew, statistics: &stats)
+
+            // Error control.
+            switch outcome {
+            case .singularMatrix:
+                stats.rejectedSteps += 1
+                consecutiveSingular += 1
+                if fixedStep != nil || consecutiveSingular >= 6 {
+                    status = .singularMatrix(time: t)
+                    break mainLoop
+                }
+                controller.noteFailure()
+                h = 0.5 * hStep
+                continue mainLoop
+            case .convergenceFailure:
+                stats.rejectedSteps += 1
+                controller.noteFailure()
+                h = stepper.selectsStepSize ? stepper.proposedStepSize : 0.25 * hStep
+                if fixedStep != nil || !(h >= minimumStep(at: t)) {
+                    status = .stepSizeUnderflow(time: t, stepSize: fixedStep == nil ? h : hStep)
+                    break mainLoop
+                }
+                continue mainLoop
+            case let .completed(err):
+                consecutiveSingular = 0
+                if fixedStep == nil {
+                    if !(err <= 1) {
+                        stats.rejectedSteps += 1
+                        if stepper.selectsStepSize {
+                            h = stepper.proposedStepSize
+                        } else if err.isFinite {
+                            h = controller.rejected(h: hStep, error: err)
+                        } else {
+                            controller.noteFailure()
+                            h = 0.25 * hStep
+                        }
+                        if !(h >= minimumStep(at: t)) {
+                            status = err.isFinite
+                                ? .stepSizeUnderflow(time: t, stepSize: h)
+                                : .nonFinite(component: firstNonFinite(yNew, count: n) ?? 0, time: t)
+                            break mainLoop
+                        }
+                        continue mainLoop
+                    }
+                    if !stepper.selectsStepSize { h = controller.accepted(h: hStep, error: err) }
+                }
+            }
+            stats.acceptedSteps += 1
+
+            // Failure checks on the accepted state.
+            if let bad = firstNonFinite(yNew, count: n) {
+                status = .nonFinite(component: bad, time: tTarget)
+                break mainLoop
+            }
+            if options.checkNegative {
+                for i in 0..<n where checked[i] {
+                    let threshold = noiseFactor * (atol + rtol * largest[i])
+                    if yNew[i] < -threshold {
+                        status = .negativeState(component: i, time: tTarget, value: yNew[i])
+                        break mainLoop
+                    }
+                }
+            }
+            stepper.accept(t: t, h: hStep, y: y, yNew: yNew, statistics: &stats)
+            if fixedStep == nil && stepper.selectsStepSize { h = stepper.proposedStepSize }
+            recorder?.record(t: tTarget, state: yNew)
+
+            // Triggered events: sign changes at the step end, roots on the dense output.
+            var tReached = tTarget
+            var triggered = false
+            if m > 0 {
+                var earliest = Double.infinity
+                var unchanged = false
+                for i in 0..<m {
+                    candidate[i] = false
+                    let g = triggers[i].condition(tTarget, UnsafeBufferPointer(start: yNew, count: n))
+                    gNew[i] = g
+                    let s = sign(g), old = lastSign[i]
+                    if s != 0 && s == old { unchanged = true }
+                    guard s != 0, old != 0, s != old, triggers[i].direction.fires(newSign: s) else { continue }
+                    let bracket = locateRoot(
+                        stepper: stepper, condition: triggers[i].condition, dimension: n, scratch: scratch,
+                        left: t, gLeft: gPrev[i], right: tTarget, gRight: g, oldSign: old,
+                        statistics: &stats)
+                    rootLeft[i] = bracket.left
+                    rootRight[i] = bracket.right
+                    candidate[i] = true
+                    fires[i] = true
+                    earliest = min(earliest, bracket.right)
+                }
+                // A condition with the same sign at both ends may have crossed and crossed back inside the
+                // step (a trigger periodic in time, or one on a quantity the error control hardly sees):
+                // sample it on the dense output; the first sign change found is located like any other, and
+                // a condition far from linear over the step limits the next one.
+                if unchanged {
+                    for k in 1...interiorSamples {
+                        let tk = t + hStep * Double(k) / Double(interiorSamples + 1)
+                        stepper.interpolate(at: tk, into: scratch, statistics: &stats)
+                        for i in 0..<m {
+                            let old = lastSign[i]
+                            guard old != 0, sign(gNew[i]) == old else { continue }
+                            gInterior[i * interiorSamples + k - 1] = triggers[i].condition(tk, UnsafeBufferPointer(start: scratch, count: n))
+                        }
+                    }
+                    for i in 0..<m {
+                        let old = lastSign[i]
+                        guard old != 0, sign(gNew[i]) == old else { continue }
+                        var left = t, gLeft = gPrev[i]
+                        var deviation = 0.0, scale = max(abs(gPrev[i]), abs(gNew[i]))
+                        var found = false
+                        for k in 1...interiorSamples {
+                            let fraction = Double(k) / Double(interiorSamples + 1)
+                            let tk = t + hStep * fraction
+                            let gk = gInterior[i * interiorSamples + k - 1]
+                            deviation = max(deviation, abs(gk - (gPrev[i] + (gNew[i] - gPrev[i]) * fraction)))
+                            scale = max(scale, abs(gk))
+                            if !found && sign(gk) != old && sign(gk) != 0 {
+                                found = true
+                                let bracket = locateRoot(
+                                    stepper: stepper, condition: triggers[i].condition, dimension: n, scratch: scratch,
+                                    left: left, gLeft: gLeft, right: tk, gRight: gk, oldSign: old, statistics: &stats)
+                                rootLeft[i] = bracket.left
+                                rootRight[i] = bracket.right
+                                candidate[i] = true
+                                fires[i] = triggers[i].direction.fires(newSign: -old)
+                                earliest = min(earliest, bracket.right)
+                            }
+                            left = tk
+                            gLeft = gk
+                        }
+                        // The deviation from the chord grows as h²: keep the next step where it stays within
+                        // a tenth of the condition's size (never below 10⁻⁴ of the time span).
+                        if fixedStep == nil && deviation > 0 {
+                            let limit = hStep * max(0.2, (0.1 * scale / deviation).squareRoot())
+                            h = min(h, max(limit, 1e-4 * (tEnd - t0)))
+                        }
+                    }
+                }
+                if earliest < .infinity {
+                    // Events whose roots coincide (brackets overlap) fire together.
+                    var tEvent = earliest
+                    for i in 0..<m { inGroup[i] = false }
+                    var grew = true
+                    while grew {
+                        grew = false
+                        for i in 0..<m where candidate[i] && !inGroup[i] {
+                            if rootLeft[i] < tEvent || rootRight[i] <= tEvent {
+                                inGroup[i] = true
+                                grew = true
+                                tEvent = max(tEvent, rootRight[i])
+                            }
+                        }
+                    }
+                    tReached = tEvent
+                    triggered = true
+                }
+            }
+
+            // Output inside [t, tReached) from dense output.
+            while outIndex < outTimes.count && outTimes[outIndex] < tReached {
+                let time = outTimes[outIndex]
+                times.append(time)
+                if time == tTarget {
+                    states.append(contentsOf: UnsafeBufferPointer(start: yNew, count: n))
+                } else {
+                    stepper.interpolate(at: time, into: scratch, statistics: &stats)
+                    states.append(contentsOf: UnsafeBufferPointer(start: scratch, count: n))
+                }
+                outIndex += 1
+            }
+
+            // Advance.
+            if triggered && tReached != tTarget {
+                stepper.interpolate(at: tReached, into: y, statistics: &stats)
+                recorder?.replaceLast(t: tReached, state: y)
+            } else {
+                swap(&y, &yNew)
+            }
+            t = tReached
+            if fixedStep != nil && onGrid && tReached == tTarget { gridIndex += 1 }
+            if everyStep {
+                times.append(t)
+                states.append(contentsOf: UnsafeBufferPointer(start: y, count: n))
+            }
+
+            // Event actions: triggered (at their root) first, then timed ones due now.
+            var acted = false
+            if triggered {
+                if handler == nil {
+                    for i in 0..<m where inGroup[i] && fires[i] {
+                        triggers[i].action(t, UnsafeMutableBufferPointer(start: y, count: n))
+                        stats.eventsFired += 1
+                    }
+                }
+                acted = true
+            }
+            while nextTimed < schedule.count && schedule[nextTimed].time <= t + 4 * abs(t).ulp {
+                timed[schedule[nextTimed].index].action(t, UnsafeMutableBufferPointer(start: y, count: n))
+                if handler == nil { stats.eventsFired += 1 }
+                nextTimed += 1
+                acted = true
+            }
+            if let handler {
+                if handler.nextScheduledTime <= t + 4 * abs(t).ulp { acted = true }
+                if acted {
+                    let executed = lastSign.withUnsafeBufferPointer { signs in
+                        handler.settle(t: t, state: UnsafeMutableBufferPointer(start: y, count: n), previousSigns: signs)
+                    }
+                    guard let executed else {
+                        status = .eventsDidNotSettle(time: t)
+                        break mainLoop
+                    }
+                    stats.eventsFired += executed
+                }
+            }
+
+            if acted {
+                recorder?.record(t: t, state: y)
+                for i in 0..<m {
+                    let g = triggers[i].condition(t, UnsafeBufferPointer(start: y, count: n))
+                    gPrev[i] = g
+                    let s = sign(g)
+                    if s != 0 {
+                        lastSign[i] = s
+                    } else if triggered && inGroup[i] {
+                        lastSign[i] = -lastSign[i]
+                    }
+                }
+                if everyStep {
+                    times.append(t)
+                    states.append(contentsOf: UnsafeBufferPointer(start: y, count: n))
+                }
+                if t < tEnd {
+                    stepper.restart(t: t, y: y, statistics: &stats)
+                    controller.reset()
+                    if fixedStep == nil {
+                        h = stepper.initialStepSize(
+                            t: t, y: y, maxStep: min(options.maxStep, tEnd - t), statistics: &stats)
+                    }
+                }
+            } else {
+                for i in 0..<m {
+                    let s = sign(gNew[i])
+                    if s != 0 { lastSign[i] = s }
+                }
+                swap(&gPrev, &gNew)
+            }
+            for i in 0..<n { largest[i] = max(largest[i], abs(y[i])) }
+            if options.stopWhenStiff && stepper.detectedStiffness && t < tEnd {
+                status = .stiffnessDetected(time: t)
+                break mainLoop
+            }
+        }
+
+        if status.isSuccess {
+            // Remaining output times equal t₁.
+            while outIndex < outTimes.count {
+                times.append(outTimes[outIndex])
+                states.append(contentsOf: UnsafeBufferPointer(start: y, count: n))
+                outIndex += 1
+            }
+        }
+        var solution = Solution(dimension: n, times: times, states: states, statistics: stats, status: status)
+        solution.finalState = Array(UnsafeBufferPointer(start: y, count: n))
+        solution.finalTime = t
+        solution.largestMagnitudes = Array(UnsafeBufferPointer(start: largest, count: n))
+        return solution
     }
 }
