@@ -37,7 +37,7 @@ let package = Package(
         .target(name: "SBML", dependencies: ["PathwayModel", "CSBML"]),
         // The SBML Test Suite runner that `pathway sbml-test` and the tests share.
         .target(name: "Conformance", dependencies: ["SBML", "Simulator", "Analysis"]),
-        .target(name: "Report", dependencies: ["Plot"]),
+        .target(name: "Report", dependencies: ["PathwayModel", "Simulator", "Analysis", "Diagram", "Plot"]),
         // PEtab calibration: problem import, objective with forward-sensitivity gradients, optimisers.
         .target(name: "Calibration", dependencies: ["PathwayModel", "Simulator", "SBML", "Analysis", "Plot", .product(name: "Yams", package: "Yams")]),
 

@@ -24,6 +24,8 @@ public struct AnalysisError: Error, Sendable, CustomStringConvertible, Equatable
         case scanAxis
         /// A shard of a scan: `i/n`, `auto` or `auto/N`.
         case shard
+        /// The dose range of a dose–response (its value: the input), when it cannot be chosen by default.
+        case doseRange
     }
 
     /// The setting and the value, as given, that the message is about.
@@ -58,6 +60,7 @@ public struct AnalysisError: Error, Sendable, CustomStringConvertible, Equatable
         let noun = switch input.setting {
         case .scanAxis: "scan axis"
         case .shard: "shard"
+        case .doseRange: "dose range of"
         }
         return "\(noun) \(input.value): \(message)"
     }

@@ -86,5 +86,7 @@ func commandLineMessage(_ error: AnalysisError) -> String {
         return "--param \(input.value): \(error.message)\(hint)"
     case .shard:
         return "--shard \(input.value): \(error.message)"
+    case .doseRange:
+        return "\(error.message) with --from and --to"
     }
 }

@@ -1,13 +1,16 @@
 import ArgumentParser
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import PathwayModel
 import SBML
 
 /// Writes diagnostics to standard error, one per line, in the `file:line:column: error: message` form.
 func report(_ diagnostics: [Diagnostic]) {
-    for d in diagnostics {
-        FileHandle.standardError.write(Data((d.description + "\n").utf8))
-    }
+    for d in diagnostics { Output.note(d.description) }
 }
 
 /// A failure the command line reports. Commands throw it; `Pathway.main` prints it once, on standard
@@ -44,7 +47,7 @@ struct CommandError: Error {
     static let alreadyReported = CommandError(messages: [])
 
     func print() {
-        for line in lines { FileHandle.standardError.write(Data((line + "\n").utf8)) }
+        for line in lines { Output.note(line) }
     }
 }
 
@@ -70,69 +73,50 @@ func loadModel(_ path: String, quietWarnings: Bool = true) throws -> Model {
     }
 }
 
-/// Writes data to a file atomically: a temporary file in the same directory, renamed into place,
-/// so that an interrupted run never leaves half a file. A destination that exists and is not a regular
-/// file (`/dev/null`, a named pipe, a terminal) is written in place: renaming over it would replace the
-/// device or pipe with a plain file (as root, `-o /dev/null` would have broken /dev/null for everyone).
-func writeAtomically(_ data: Data, to path: String) throws {
-    let url = URL(fileURLWithPath: path)
-    if let problem = directoryProblem(for: path, checkWritable: false) { throw CommandError(problem) }
-    do {
-        if isSpecialFile(path) {
-            guard let handle = FileHandle(forWritingAtPath: path) else {
-                throw CommandError("cannot write '\(path)': it cannot be opened for writing")
-            }
-            defer { try? handle.close() }
-            try handle.write(contentsOf: data)
-        } else {
-            try data.write(to: url, options: .atomic)
-        }
-    } catch let error as CommandError {
-        throw error
-    } catch {
-        throw CommandError("cannot write '\(path)': \((error as NSError).localizedDescription)")
-    }
-}
-
-/// Whether `path` exists and is something other than a regular file or a directory (a device, a
-/// named pipe, a socket), which must be written in place, never replaced.
-func isSpecialFile(_ path: String) -> Bool {
-    guard let type = (try? FileManager.default.attributesOfItem(atPath: path))?[.type] as? FileAttributeType else { return false }
-    return type != .typeRegular && type != .typeDirectory && type != .typeSymbolicLink
-}
-
-/// Checks that every output path can be written (its directory exists and is writable) before any work
-/// is done, so that a failure never leaves some outputs written and others not.
-func checkDestinations(_ paths: [String]) throws {
-    for path in paths {
-        if let problem = directoryProblem(for: path, checkWritable: true) { throw CommandError(problem) }
-    }
-}
-
-/// Why `path` cannot be written (its directory is missing, or not writable when `checkWritable`), or nil.
-func directoryProblem(for path: String, checkWritable: Bool) -> String? {
-    let directory = URL(fileURLWithPath: path).deletingLastPathComponent().path
-    var isDirectory: ObjCBool = false
-    guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue else {
-        return "cannot write '\(path)': directory '\(directory)' does not exist"
-    }
-    if checkWritable && !FileManager.default.isWritableFile(atPath: directory) {
-        return "cannot write '\(path)': directory '\(directory)' is not writable"
-    }
-    return nil
-}
-
-/// Writes text to a file (atomically) or, when `path` is nil or "-", to standard output.
-func emit(_ text: String, to path: String?) throws {
-    if let path, path != "-" {
-        try writeAtomically(Data(text.utf8), to: path)
-    } else {
-        FileHandle.standardOutput.write(Data(text.utf8))
-    }
-}
-
 /// Whether a path names an SBML file (by its extension: `.xml` or `.sbml`).
 func isSBMLPath(_ path: String) -> Bool {
     let ext = (path as NSString).pathExtension.lowercased()
     return ext == "xml" || ext == "sbml"
+}
+
+/// A progress bar on standard error, drawn only when standard error is a terminal.
+final class ProgressBar: @unchecked Sendable {
+    private let total: Int
+    private let label: String
+    private let enabled: Bool
+    private let started = ContinuousClock.now
+    private var lastDraw = ContinuousClock.now - .seconds(1)
+    private var done = 0
+
+    init(total: Int, label: String, alreadyDone: Int = 0) {
+        self.total = total
+        self.label = label
+        self.done = alreadyDone
+        enabled = isatty(STDERR_FILENO) == 1 && total > 0
+    }
+
+    /// Called for each finished item (from one thread at a time).
+    func advance() {
+        done += 1
+        guard enabled else { return }
+        let now = ContinuousClock.now
+        if now - lastDraw < .milliseconds(100) && done < total { return }
+        lastDraw = now
+        let width = 30
+        let filled = total > 0 ? done * width / total : width
+        let elapsed = now - started
+        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
+        var eta = ""
+        if done > 0 && done < total {
+            let rest = seconds / Double(done) * Double(total - done)
+            eta = String(format: "  ETA %.0fs", rest)
+        }
+        let bar = String(repeating: "#", count: filled) + String(repeating: ".", count: width - filled)
+        FileHandle.standardError.write(Data("\r\(label) [\(bar)] \(done)/\(total)\(eta)   ".utf8))
+    }
+
+    func finish() {
+        guard enabled else { return }
+        FileHandle.standardError.write(Data("\r\u{1B}[K".utf8))
+    }
 }

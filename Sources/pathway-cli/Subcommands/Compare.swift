@@ -31,11 +31,9 @@ extension Pathway {
 
         @OptionGroup var simulation: SimulationOptions
 
-        @Option(name: .long, help: "Output format: text, csv or json.")
-        var format: Comparison.Format = .text
+        @OptionGroup var format: FormatOption<Comparison.Format>
 
-        @Option(name: .shortAndLong, help: "Write the table to this file (atomically) instead of standard output.")
-        var output: String?
+        @OptionGroup var output: OutputOption
 
         @Option(name: .long, help: "Overlay the runs' time courses in an SVG file.")
         var plot: String?
@@ -44,7 +42,6 @@ extension Pathway {
         var logY = false
 
         @OptionGroup var threads: JobsOption
-        var jobs: Int? { threads.jobs }
 
         @Option(name: .long, help: "With --method ssa: trajectories per run (default 100); readouts are their means ± sd.")
         var runs: Int?
@@ -55,7 +52,7 @@ extension Pathway {
         }
 
         func run() throws {
-            try checkDestinations([output, plot].compactMap { $0 }.filter { $0 != "-" })
+            try Output.check([output.output, plot])
             let model = try loadModel(file)
             var runs: [ComparisonRun] = []
             for name in perturbations.scenario {
@@ -72,27 +69,19 @@ extension Pathway {
                 throw CommandError("nothing to observe: give --observe (the model has no simulation.observe)")
             }
             let settings = try simulation.settings(for: model, stochastic: true)
-            let comparison: Comparison
-            if simulation.isStochastic {
-                let seed = simulation.stochasticSeed  // every run uses it
-                FileHandle.standardError.write(Data("seed: \(seed)\n".utf8))
-                let trajectories = self.runs ?? 100
-                comparison = try analysis { () throws(AnalysisError) in
-                    try Comparison.runStochastic(model: model, runs: runs, observe: names, settings: settings,
-                                                 trajectories: trajectories, seed: seed, jobs: jobs ?? defaultJobs)
+            let seed = simulation.isStochastic ? simulation.stochasticSeed : nil  // every run uses it
+            if let seed { Output.note("seed: \(seed)") }
+            let comparison = try analysis { () throws(AnalysisError) in
+                if let seed {
+                    return try Comparison.runStochastic(model: model, runs: runs, observe: names, settings: settings,
+                                                        trajectories: self.runs ?? 100, seed: seed, jobs: threads.count)
                 }
-            } else {
-                comparison = try analysis { () throws(AnalysisError) in
-                    try Comparison.run(model: model, runs: runs, observe: names, settings: settings, jobs: jobs ?? defaultJobs)
-                }
+                return try Comparison.run(model: model, runs: runs, observe: names, settings: settings, jobs: threads.count)
             }
-            try emit(comparison.formatted(format), to: output)
+            try output.write(comparison.formatted(format.format))
             if let plot {
-                for (k, name) in names.enumerated() {
-                    let svg = timeCoursePlot(
-                        title: "\(name): \(model.name.isEmpty ? model.id : model.name)", model: model, names: [name],
-                        runs: comparison.runs.map { ($0.label, $0.times, [$0.series[k]]) }, logY: logY)
-                    try writeSVG(svg, to: plotPath(plot, suffix: names.count > 1 ? name : nil))
+                for (name, svg) in comparison.plots(model: model, logY: logY) {
+                    try Output.write(svg, to: Output.suffixed(plot, names.count > 1 ? name : nil))
                 }
             }
             if comparison.runs.contains(where: { $0.failure != nil }) {

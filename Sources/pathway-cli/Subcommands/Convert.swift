@@ -50,7 +50,7 @@ extension Pathway {
                     throw CommandError(diagnostics: error.diagnostics)
                 }
             }
-            try emit(text, to: output)
+            try Output.write(text, to: output)
         }
     }
 }

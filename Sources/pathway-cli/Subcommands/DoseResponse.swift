@@ -2,7 +2,6 @@ import Analysis
 import ArgumentParser
 import Foundation
 import PathwayModel
-import Plot
 import Simulator
 
 extension Pathway {
@@ -52,22 +51,18 @@ extension Pathway {
         @Option(name: .long, help: "Output points of each simulation (with --at).")
         var points: Int = 201
 
-        @Option(name: .long, help: "Method: \(Method.allCases.map(\.rawValue).joined(separator: ", ")).")
-        var method: Method = .auto
+        @OptionGroup var solver: SolverOptions
 
         @OptionGroup var perturbations: PerturbationOptions
 
-        @Option(name: .long, help: "Output format: text, csv or json.")
-        var format: Comparison.Format = .text
+        @OptionGroup var format: FormatOption<Comparison.Format>
 
-        @Option(name: .shortAndLong, help: "Write to this file (atomically) instead of standard output.")
-        var output: String?
+        @OptionGroup var output: OutputOption
 
         @Option(name: .long, help: "Plot the response and the fitted Hill curve (SVG, log dose axis).")
         var plot: String?
 
         @OptionGroup var threads: JobsOption
-        var jobs: Int? { threads.jobs }
 
         func validate() throws {
             if at != nil && steadyState { throw ValidationError("give either --at TIME or --steady-state, not both") }
@@ -76,57 +71,28 @@ extension Pathway {
         }
 
         func run() throws {
-            try checkDestinations([output, plot].compactMap { $0 }.filter { $0 != "-" })
-            var model = try loadModel(file)
-            model = try perturbations.apply(to: model)
-            let m = model
-            try analysis { () throws(AnalysisError) in
-                try m.checkVariable(input)
-                try m.checkObservable(observe)
+            try Output.check([output.output, plot])
+            try solver.refuseStochastic()
+            let model = try perturbations.apply(to: try loadModel(file))
+            let (lower, upper) = try analysis { () throws(AnalysisError) in
+                try model.checkVariable(input)
+                try model.checkObservable(observe)
+                return try DoseResponse.range(of: input, in: model, from: from, to: to)
             }
-            let current = model.parameter(named: input)?.value ?? model.species(named: input)?.initialValue ?? 0
-            func bound(_ text: String?, _ which: String, _ factor: Double) throws -> Double {
-                if let text {
-                    return try analysis { () throws(AnalysisError) in try ScanAxis.value(text, of: input, in: m, bound: which) }
-                }
-                guard current > 0 else {
-                    throw CommandError("\(input) is 0 in the model: give the range with --from and --to")
-                }
-                return current * factor
-            }
-            let lo = try bound(from, "lower", 1e-3), hi = try bound(to, "upper", 1e3)
-            let kind: Readout.Kind
-            var settings = SimulationSettings(end: 1, output: .points(points), method: method)
+            var settings = SimulationSettings(end: 1, output: .points(points))
+            solver.apply(to: &settings)
+            var kind = Readout.Kind.steadyState
             if let at {
                 settings.end = try parseDuration(at, option: "--at", unit: model.units.time)
-                guard settings.end > 0 else {
-                    throw CommandError("--at must be after t = 0")
-                }
+                guard settings.end > 0 else { throw CommandError("--at must be after t = 0") }
                 kind = .timeCourse(metric)
-            } else {
-                kind = .steadyState
             }
             let readout = Readout(observe: observe, kind: kind, settings: settings)
             let result = try analysis { () throws(AnalysisError) in
-                try DoseResponse.run(model: m, input: input, readout: readout, from: lo, to: hi, steps: steps, jobs: jobs ?? defaultJobs)
+                try DoseResponse.run(model: model, input: input, readout: readout, from: lower, to: upper, steps: steps, jobs: threads.count)
             }
-            let unit = model.species(named: input) != nil && model.parameter(named: input) == nil ? model.units.concentration.rawValue : ""
-            try emit(result.formatted(format, unit: unit), to: output)
-            if let plot {
-                var series = [Series(name: "simulated", x: result.doses, y: result.responses)]
-                var markers = [true]
-                if let fit = result.fit {
-                    let n = 200
-                    let xs = (0...n).map { k in exp(Foundation.log(lo) + Double(k) / Double(n) * (Foundation.log(hi) - Foundation.log(lo))) }
-                    series.append(Series(name: "Hill fit (n = \(NumberFormat.short(fit.curve.n, digits: 3)))", x: xs, y: xs.map(fit.curve.value(at:))))
-                    markers.append(false)
-                }
-                let xLabel = unit.isEmpty ? input : "\(input) (\(unit))"
-                let desc = "Dose–response of \(result.readout) to \(input)" + (result.ec50.map { "; EC50 \(NumberFormat.short($0))" } ?? "")
-                    + (result.hillCoefficient.map { ", nH \(NumberFormat.short($0, digits: 3))" } ?? "")
-                try writeSVG(LinePlot(title: "\(result.readout) vs \(input)", description: desc, xLabel: xLabel,
-                                      yLabel: valueLabel([observe], model), series: series, logX: true, markers: markers).svg(), to: plot)
-            }
+            try output.write(result.formatted(format.format, unit: DoseResponse.unit(of: input, in: model)))
+            if let plot { try Output.write(result.plot(model: model, observe: observe, lower: lower, upper: upper), to: plot) }
             if !result.failures.isEmpty {
                 throw CommandError("\(result.failures.count) of \(steps) doses failed")
             }

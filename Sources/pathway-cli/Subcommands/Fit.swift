@@ -35,22 +35,17 @@ extension Pathway {
         var optimizer: PEtabProblem.Optimizer = .levenbergMarquardt
 
         @OptionGroup var threads: JobsOption
-        var jobs: Int? { threads.jobs }
 
         @Option(name: .long, help: "Profile the likelihood of this parameter (95 % interval from the χ² threshold).")
         var profile: String?
 
-        @Option(name: .long, help: "Output format: text or json.")
-        var format: OutputFormat = .text
+        @OptionGroup var format: FormatOption<FitTextFormat>
 
         @Option(name: .shortAndLong, help: "Write the best parameters as a PEtab parameter table (atomically).")
         var output: String?
 
-        @Option(name: .long, help: "Directory for the plots (waterfall, data against the fit, profile).")
+        @Option(name: .long, help: "Directory for the plots (waterfall, data against the fit, profile; made if missing).")
         var plot: String?
-
-        enum OutputFormat: String, ExpressibleByArgument { case text, json }
-
 
         func validate() throws {
             if starts < 1 { throw ValidationError("--starts must be at least 1, not \(starts)") }
@@ -74,26 +69,11 @@ extension Pathway {
                     if let at = e.failureLocation { throw CommandError(diagnostics: [Diagnostic(.error, at: at, failure)]) }
                     throw CommandError("the objective cannot be evaluated at the nominal parameters: \(failure)")
                 }
-                let names = objective.estimated.map { loaded.parameters[$0].id }
-                var text: String
-                switch format {
-                case .text:
-                    text = "nllh \(formatNumber(e.nllh))\n"
-                    if let g = e.gradient { for (n, v) in zip(names, g) { text += "d/d \(n) \(formatNumber(v))\n" } }
-                case .json:
-                    text = "{\"nllh\": \(jsonNumber(e.nllh)), \"measurements\": \(loaded.measurements.count)"
-                    if let g = e.gradient {
-                        text += ", \"gradient\": {" + zip(names, g).map { "\"\($0)\": \(jsonNumber($1))" }.joined(separator: ", ") + "}"
-                    }
-                    text += "}\n"
-                }
-                try emit(text, to: output)
-                return
+                return try Output.write(objective.evaluationText(e, format: format.format), to: output)
             }
             if let profile { return try runProfile(profile, loaded) }
-            var destinations = [output].compactMap { $0 }.filter { $0 != "-" }
-            if let plot { destinations.append(plot + "/waterfall.svg") }
-            try checkDestinations(destinations)
+            try Output.check([output])
+            if let plot { try Output.checkDirectory(plot) }
             let objective: PEtabObjective
             do { objective = try PEtabObjective(loaded, gradients: false) } catch {
                 throw CommandError(diagnostics: [error.diagnostic])
@@ -107,10 +87,10 @@ extension Pathway {
             let total = starts
             let result: MultiStartResult
             do {
-                result = try loaded.multiStart(starts: starts, seed: seed, jobs: jobs ?? ProcessInfo.processInfo.activeProcessorCount,
+                result = try loaded.multiStart(starts: starts, seed: seed, jobs: threads.jobs ?? ProcessInfo.processInfo.activeProcessorCount,
                                                optimizer: optimizer) { i, fit in
                     if terminal {
-                        FileHandle.standardError.write(Data("start \(i + 1)/\(total): objective \(formatNumber(fit.objective)) after \(fit.iterations) iterations\n".utf8))
+                        Output.note("start \(i + 1)/\(total): objective \(fitNumber(fit.objective)) after \(fit.iterations) iterations")
                     }
                 }
             } catch {
@@ -122,19 +102,19 @@ extension Pathway {
             }
             let all = objective.unscaled(best.parameters)
             if let plot {
-                try writeAtomically(Data(FitPlots.waterfall(result, problem: loaded.model.id).utf8), to: plot + "/waterfall.svg")
+                try Output.makeDirectory(plot)
+                try Output.write(FitPlots.waterfall(result, problem: loaded.model.id), to: Output.path("waterfall.svg", in: plot))
                 for (name, svg) in FitPlots.dataAgainstFit(objective.curves(all)) {
-                    try writeAtomically(Data(svg.utf8), to: plot + "/" + name)
+                    try Output.write(svg, to: Output.path(name, in: plot))
                 }
             }
-            if let output { try emit(objective.parameterTable(all), to: output) }
-            try emit(fitSummary(result, objective: objective, all: all), to: nil)
+            if let output { try Output.write(objective.parameterTable(all), to: output) }
+            try Output.write(objective.fitSummary(result, all: all, seed: seed, format: format.format), to: nil)
         }
 
         func runProfile(_ name: String, _ loaded: PEtabProblem) throws {
-            var destinations = [output].compactMap { $0 }.filter { $0 != "-" }
-            if let plot { destinations.append(plot + "/profile-\(name).svg") }
-            try checkDestinations(destinations)
+            try Output.check([output])
+            if let plot { try Output.checkDirectory(plot) }
             let result: ProfileLikelihood
             do {
                 let objective = try PEtabObjective(loaded, gradients: true)
@@ -142,60 +122,14 @@ extension Pathway {
             } catch {
                 throw CommandError(diagnostics: [error.diagnostic])
             }
-            if let plot { try writeAtomically(Data(result.svg().utf8), to: plot + "/profile-\(name).svg") }
-            let bound = { (v: Double?) in v.map(formatNumber) ?? "none (not identifiable on this side)" }
-            var text: String
-            switch format {
-            case .text:
-                text = "profile of \(name) (\(result.scale.rawValue) scale): optimum \(formatNumber(result.optimum.value)), objective \(formatNumber(result.optimum.objective))\n"
-                text += "95% interval (χ² threshold \(formatNumber(ProfileLikelihood.threshold))): [\(bound(result.interval.lower)), \(bound(result.interval.upper))]\n"
-                text += "value            objective − optimum\n"
-                for p in result.points { text += "\(pad(formatNumber(p.value), 15, left: true))  \(formatNumber(p.objective - result.optimum.objective))\n" }
-            case .json:
-                text = "{\"parameter\": \"\(name)\", \"scale\": \"\(result.scale.rawValue)\", \"optimum\": \(jsonNumber(result.optimum.value)), "
-                text += "\"best_objective\": \(jsonNumber(result.optimum.objective)), \"threshold\": \(jsonNumber(ProfileLikelihood.threshold)), "
-                text += "\"interval\": [\(result.interval.lower.map(jsonNumber) ?? "null"), \(result.interval.upper.map(jsonNumber) ?? "null")], \"points\": ["
-                text += result.points.map { "[\(jsonNumber($0.value)), \(jsonNumber($0.objective))]" }.joined(separator: ", ") + "]}\n"
+            if let plot {
+                try Output.makeDirectory(plot)
+                try Output.write(result.svg(), to: Output.path("profile-\(name).svg", in: plot))
             }
-            try emit(text, to: output)
-        }
-
-        func fitSummary(_ result: MultiStartResult, objective: PEtabObjective, all: [Double]) -> String {
-            let best = result.best
-            let names = objective.estimated.map { objective.problem.parameters[$0].id }
-            switch format {
-            case .json:
-                var text = "{\n  \"best_nllh\": \(jsonNumber(best.nllh)),\n  \"best_objective\": \(jsonNumber(best.objective)),\n"
-                text += "  \"converged\": \(result.converged()),\n  \"starts\": \(result.fits.count),\n  \"seed\": \(seed),\n"
-                text += "  \"parameters\": {" + zip(objective.problem.parameters, all).map { "\"\($0.id)\": \(jsonNumber($1))" }.joined(separator: ", ") + "},\n"
-                text += "  \"results\": [\n" + result.fits.enumerated().map { i, f in
-                    "    {\"start\": \(i + 1), \"nllh\": \(jsonNumber(f.nllh)), \"objective\": \(jsonNumber(f.objective)), \"iterations\": \(f.iterations), \"evaluations\": \(f.evaluations), \"stop\": \"\(f.stop)\"}"
-                }.joined(separator: ",\n") + "\n  ]\n}\n"
-                return text
-            case .text:
-                var text = "best nllh \(formatNumber(best.nllh)) (objective \(formatNumber(best.objective))); \(result.converged()) of \(result.fits.count) starts within 0.1 of it\n"
-                text += "start  objective        nllh             iterations  stop\n"
-                for (i, f) in result.fits.enumerated() {
-                    text += "\(pad(String(i + 1), 5))  \(pad(formatNumber(f.objective), 15, left: true))  \(pad(formatNumber(f.nllh), 15, left: true))  \(pad(String(f.iterations), 10))  \(f.stop)\n"
-                }
-                text += "best parameters:\n"
-                for (k, name) in names.enumerated() { text += "  \(name) = \(formatNumber(all[objective.estimated[k]]))\n" }
-                return text
-            }
+            try Output.write(result.text(format: format.format), to: output)
         }
     }
 }
 
-/// A number with 10 significant digits, as text.
-func formatNumber(_ v: Double) -> String { String(format: "%.10g", v) }
-
-/// A number for JSON (17 significant digits; non-finite values as null).
-func jsonNumber(_ v: Double) -> String { v.isFinite ? String(format: "%.17g", v) : "null" }
-
-/// `text` padded with spaces to `width` (right-aligned, or left-aligned).
-func pad(_ text: String, _ width: Int, left: Bool = false) -> String {
-    let fill = String(repeating: " ", count: max(0, width - text.count))
-    return left ? text + fill : fill + text
-}
-
 extension PEtabProblem.Optimizer: ExpressibleByArgument {}
+extension FitTextFormat: ExpressibleByArgument {}

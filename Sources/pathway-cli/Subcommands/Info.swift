@@ -12,21 +12,19 @@ extension Pathway {
         @Argument(help: "A model file.")
         var file: String
 
-        @Option(name: .long, help: "Output format: text or json.")
-        var format: Format = .text
+        @OptionGroup var format: FormatOption<Format>
 
-        @Option(name: .shortAndLong, help: "Write to this file instead of standard output.")
-        var output: String?
+        @OptionGroup var output: OutputOption
 
         func run() throws {
             let model = try loadModel(file)
-            switch format {
-            case .text: try emit(ModelDescription.text(model), to: output)
+            switch format.format {
+            case .text: try output.write(ModelDescription.text(model))
             case .json:
                 guard let json = ModelDescription.json(model) else {
                     throw CommandError("cannot write the model '\(model.id)' as JSON")
                 }
-                try emit(json, to: output)
+                try output.write(json)
             }
         }
     }

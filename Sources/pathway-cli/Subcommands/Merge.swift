@@ -25,9 +25,9 @@ extension Pathway {
 
         func run() throws {
             var texts: [(name: String, text: String)] = []
-            for f in files { texts.append((f, try readText(f))) }
+            for f in files { texts.append((f, try Output.read(f))) }
             let merged = try analysis { () throws(AnalysisError) in try ScanOutput.merge(texts) }
-            try emit(merged, to: output)
+            try Output.write(merged, to: output)
         }
     }
 }

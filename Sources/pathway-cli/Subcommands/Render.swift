@@ -1,7 +1,9 @@
+import Analysis
 import ArgumentParser
 import Diagram
 import Foundation
 import PathwayModel
+import Report
 
 extension Pathway {
     struct Render: ParsableCommand {
@@ -97,15 +99,8 @@ extension Pathway {
             let (options, format) = try checkedOptions()
             let destinations = try checkedDestinations(format: format)
             if at != nil || results != nil || compare != nil || sparklines || animate {
-                let bytes = try RenderResults(command: self, options: options, format: format).render(file: files[0])
-                if let destination = destinations[0] {
-                    try writeAtomically(Data(bytes), to: destination)
-                } else {
-                    FileHandle.standardOutput.write(Data(bytes))
-                }
-                return
+                return try Output.write(Data(try renderResults(options: options, format: format)), to: destinations[0])
             }
-
             // Load everything, then draw everything, then write: an error leaves no file behind.
             var models: [Model] = []
             var failed = false
@@ -118,18 +113,39 @@ extension Pathway {
             if failed { throw CommandError.alreadyReported }
             var outputs: [[UInt8]] = []
             for (file, model) in zip(files, models) {
-                do {
-                    outputs.append(try DiagramRenderer.render(model, options: options, format: format))
-                } catch {
+                do { outputs.append(try DiagramRenderer.render(model, options: options, format: format)) } catch {
                     throw CommandError("\(file): \(error)")
                 }
             }
-            for (bytes, destination) in zip(outputs, destinations) {
-                if let destination {
-                    try writeAtomically(Data(bytes), to: destination)
-                } else {
-                    FileHandle.standardOutput.write(Data(bytes))
+            if let outDir { try Output.makeDirectory(outDir) }
+            for (bytes, destination) in zip(outputs, destinations) { try Output.write(Data(bytes), to: destination) }
+        }
+
+        /// `--at/--compare/--sparklines/--animate/--results`: one model's diagram coloured by a run's levels.
+        private func renderResults(options: DiagramOptions, format: DiagramFormat) throws -> [UInt8] {
+            let file = files[0]
+            let model = try loadModel(file)
+            let times = try (at.map(parseList) ?? []).map { try parseDuration($0, option: "--at", unit: model.units.time) }
+            let source: ResultsDiagramRequest.Source
+            if let results {
+                let text: String
+                do { text = try String(contentsOfFile: results, encoding: .utf8) } catch { throw CommandError("cannot read '\(results)'") }
+                do {
+                    let table = try TimeCourseFile.read(text, file: results, model: model)
+                    source = .results(DiagramResults(times: table.times, columns: Dictionary(uniqueKeysWithValues: zip(table.names, table.columns))))
+                } catch {
+                    throw CommandError(preformatted: error.message)  // it reads `file:line:column: error: …`
                 }
+            } else {
+                source = .simulate(model: try perturbations.apply(to: model), settings: try simulation.settings(for: model),
+                                   endGiven: simulation.tEnd != nil, compare: compare)
+            }
+            var request = ResultsDiagramRequest(file: file, model: model, options: options, format: format, source: source)
+            request.times = times
+            request.sparklines = sparklines
+            if animate { request.animation = (frames, loop) }
+            do { return try ResultsDiagram.render(request) } catch {
+                throw CommandError(error.setting == .openingTime ? "--at " + error.message : error.message)
             }
         }
 
@@ -177,18 +193,13 @@ extension Pathway {
 
         /// Where each model goes (nil: standard output), checked before anything is drawn.
         private func checkedDestinations(format: DiagramFormat) throws -> [String?] {
-            let fm = FileManager.default
             if output != nil, outDir != nil { throw usage("give either -o or --out-dir, not both") }
             if let outDir {
-                var isDirectory: ObjCBool = false
-                guard fm.fileExists(atPath: outDir, isDirectory: &isDirectory), isDirectory.boolValue else {
-                    throw failure("cannot write into '\(outDir)': no such directory")
-                }
-                guard fm.isWritableFile(atPath: outDir) else { throw failure("cannot write into '\(outDir)': permission denied") }
+                try Output.checkDirectory(outDir)
                 var seen: [String: String] = [:]
                 return try files.map { file in
                     let base = URL(fileURLWithPath: file).deletingPathExtension().lastPathComponent
-                    let path = URL(fileURLWithPath: outDir).appendingPathComponent(base + "." + format.fileExtension).path
+                    let path = Output.path(base + "." + format.fileExtension, in: outDir)
                     if let other = seen[path] {
                         throw usage("'\(file)' and '\(other)' would both be written to '\(path)'")
                     }
@@ -201,16 +212,10 @@ extension Pathway {
             }
             if let output, output != "-" {
                 var isDirectory: ObjCBool = false
-                if fm.fileExists(atPath: output, isDirectory: &isDirectory), isDirectory.boolValue {
+                if FileManager.default.fileExists(atPath: output, isDirectory: &isDirectory), isDirectory.boolValue {
                     throw failure("cannot write '\(output)': it is a directory")
                 }
-                let directory = URL(fileURLWithPath: output).deletingLastPathComponent().path
-                guard fm.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue else {
-                    throw failure("cannot write '\(output)': directory '\(directory)' does not exist")
-                }
-                guard fm.isWritableFile(atPath: directory) else {
-                    throw failure("cannot write '\(output)': permission denied")
-                }
+                try Output.check([output])
                 return [output]
             }
             if format == .png || format == .pdf {
@@ -219,8 +224,8 @@ extension Pathway {
             return [nil]
         }
 
-        func usage(_ message: String) -> CommandError { .usage(message) }
+        private func usage(_ message: String) -> CommandError { .usage(message) }
 
-        func failure(_ message: String) -> CommandError { CommandError(message) }
+        private func failure(_ message: String) -> CommandError { CommandError(message) }
     }
 }

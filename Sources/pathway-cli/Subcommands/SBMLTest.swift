@@ -35,8 +35,7 @@ extension Pathway {
         @Option(name: .customLong("output-dir"), help: "Write each case's simulated values to DIR/NNNNN.csv.")
         var outputDir: String?
 
-        @Option(name: .long, help: "Output format: text or json.")
-        var format: ReportFormat = .text
+        @OptionGroup var format: FormatOption<ReportFormat>
 
         @Option(name: .long, help: "Relative tolerance of the integrator.")
         var rtol: Double = 1e-10
@@ -48,7 +47,6 @@ extension Pathway {
         var seed: UInt64?
 
         @OptionGroup var threads: JobsOption
-        var jobs: Int? { threads.jobs }
 
         enum ReportFormat: String, ExpressibleByArgument, CaseIterable { case text, json }
 
@@ -57,70 +55,30 @@ extension Pathway {
             if runs < 2 { throw ValidationError("--runs must be at least 2 (a standard deviation needs two runs), not \(runs)") }
         }
 
-        /// Chance failures over all stochastic cases allowed before the exit status says failure:
-        /// twice what the suite expects of a correct simulator at n = 10,000.
-        static let chanceAllowance = (z: 6, y: 12)
-
         func run() throws {
-            if let outputDir {
-                var isDirectory: ObjCBool = false
-                if !FileManager.default.fileExists(atPath: outputDir, isDirectory: &isDirectory) {
-                    do { try FileManager.default.createDirectory(atPath: outputDir, withIntermediateDirectories: true) } catch {
-                        throw CommandError("cannot create '\(outputDir)': \((error as NSError).localizedDescription)")
-                    }
-                } else if !isDirectory.boolValue {
-                    throw CommandError("'\(outputDir)' is not a directory")
-                }
-            }
-            var outcomes: [TestSuiteRunner.Outcome] = []
-            let runner = TestSuiteRunner(rtol: rtol, runs: runs, jobs: jobs ?? defaultJobs)
+            if let outputDir { try Output.makeDirectory(outputDir) }
+            let runner = TestSuiteRunner(rtol: rtol, runs: runs, jobs: threads.count)
             let eventSeed = self.seed ?? EventOrderGenerator.defaultSeed
             let seed = self.seed ?? {
                 var g = SystemRandomNumberGenerator()
                 return g.next() >> 11
             }()
-            if format == .text && cases.contains(where: TestSuiteRunner.isStochastic) {
-                print("stochastic cases: \(runs) runs each, seed \(seed)")
+            let text = format.format == .text
+            if text && cases.contains(where: TestSuiteRunner.isStochastic) {
+                try Output.write("stochastic cases: \(runs) runs each, seed \(seed)\n", to: nil)
             }
+            var outcomes: [TestSuiteRunner.Outcome] = []
             for directory in cases {
                 let outcome = runner.run(directory, seed: TestSuiteRunner.isStochastic(directory) ? seed : eventSeed)
                 if let outputDir, let csv = outcome.csv {
-                    try? writeAtomically(Data(csv.utf8), to: URL(fileURLWithPath: outputDir).appendingPathComponent("\(outcome.id).csv").path)
+                    try? Output.write(csv, to: Output.path("\(outcome.id).csv", in: outputDir))
                 }
-                if format == .text {
-                    print(outcome.line)
-                }
+                if text { try Output.write(outcome.line + "\n", to: nil) }
                 outcomes.append(outcome)
             }
-            let passed = outcomes.filter { $0.status == .passed }.count
-            let failed = outcomes.filter { $0.status == .failed }.count
-            let unsupported = outcomes.filter { $0.status == .unsupported }.count
-            let judged = outcomes.compactMap(\.judgement)
-            let z = judged.reduce(0) { $0 + $1.zFailures }, zTests = judged.reduce(0) { $0 + $1.zTests }
-            let y = judged.reduce(0) { $0 + $1.yFailures }, yTests = judged.reduce(0) { $0 + $1.yTests }
-            let stochasticFailed = outcomes.filter { $0.judgement != nil && $0.status == .failed }.count
-            let withinChance = z <= Self.chanceAllowance.z && y <= Self.chanceAllowance.y
-            switch format {
-            case .text:
-                if !judged.isEmpty {
-                    print("stochastic: \(judged.count) cases, \(runs) runs each (seed \(seed)): Z outside its range \(z) of \(zTests) tests, Y \(y) of \(yTests) "
-                        + "(a correct simulator fails about 2-3 Z and 5-6 Y by chance over the suite's 39 cases); "
-                        + (withinChance ? "within chance" : "MORE than chance allows (\(Self.chanceAllowance.z) Z, \(Self.chanceAllowance.y) Y)"))
-                }
-                // The seed of the events' random order, when any case depended on it (each such case says so).
-                let random = outcomes.contains { $0.detail.contains("events ordered at random") } ? " (event-order seed \(eventSeed))" : ""
-                print("sbml-test: \(passed) passed, \(failed) failed, \(unsupported) unsupported\(random)")
-            case .json:
-                var out = "{\n  \"passed\": \(passed), \"failed\": \(failed), \"unsupported\": \(unsupported), \"seed\": \(eventSeed),\n"
-                if !judged.isEmpty {
-                    out += "  \"stochastic\": {\"runs\": \(runs), \"seed\": \(seed), \"zFailures\": \(z), \"zTests\": \(zTests), \"yFailures\": \(y), \"yTests\": \(yTests)},\n"
-                }
-                out += "  \"cases\": [\n"
-                out += outcomes.map { "    " + $0.json }.joined(separator: ",\n")
-                out += "\n  ]\n}\n"
-                FileHandle.standardOutput.write(Data(out.utf8))
-            }
-            if failed - stochasticFailed > 0 || !withinChance { throw CommandError.alreadyReported }
+            let summary = TestSuiteSummary(outcomes: outcomes, runs: runs, seed: seed, eventSeed: eventSeed)
+            try Output.write(text ? summary.text : summary.json, to: nil)
+            if !summary.succeeded { throw CommandError.alreadyReported }
         }
     }
 }

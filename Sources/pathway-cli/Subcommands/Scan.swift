@@ -1,9 +1,7 @@
 import Analysis
 import ArgumentParser
 import Foundation
-import Synchronization
 import PathwayModel
-import Plot
 import Simulator
 
 extension Pathway {
@@ -69,7 +67,6 @@ extension Pathway {
         var runs: Int?
 
         @OptionGroup var threads: JobsOption
-        var jobs: Int? { threads.jobs }
 
         @Option(name: .shortAndLong, help: "The output CSV (streamed row by row; default: standard output).")
         var output: String?
@@ -112,154 +109,101 @@ extension Pathway {
         }
 
         func run() throws {
-            try checkDestinations([output, plot].compactMap { $0 }.filter { $0 != "-" })
+            try Output.check([output, plot])
             let base = try loadModel(file)
             let (list, perturbed) = try perturbations.resolve(against: base)
             let settings = try simulation.settings(for: perturbed, stochastic: true)
-            let axes: [ScanAxis] = try analysis { () throws(AnalysisError) in
+            let axes = try analysis { () throws(AnalysisError) in
                 if param.count == 1 && !param[0].contains(":") {
                     return [try ScanAxis(name: param[0], from: from!, to: to!, steps: steps!, logarithmic: log, model: perturbed)]
                 }
-                var out: [ScanAxis] = []
-                for p in param { out.append(try ScanAxis(parsing: p, defaultLog: log, model: perturbed)) }
-                return out
+                return try param.map { p throws(AnalysisError) in try ScanAxis(parsing: p, defaultLog: log, model: perturbed) }
             }
             var readout = Readout(observe: observe, kind: steadyState ? .steadyState : .timeCourse(metric), settings: settings)
             if simulation.isStochastic {
                 let seed = simulation.stochasticSeed
-                FileHandle.standardError.write(Data("seed: \(seed)\n".utf8))
+                Output.note("seed: \(seed)")
                 readout.stochastic = Readout.Stochastic(runs: runs ?? 100, seed: seed)
             }
-            let definition = try analysis { () throws(AnalysisError) in
-                try perturbed.checkObservable(observe)
-                return try ScanDefinition(model: base, perturbations: list, axes: axes, readout: readout)
-            }
             let environment = ProcessInfo.processInfo.environment
-            let part = try shard.map { text in try analysis { () throws(AnalysisError) in try Shard(parsing: text, environment: environment) } }
+            let (definition, part) = try analysis { () throws(AnalysisError) in
+                try perturbed.checkObservable(observe)
+                return (try ScanDefinition(model: base, perturbations: list, axes: axes, readout: readout),
+                        try shard.map { text throws(AnalysisError) in try Shard(parsing: text, environment: environment) })
+            }
             let rows = part?.rows(of: definition.count) ?? 0..<definition.count
-            if plot != nil && definition.count > Self.maximumPlottedRows {
-                throw CommandError("--plot draws at most \(Self.maximumPlottedRows) points, and this scan has \(definition.count) rows; scan without --plot (rows are streamed to the output) and plot a coarser scan")
+            if plot != nil && definition.count > ScanDefinition.maximumPlottedRows {
+                throw CommandError("--plot draws at most \(ScanDefinition.maximumPlottedRows) points, and this scan has \(definition.count) rows; scan without --plot (rows are streamed to the output) and plot a coarser scan")
             }
-
-            // The output: a file appended to row by row, or standard output.
-            let header = ScanOutput.header(definition, shard: part)
-            var done = 0
-            let sink: FileHandle
-            if let output, output != "-" {
-                if resume, FileManager.default.fileExists(atPath: output) {
-                    let existing = try readText(output)
-                    let point = try analysis { () throws(AnalysisError) in
-                        try ScanOutput.resumePoint(existing: existing, definition: definition, shard: part)
-                    }
-                    done = point.rows
-                    guard let h = FileHandle(forWritingAtPath: output) else {
-                        throw CommandError("cannot open '\(output)' for writing")
-                    }
-                    try h.truncate(atOffset: UInt64(point.keepBytes))
-                    try h.seekToEnd()
-                    if point.keepBytes == 0 { h.write(Data(header.utf8)) }
-                    sink = h
-                    FileHandle.standardError.write(Data("resuming: \(done) of \(rows.count) rows already done\n".utf8))
-                } else {
-                    guard FileManager.default.createFile(atPath: output, contents: Data(header.utf8)),
-                          let h = FileHandle(forWritingAtPath: output) else {
-                        throw CommandError("cannot create '\(output)'")
-                    }
-                    try h.seekToEnd()
-                    sink = h
-                }
-            } else {
-                sink = FileHandle.standardOutput
-                sink.write(Data(header.utf8))
-            }
-            let todo = (rows.lowerBound + done)..<rows.upperBound
-            let progress = ProgressBar(total: rows.count, label: "scan", alreadyDone: done)
-            let failures = FailureLog()
-            let collected = ScanCollector()
+            let sink = try ScanSink(output: output, resume: resume, definition: definition, shard: part)
+            if sink.done > 0 { Output.note("resuming: \(sink.done) of \(rows.count) rows already done") }
+            let todo = (rows.lowerBound + sink.done)..<rows.upperBound
+            let progress = ProgressBar(total: rows.count, label: "scan", alreadyDone: sink.done)
+            let failures = ScanFailures()
             // Rows are kept in memory only to plot a scan written to standard output.
-            let collect = plot != nil && (output == nil || output == "-")
+            let collected = plot != nil && sink.isStandardOutput ? ScanRows() : nil
             do {
-                try ScanEngine.run(model: perturbed, definition: definition, rows: todo, jobs: jobs ?? defaultJobs) { point in
-                    sink.write(Data(definition.line(index: point.index, value: point.outcome.value, spread: point.outcome.spread).utf8))
-                    if let why = point.outcome.failure { failures.add("row \(point.index + 1) (\(point.values.map { NumberFormat.short($0) }.joined(separator: ", "))): \(why)") }
-                    if collect { collected.add(point) }
+                defer { progress.finish() }
+                try ScanEngine.run(model: perturbed, definition: definition, rows: todo, jobs: threads.count) { point in
+                    sink.write(definition.line(index: point.index, value: point.outcome.value, spread: point.outcome.spread))
+                    failures.add(point)
+                    collected?.add(point)
                     progress.advance()
                 }
             } catch let error as AnalysisError {
-                progress.finish()
                 throw CommandError(commandLineMessage(error))
             }
-            progress.finish()
-            if sink !== FileHandle.standardOutput { try sink.close() }
-
+            try sink.close()
             if let plot {
-                let values: [[Double]]
-                if let output, output != "-" {
-                    values = ScanOutput.rows(of: try readText(output)).rows
-                } else {
-                    values = collected.rows
-                }
-                try writeSVG(scanPlot(definition, rows: values, model: perturbed), to: plot)
+                let values = if let collected { collected.rows } else { ScanOutput.rows(of: try Output.read(output!)).rows }
+                try Output.write(definition.plot(rows: values, model: perturbed, logY: logY), to: plot)
             }
-            if failures.count > 0 {
-                var messages = failures.messages
-                if failures.count > FailureLog.kept { messages.append("… and \(failures.count - FailureLog.kept) more failed points") }
-                throw CommandError(messages: messages + ["\(failures.count) of \(todo.count) points failed (their value is NaN)"])
-            }
-        }
-
-        /// The largest scan `--plot` draws (its rows are held in memory to plot them).
-        static let maximumPlottedRows = 1_000_000
-
-        func scanPlot(_ d: ScanDefinition, rows: [[Double]], model: Model) -> String {
-            let title = d.readout.label
-            let desc = "\(d.readout.label) of \(model.name.isEmpty ? model.id : model.name) over " + d.axes.map(\.name).joined(separator: " and ")
-            func axisLabel(_ name: String) -> String {
-                model.species(named: name) != nil && model.parameter(named: name) == nil ? "\(name) (\(model.units.concentration.rawValue))" : name
-            }
-            if d.axes.count == 1 {
-                return LinePlot(title: title, description: desc, xLabel: axisLabel(d.axes[0].name), yLabel: d.readout.label,
-                                series: [Series(name: "", x: rows.map { $0[0] }, y: rows.map { $0[d.axes.count] })],
-                                logX: d.axes[0].logarithmic, logY: logY, markers: [rows.count <= 60]).svg()
-            }
-            let xs = d.axes[0].values, ys = d.axes[1].values
-            var grid = [[Double]](repeating: [Double](repeating: .nan, count: ys.count), count: xs.count)
-            for (k, row) in rows.enumerated() where k < xs.count * ys.count { grid[k / ys.count][k % ys.count] = row[d.axes.count] }
-            return HeatMap(title: title, description: desc, xLabel: axisLabel(d.axes[0].name), yLabel: axisLabel(d.axes[1].name), colourLabel: d.readout.label,
-                           x: xs, y: ys, values: grid).svg()
+            if failures.count > 0 { throw CommandError(messages: failures.messages(of: todo.count)) }
         }
     }
 }
 
-/// Collects failure messages from the delivery callback, behind a lock.
-final class FailureLog: Sendable {
-    private struct State {
-        var messages: [String] = []
-        var count = 0
-    }
-    private let state = Mutex(State())
-    /// The first few messages (a scan of 10⁸ rows must not keep one per row).
-    var messages: [String] { state.withLock { $0.messages } }
-    var count: Int { state.withLock { $0.count } }
-    static let kept = 5
-    func add(_ m: @autoclosure () -> String) {
-        state.withLock { s in
-            if s.count < Self.kept { s.messages.append(m()) }
-            s.count += 1
+/// Where a scan's rows go: a file appended to row by row (deliberately not atomic, so that an
+/// interrupted scan keeps what it computed; with `--resume`, the rows already there are kept), or
+/// standard output. The header is written first.
+final class ScanSink: Sendable {
+    private let handle: FileHandle
+    /// Rows of this scan already in the file (resumed).
+    let done: Int
+    var isStandardOutput: Bool { handle === FileHandle.standardOutput }
+
+    init(output: String?, resume: Bool, definition: ScanDefinition, shard: Shard?) throws {
+        let header = ScanOutput.header(definition, shard: shard)
+        guard let output, output != "-" else {
+            handle = FileHandle.standardOutput
+            handle.write(Data(header.utf8))
+            done = 0
+            return
+        }
+        if resume, FileManager.default.fileExists(atPath: output) {
+            let existing = try Output.read(output)
+            let point = try analysis { () throws(AnalysisError) in
+                try ScanOutput.resumePoint(existing: existing, definition: definition, shard: shard)
+            }
+            guard let h = FileHandle(forWritingAtPath: output) else { throw CommandError("cannot open '\(output)' for writing") }
+            try h.truncate(atOffset: UInt64(point.keepBytes))
+            try h.seekToEnd()
+            if point.keepBytes == 0 { h.write(Data(header.utf8)) }
+            handle = h
+            done = point.rows
+        } else {
+            guard FileManager.default.createFile(atPath: output, contents: Data(header.utf8)),
+                  let h = FileHandle(forWritingAtPath: output) else {
+                throw CommandError("cannot create '\(output)'")
+            }
+            try h.seekToEnd()
+            handle = h
+            done = 0
         }
     }
-}
 
-/// Keeps delivered rows for plotting when the output is standard output, behind a lock.
-final class ScanCollector: Sendable {
-    private let storage = Mutex<[[Double]]>([])
-    var rows: [[Double]] { storage.withLock { $0 } }
-    func add(_ p: ScanPoint) { storage.withLock { $0.append(p.values + [p.outcome.value]) } }
-}
+    /// Appends a line (called from one thread at a time, in row order).
+    func write(_ line: String) { handle.write(Data(line.utf8)) }
 
-func readText(_ path: String) throws -> String {
-    guard let data = FileManager.default.contents(atPath: path) else {
-        throw CommandError("cannot read '\(path)'")
-    }
-    return String(decoding: data, as: UTF8.self)
+    func close() throws { if !isStandardOutput { try handle.close() } }
 }

@@ -41,32 +41,28 @@ extension Pathway {
 
         @OptionGroup var perturbations: PerturbationOptions
 
-        @Option(name: .long, help: "Output format: text, csv or json.")
-        var format: Comparison.Format = .text
+        @OptionGroup var format: FormatOption<Comparison.Format>
 
-        @Option(name: .shortAndLong, help: "Write to this file (atomically) instead of standard output.")
-        var output: String?
+        @OptionGroup var output: OutputOption
 
         @OptionGroup var threads: JobsOption
-        var jobs: Int? { threads.jobs }
 
         func validate() throws {
             if !(step > 0 && step < 0.5) { throw ValidationError("--step must be between 0 and 0.5, not \(step)") }
         }
 
         func run() throws {
-            try checkDestinations([output].compactMap { $0 }.filter { $0 != "-" })
-            var model = try loadModel(file)
-            model = try perturbations.apply(to: model)
+            try Output.check([output.output])
+            let model = try perturbations.apply(to: try loadModel(file))
             let settings = try simulation.settings(for: model)
             var names = params.map(parseList) ?? model.parameters.map(\.id)
             if includeInitial { names += model.species.filter { $0.initialValue != 0 }.map(\.id) }
             let readout = Readout(observe: observe, kind: steadyState ? .steadyState : .timeCourse(metric), settings: settings)
-            let m = model, list = names
+            let list = names
             let result = try analysis { () throws(AnalysisError) in
-                try SensitivityAnalysis.run(model: m, readout: readout, parameters: list, relativeStep: step, jobs: jobs ?? defaultJobs)
+                try SensitivityAnalysis.run(model: model, readout: readout, parameters: list, relativeStep: step, jobs: threads.count)
             }
-            try emit(result.formatted(format), to: output)
+            try output.write(result.formatted(format.format))
         }
     }
 }

@@ -35,11 +35,9 @@ extension Pathway {
         @Option(name: .long, help: "Comma-separated species or observables to write (default: the model's simulation.observe, else all).")
         var species: String?
 
-        @Option(name: .long, help: "Output format: csv, tsv or json.")
-        var format: TableFormat = .csv
+        @OptionGroup var format: FormatOption<TableFormat>
 
-        @Option(name: .shortAndLong, help: "Write to this file (atomically) instead of standard output.")
-        var output: String?
+        @OptionGroup var output: OutputOption
 
         @Flag(name: .long, help: "Print the solver's counters and the wall time of loading, compiling and solving.")
         var stats = false
@@ -59,54 +57,37 @@ extension Pathway {
 
         func run() throws {
             // Every destination must be writable before anything is computed or written.
-            try checkDestinations([output, plot].compactMap { $0 }.filter { $0 != "-" })
+            try Output.check([output.output, plot])
             let clock = ContinuousClock()
             let t0 = clock.now
-            var model = try loadModel(file)
-            model = try perturbations.apply(to: model)
+            let model = try perturbations.apply(to: try loadModel(file))
             let t1 = clock.now
             let compiled: CompiledModel
             do { compiled = try CompiledModel(model) } catch {
                 throw CommandError("cannot compile '\(file)': \(error.message)")
             }
             let t2 = clock.now
-            let unit = model.units.time
             var settings = try simulation.settings(for: model, stochastic: true)
-            if let step { settings.output = .step(try parseDuration(step, option: "--step", unit: unit)) }
-            if let dt { settings.fixedStep = try parseDuration(dt, option: "--dt", unit: unit) }
-            let observe = species.map { $0.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) } }
-                ?? model.simulation.observe
+            if let step { settings.output = .step(try parseDuration(step, option: "--step", unit: model.units.time)) }
+            if let dt { settings.fixedStep = try parseDuration(dt, option: "--dt", unit: model.units.time) }
+            let observe = species.map(parseList) ?? model.simulation.observe
             if simulation.isStochastic {
-                try runStochastic(model: model, compiled: compiled, settings: settings, observe: observe, started: t0)
-                return
+                return try runStochastic(model: model, compiled: compiled, settings: settings, observe: observe, started: t0)
             }
             let result: SimulationResult
             do { result = try compiled.simulate(settings, observe: observe) } catch {
                 throw CommandError(error.message)
             }
-            let text = TableWriter.write(result, format: format)
-            var svg: String?
-            if plot != nil {
-                let series = result.names.indices.map { k in result.values.map { $0[k] } }
-                svg = timeCoursePlot(title: model.name.isEmpty ? model.id : model.name, model: model, names: result.names,
-                                     runs: [("", result.times, series)], logY: logY)
-            }
-            try emit(text, to: output)
-            if let plot, let svg { try writeSVG(svg, to: plot) }
-            let t3 = clock.now
+            let svg = plot.map { _ in timeCoursePlot(title: model.name.isEmpty ? model.id : model.name, model: model, result: result, logY: logY) }
+            try output.write(TableWriter.write(result, format: format.format))
+            if let plot, let svg { try Output.write(svg, to: plot) }
             if stats {
-                let s = result.statistics
-                let lines = [
-                    "method \(settings.method.rawValue): \(s.description)",
-                    String(format: "load %.2f ms, compile %.2f ms, solve %.2f ms, total %.2f ms",
-                           ms(t1 - t0), ms(t2 - t1), result.solveSeconds * 1000, ms(t3 - t0)),
-                    "state variables: \(compiled.dimension); output points: \(result.times.count)",
-                ]
-                FileHandle.standardError.write(Data((lines.joined(separator: "\n") + "\n").utf8))
+                Output.note(result.statisticsText(method: settings.method, load: t1 - t0, compile: t2 - t1, total: clock.now - t0,
+                                                  dimension: compiled.dimension))
             }
             if result.randomEventChoices > 0 {
                 // The run depended on the seed: say which, so that it can be repeated or varied.
-                FileHandle.standardError.write(Data("note: events due at the same time with equal priority were ordered at random \(result.randomEventChoices) times (seed \(settings.seed); --seed to change)\n".utf8))
+                Output.note("note: events due at the same time with equal priority were ordered at random \(result.randomEventChoices) times (seed \(settings.seed); --seed to change)")
             }
             if !result.status.isSuccess {
                 let last = result.times.last.map { " (results up to t = \(TableWriter.number($0)) were written)" } ?? ""
@@ -129,20 +110,4 @@ func describe(_ status: SolverStatus, _ compiled: CompiledModel, method: Method 
     default: return status.description
     }
 }
-
-func ms(_ d: Duration) -> Double {
-    Double(d.components.seconds) * 1000 + Double(d.components.attoseconds) * 1e-15
-}
-
-/// Parses `120min`, `2 h`, `30` (model units).
-func parseDuration(_ text: String, option: String, unit: TimeUnit) throws -> Double {
-    guard let q = Quantity(parsing: text), let v = q.time(in: unit) else {
-        throw CommandError("\(option): '\(text)' is not a duration (use a number with s, min, h or d, like '120min')")
-    }
-    return v
-}
-
-extension Method: ExpressibleByArgument {}
-
-extension TableFormat: ExpressibleByArgument {}
 

@@ -24,11 +24,9 @@ extension Pathway {
 
         @OptionGroup var perturbations: PerturbationOptions
 
-        @Option(name: .long, help: "Output format: text, csv or json.")
-        var format: Comparison.Format = .text
+        @OptionGroup var format: FormatOption<Comparison.Format>
 
-        @Option(name: .shortAndLong, help: "Write to this file (atomically) instead of standard output.")
-        var output: String?
+        @OptionGroup var output: OutputOption
 
         @Option(name: .customLong("t-max"), help: "How far the fallback integration may go (with a unit, or in model units).")
         var tMax: String = "1e9"
@@ -41,9 +39,8 @@ extension Pathway {
         }
 
         func run() throws {
-            try checkDestinations([output].compactMap { $0 }.filter { $0 != "-" })
-            var model = try loadModel(file)
-            model = try perturbations.apply(to: model)
+            try Output.check([output.output])
+            let model = try perturbations.apply(to: try loadModel(file))
             let compiled: CompiledModel
             do { compiled = try CompiledModel(model) } catch {
                 throw CommandError("cannot compile '\(file)': \(error.message)")
@@ -51,7 +48,7 @@ extension Pathway {
             let end = try parseDuration(tMax, option: "--t-max", unit: model.units.time)
             let solver = SteadyStateSolver(options: SteadyStateOptions(tolerance: tolerance, integrationEnd: end))
             let state = try analysis { () throws(AnalysisError) in try solver.solve(compiled) }
-            try emit(state.formatted(format, model: model), to: output)
+            try output.write(state.formatted(format.format, model: model))
         }
     }
 }

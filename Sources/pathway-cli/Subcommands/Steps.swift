@@ -2,7 +2,6 @@ import Analysis
 import ArgumentParser
 import Foundation
 import PathwayModel
-import Plot
 import Simulator
 
 extension Pathway {
@@ -38,30 +37,19 @@ extension Pathway {
         @Option(name: .long, help: ArgumentHelp("Comma-separated step sizes (default: 10 halving from t-end/10 to t-end/5120, or from below Euler's stability bound on a stiff model).", valueName: "STEP,STEP,…"))
         var steps: String?
 
-        @Option(name: .long, help: "Relative tolerance of the adaptive methods shown.")
-        var rtol: Double = 1e-6
-
-        @Option(name: .long, help: "Absolute tolerance of the adaptive methods shown, in the model's concentration unit.")
-        var atol: Double = 1e-9
+        @OptionGroup var tolerances: ToleranceOptions
 
         @Flag(name: .customLong("no-stability"), help: "Skip the search for the largest stable Euler step.")
         var noStability = false
 
         @OptionGroup var perturbations: PerturbationOptions
 
-        @Option(name: .long, help: "Output format: text or json.")
-        var format: StepSizeStudy.Format = .text
+        @OptionGroup var format: FormatOption<StepSizeStudy.Format>
 
         @Option(name: .long, help: "Plot error against step (log–log, with order-1 and order-4 guides) as SVG; adaptive steps against time go to FILE-steps.svg.")
         var plot: String?
 
-        @Option(name: .shortAndLong, help: "Write to this file (atomically) instead of standard output.")
-        var output: String?
-
-        func validate() throws {
-            if !(rtol > 0 && rtol < 1) { throw ValidationError("--rtol must be between 0 and 1, not \(rtol)") }
-            if !(atol > 0) { throw ValidationError("--atol must be positive, not \(atol)") }
-        }
+        @OptionGroup var output: OutputOption
 
         func run() throws {
             let methodList = try parseList(methods).map { name in
@@ -74,11 +62,9 @@ extension Pathway {
             guard !methodList.isEmpty else {
                 throw CommandError("--methods: no methods given")
             }
-            let adaptive = methodList.contains { !$0.isFixedStep }
-            let stepsPlot = plot.flatMap { adaptive ? plotPath($0, suffix: "steps") : nil }
-            try checkDestinations([output, plot, stepsPlot].compactMap { $0 }.filter { $0 != "-" })
-            var model = try loadModel(file)
-            model = try perturbations.apply(to: model)
+            let stepsPlot = plot.flatMap { methodList.contains { !$0.isFixedStep } ? Output.suffixed($0, "steps") : nil }
+            try Output.check([output.output, plot, stepsPlot])
+            let model = try perturbations.apply(to: try loadModel(file))
             let unit = model.units.time
             let end = try tEnd.map { try parseDuration($0, option: "--t-end", unit: unit) } ?? model.simulation.end ?? 100
             guard end > 0 else {
@@ -87,96 +73,13 @@ extension Pathway {
             let ladder = try steps.map { text in try parseList(text).map { try parseDuration($0, option: "--steps", unit: unit) } }
             let options = StepSizeStudy.Options(
                 species: species.map(parseList) ?? [], end: end, methods: methodList, steps: ladder,
-                rtol: rtol, atol: atol, findLargestStableEulerStep: !noStability)
-            let m = model
-            let study = try analysis { () throws(AnalysisError) in try StepSizeStudy.run(model: m, options: options) }
-            let text = study.formatted(format, model: model)
+                rtol: tolerances.rtol, atol: tolerances.atol, findLargestStableEulerStep: !noStability)
+            let study = try analysis { () throws(AnalysisError) in try StepSizeStudy.run(model: model, options: options) }
             // Everything is computed before anything is written.
-            var svgs: [(String, String)] = []
-            if let plot {
-                svgs.append((plot, errorPlot(study, model: model)))
-                if let stepsPlot { svgs.append((stepsPlot, stepPlot(study, model: model))) }
-            }
-            try emit(text, to: output)
-            for (path, svg) in svgs { try writeSVG(svg, to: path) }
+            let text = study.formatted(format.format, model: model)
+            let svgs = plot.map { [($0, study.errorPlot(model: model))] + (stepsPlot.map { [($0, study.stepPlot(model: model))] } ?? []) } ?? []
+            try output.write(text)
+            for (path, svg) in svgs { try Output.write(svg, to: path) }
         }
     }
 }
-
-/// Error against step on log–log axes, one line per fixed-step method, with guide lines of slope 1 and
-/// 4 and Euler's stability limit.
-func errorPlot(_ study: StepSizeStudy, model: Model) -> String {
-    let unit = model.units.time.rawValue
-    var series: [Series] = []
-    for m in study.fixedStep {
-        let order = m.observedOrder.map { String(format: " (order %.2f)", $0) } ?? ""
-        let points = m.points.filter { $0.status != .unstable && $0.error.isFinite && $0.error > 0 }
-        series.append(Series(name: "\(m.method.rawValue)\(order)", x: points.map(\.step), y: points.map(\.error)))
-    }
-    var guides: [Guide] = []
-    let plotted = series.flatMap(\.x)
-    if let hMax = plotted.max(), let hMin = plotted.min() {
-        for p in [1, 4] {
-            // Over the fitted points of the method of that order, through their middle, a factor 3 below.
-            guard let anchor = study.fixedStep.first(where: { $0.theoreticalOrder == p && !$0.usedSteps.isEmpty }) else { continue }
-            let used = anchor.points.filter { $0.status == .used }
-            let lh = used.map { log($0.step) }.reduce(0, +) / Double(used.count)
-            let le = used.map { log($0.error) }.reduce(0, +) / Double(used.count)
-            let e = { (h: Double) in exp(le + Double(p) * (log(h) - lh)) / 3 }
-            let steps = anchor.points.filter { $0.status != .unstable }.map(\.step)
-            guides.append(Guide(label: "slope \(p)", x: [steps.max()!, steps.min()!], y: [e(steps.max()!), e(steps.min()!)]))
-        }
-        guides.append(Guide(label: "reference floor", x: [hMax, hMin], y: [study.reference.floor, study.reference.floor]))
-        if let s = study.eulerStability, let h = s.largestStableStep, s.smallestUnstableStep != nil, h >= hMin, h <= hMax {
-            guides.append(Guide(label: "Euler's stability limit", x: [h, h], y: [1e300, 1e-300]))
-        }
-    }
-    let what = study.species.joined(separator: ", ")
-    let title = "Error against step: \(model.id), " + (what.count + model.id.count <= 48 ? what : "\(study.species.count) species")
-    return LinePlot(title: title,
-                    description: "Error (\(StepSizeStudy.errorMeasure)) of \(study.species.joined(separator: ", ")) against the step, log–log; "
-                        + "guide lines of slope 1 and 4; unstable runs left out.",
-                    xLabel: "step (\(unit))", yLabel: "error (relative to peak)", series: series,
-                    logX: true, logY: true, markers: series.map { _ in true }, guides: guides).svg()
-}
-
-/// Accepted step sizes of the adaptive methods against time (log step axis).
-func stepPlot(_ study: StepSizeStudy, model: Model) -> String {
-    let unit = model.units.time.rawValue
-    var series: [Series] = []
-    for a in study.adaptive {
-        let steps = a.steps
-        // A staircase (each step drawn over the time it covers) up to 1000 steps; beyond, per time bin the
-        // smallest and the largest step, at the bin's middle.
-        var x: [Double] = [], y: [Double] = []
-        let bins = 500
-        if steps.count <= 1000 {
-            for (k, h) in steps.enumerated() {
-                x += [a.stepTimes[k], a.stepTimes[k + 1]]
-                y += [h, h]
-            }
-        } else {
-            var k = 0
-            for b in 0..<bins {
-                let upper = study.end * Double(b + 1) / Double(bins), middle = study.end * (Double(b) + 0.5) / Double(bins)
-                var smallest = Double.infinity, largest = 0.0
-                while k < steps.count && (a.stepTimes[k + 1] <= upper || b == bins - 1) {
-                    smallest = min(smallest, steps[k])
-                    largest = max(largest, steps[k])
-                    k += 1
-                }
-                if largest > 0 {
-                    x += [middle, middle]
-                    y += [smallest, largest]
-                }
-            }
-        }
-        series.append(Series(name: "\(a.method.rawValue) (\(a.stepTimes.count - 1) steps)", x: x, y: y))
-    }
-    let tolerances = study.adaptive.first.map { "rtol \(NumberFormat.short($0.rtol)), atol \(NumberFormat.short($0.atol))" } ?? ""
-    return LinePlot(title: "Accepted steps: \(model.id) (\(tolerances))",
-                    description: "Accepted step size against time for \(study.adaptive.map(\.method.rawValue).joined(separator: ", ")).",
-                    xLabel: "time (\(unit))", yLabel: "step (\(unit))", series: series, logY: true).svg()
-}
-
-extension StepSizeStudy.Format: ExpressibleByArgument {}

@@ -27,23 +27,23 @@ extension Pathway {
         func run() throws {
             var failed = 0
             for file in files {
-                do {
-                    let loaded = try ModelLoader.load(path: file)
-                    // Activators, catalysts and inhibitors against the sign of ∂rate/∂modifier.
-                    let signs = ModifierSignCheck.diagnostics(for: loaded.model, options: .init(scenarios: scenarios))
-                    let diagnostics = (loaded.warnings + signs + DiagramBuilder.strandedNodeWarnings(in: loaded.model)).inFileOrder
-                    report(diagnostics)
-                    if signs.contains(where: { $0.severity == .error }) || (strict && !diagnostics.isEmpty) {
-                        failed += 1
-                        continue
-                    }
-                    if !quiet {
-                        let m = loaded.model
-                        print("\(file): ok: \(m.species.count) species, \(m.reactions.count) reactions, \(m.parameters.count) parameters, \(m.modules.count) module\(m.modules.count == 1 ? "" : "s")")
-                    }
-                } catch {
+                let loaded: LoadedModel
+                do { loaded = try ModelLoader.load(path: file) } catch {
                     report(error.diagnostics)
                     failed += 1
+                    continue
+                }
+                // Activators, catalysts and inhibitors against the sign of ∂rate/∂modifier.
+                let signs = ModifierSignCheck.diagnostics(for: loaded.model, options: .init(scenarios: scenarios))
+                let diagnostics = (loaded.warnings + signs + DiagramBuilder.strandedNodeWarnings(in: loaded.model)).inFileOrder
+                report(diagnostics)
+                if signs.contains(where: { $0.severity == .error }) || (strict && !diagnostics.isEmpty) {
+                    failed += 1
+                    continue
+                }
+                if !quiet {
+                    let m = loaded.model
+                    try Output.write("\(file): ok: \(m.species.count) species, \(m.reactions.count) reactions, \(m.parameters.count) parameters, \(m.modules.count) module\(m.modules.count == 1 ? "" : "s")\n", to: nil)
                 }
             }
             if failed > 0 {
