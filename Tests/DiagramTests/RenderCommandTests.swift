@@ -75,8 +75,23 @@ struct RenderCommandTests {
         let proc = try PathwayBinary.run(["render", Self.model, "--out-dir", "/proc/self"])
         #expect(proc.status != 0)
         #expect(proc.stderr.hasPrefix("error: "))
-        let notDir = try PathwayBinary.run(["render", Self.model, "--out-dir", "/nonexistent-dir"])
-        #expect(notDir.stderr == "error: cannot write into '/nonexistent-dir': no such directory\n")
+        // A missing --out-dir is made (as `mkdir -p`); a path that is a file is refused, and nothing is written.
+        let dir = try Self.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let nested = dir.appendingPathComponent("new/diagrams")
+        let made = try PathwayBinary.run(["render", Self.model, "--out-dir", nested.path])
+        #expect(made.status == 0, "\(made.stderr)")
+        let name = URL(fileURLWithPath: Self.model).deletingPathExtension().lastPathComponent + ".svg"
+        #expect(FileManager.default.fileExists(atPath: nested.appendingPathComponent(name).path))
+        let file = dir.appendingPathComponent("a-file")
+        try Data("x".utf8).write(to: file)
+        let notDir = try PathwayBinary.run(["render", Self.model, "--out-dir", file.path])
+        #expect(notDir.status == 1)
+        #expect(notDir.stderr == "error: cannot write into '\(file.path)': it is not a directory\n")
+        let under = try PathwayBinary.run(["render", Self.model, "--out-dir", file.appendingPathComponent("sub").path])
+        #expect(under.status == 1)
+        #expect(under.stderr == "error: cannot create '\(file.appendingPathComponent("sub").path)': '\(file.path)' is not a directory\n")
+        #expect(try String(contentsOf: file, encoding: .utf8) == "x")
     }
 
     @Test("help documents the output rules")
