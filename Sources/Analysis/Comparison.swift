@@ -81,10 +81,9 @@ public struct Comparison: Sendable {
             for k in observe.indices {
                 let each = e.trajectories.map { TimeCourseSummary(times: e.times, values: $0.map { $0[k] }) }
                 func stats(_ f: (TimeCourseSummary) -> Double) -> (Double, Double) {
-                    let v = each.map(f)
-                    let m = v.reduce(0, +) / Double(v.count)
-                    let sd = (v.map { ($0 - m) * ($0 - m) }.reduce(0, +) / Double(max(v.count - 1, 1))).squareRoot()
-                    return (m, sd)
+                    var moments = RunningMoments()
+                    for s in each { moments.add(f(s)) }
+                    return (moments.mean, moments.standardDeviation)
                 }
                 let p = stats(\.peak), t = stats(\.timeToPeak), f = stats(\.final), a = stats(\.auc)
                 means.append(TimeCourseSummary(peak: p.0, timeToPeak: t.0, final: f.0, auc: a.0))

@@ -159,15 +159,12 @@ public final class ReadoutEvaluator {
     static func stochasticOutcome(_ compiled: CompiledModel, readout: Readout, stochastic s: Readout.Stochastic, metric: Metric) -> Outcome {
         do {
             let simulator = try StochasticSimulator(compiled, settings: readout.settings, observe: [readout.observe], options: s.options)
-            var mean = 0.0, m2 = 0.0
+            var moments = RunningMoments()
             for run in 0..<s.runs {
                 let (r, _) = try simulator.trajectory(seed: s.seed, run: UInt64(run))
-                let v = TimeCourseSummary(times: r.times, values: r.values.map { $0[0] }).value(of: metric)
-                let delta = v - mean
-                mean += delta / Double(run + 1)
-                m2 += delta * (v - mean)
+                moments.add(TimeCourseSummary(times: r.times, values: r.values.map { $0[0] }).value(of: metric))
             }
-            return Outcome(value: mean, failure: nil, spread: s.runs > 1 ? (m2 / Double(s.runs - 1)).squareRoot() : 0)
+            return Outcome(value: moments.mean, failure: nil, spread: moments.standardDeviation)
         } catch {
             return Outcome(value: .nan, failure: error.message, spread: .nan)
         }

@@ -76,13 +76,11 @@ public struct StochasticEnsemble: Sendable {
     }
 }
 
-/// Welford's running mean and sum of squared deviations, updated in run order (``Parallel/orderedMap``
+/// Welford's running mean and sum of squared deviations (``RunningMoments``), updated in run order (``Parallel/orderedMap``
 /// delivers in index order), behind a lock of its own so that `Sendable` is checked by the compiler.
 private final class EnsembleAccumulator: Sendable {
     struct State {
-        var count = 0
-        var mean: [Double]
-        var m2: [Double]
+        var moments: [RunningMoments]
         var kept: [[Double]] = []
         var reactionEvents = 0
         var eventExecutions = 0
@@ -92,20 +90,14 @@ private final class EnsembleAccumulator: Sendable {
     let keep: Int
 
     init(width: Int, keep: Int) {
-        state = Mutex(State(mean: [Double](repeating: 0, count: width), m2: [Double](repeating: 0, count: width)))
+        state = Mutex(State(moments: [RunningMoments](repeating: RunningMoments(), count: width)))
         self.keep = keep
     }
 
     func add(_ values: [Double], _ statistics: StochasticRunStatistics) {
         let keep = self.keep
         state.withLock { s in
-            s.count += 1
-            let n = Double(s.count)
-            for i in values.indices {
-                let d = values[i] - s.mean[i]
-                s.mean[i] += d / n
-                s.m2[i] += d * (values[i] - s.mean[i])
-            }
+            for i in values.indices { s.moments[i].add(values[i]) }
             if s.kept.count < keep { s.kept.append(values) }
             s.reactionEvents += statistics.reactionEvents
             s.eventExecutions += statistics.eventExecutions
@@ -118,7 +110,7 @@ private final class EnsembleAccumulator: Sendable {
 
     func result() -> (mean: [Double], variance: [Double]) {
         state.withLock { s in
-            (s.mean, s.m2.map { s.count > 1 ? max($0, 0) / Double(s.count - 1) : 0 })
+            (s.moments.map(\.mean), s.moments.map(\.variance))
         }
     }
 }
