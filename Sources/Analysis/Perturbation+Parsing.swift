@@ -39,7 +39,7 @@ extension Perturbation {
             AnalysisError(.syntax, "\(option): \(why) (expected \(kind.syntax))")
         }
         func identifier(_ s: String) throws(AnalysisError) -> String {
-            let name = s.trimmingSpaces
+            let name = s.trimmingWhitespace
             guard !name.isEmpty else { throw fail("missing name") }
             guard name.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" || $0 == "-" || $0 == "." }) else {
                 throw fail("'\(name)' is not a name")
@@ -48,12 +48,12 @@ extension Perturbation {
         }
         func split(_ s: String) throws(AnalysisError) -> (String, String) {
             guard let eq = s.firstIndex(of: "=") else { throw fail("missing '='") }
-            let value = String(s[s.index(after: eq)...]).trimmingSpaces
+            let value = String(s[s.index(after: eq)...]).trimmingWhitespace
             guard !value.isEmpty else { throw fail("missing value after '='") }
             return (try identifier(String(s[..<eq])), value)
         }
         func number(_ s: String, what: String) throws(AnalysisError) -> Double {
-            guard let v = Double(s.trimmingSpaces), v.isFinite else { throw fail("'\(s)' is not a number (\(what))") }
+            guard let v = Double(s.trimmingWhitespace), v.isFinite else { throw fail("'\(s)' is not a number (\(what))") }
             return v
         }
         func concentration(_ s: String, what: String) throws(AnalysisError) -> Double {
@@ -93,7 +93,7 @@ extension Perturbation {
             self = .drug(name: name, concentration: c)
         case .dose:
             let (name, rest) = try split(text)
-            let parts = rest.split(separator: ",", omittingEmptySubsequences: false).map { String($0).trimmingSpaces }
+            let parts = rest.split(separator: ",", omittingEmptySubsequences: false).map { String($0).trimmingWhitespace }
             guard let first = parts.first, let at = first.firstIndex(of: "@") else { throw fail("missing '@TIME'") }
             let amount = try concentration(String(first[..<at]), what: "amount")
             guard amount >= 0 else { throw fail("a dose cannot be negative") }
@@ -102,7 +102,7 @@ extension Perturbation {
             var every: Double?, count: Int?
             for option in parts.dropFirst() {
                 guard let eq = option.firstIndex(of: "=") else { throw fail("'\(option)' is not every=INTERVAL or count=N") }
-                let key = option[..<eq].trimmingSpaces, value = String(option[option.index(after: eq)...])
+                let key = option[..<eq].trimmingWhitespace, value = String(option[option.index(after: eq)...])
                 switch key {
                 case "every":
                     guard every == nil else { throw fail("'every' given twice") }
@@ -111,7 +111,7 @@ extension Perturbation {
                     every = e
                 case "count":
                     guard count == nil else { throw fail("'count' given twice") }
-                    guard let n = Int(value.trimmingSpaces), n >= 1 else { throw fail("count must be a whole number ≥ 1, not '\(value)'") }
+                    guard let n = Int(value.trimmingWhitespace), n >= 1 else { throw fail("count must be a whole number ≥ 1, not '\(value)'") }
                     count = n
                 default:
                     throw fail("unknown dose option '\(key)' (use every= and count=)")
@@ -165,15 +165,6 @@ extension Perturbation {
                 throw AnalysisError(.invalidValue, "parameter '\(p)' \(req.rule), so it cannot be \(verb)")
             }
         }
-    }
-}
-
-extension StringProtocol {
-    var trimmingSpaces: String {
-        var s = Substring(self)
-        while let f = s.first, f.isWhitespace { s = s.dropFirst() }
-        while let l = s.last, l.isWhitespace { s = s.dropLast() }
-        return String(s)
     }
 }
 

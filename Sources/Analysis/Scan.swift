@@ -59,7 +59,7 @@ public struct ScanAxis: Sendable, Hashable {
 
     /// Parses the compact form `NAME:FROM:TO:STEPS[:log|:lin]`; `defaultLog` applies without a suffix.
     public init(parsing spec: String, defaultLog: Bool, model: Model) throws(AnalysisError) {
-        let parts = spec.split(separator: ":", omittingEmptySubsequences: false).map { String($0).trimmingSpaces }
+        let parts = spec.split(separator: ":", omittingEmptySubsequences: false).map { String($0).trimmingWhitespace }
         guard parts.count == 4 || parts.count == 5 else {
             throw AnalysisError(.syntax, "expected NAME:FROM:TO:STEPS[:log]", setting: .scanAxis, value: spec)
         }
@@ -119,7 +119,7 @@ public struct Shard: Sendable, Hashable, CustomStringConvertible {
     /// Parses `i/n`.
     public init(parsing text: String) throws(AnalysisError) {
         let parts = text.split(separator: "/", omittingEmptySubsequences: false)
-        guard parts.count == 2, let i = Int(parts[0].trimmingSpaces), let n = Int(parts[1].trimmingSpaces) else {
+        guard parts.count == 2, let i = Int(parts[0].trimmingWhitespace), let n = Int(parts[1].trimmingWhitespace) else {
             throw AnalysisError(.syntax, "expected i/n, such as 2/8", setting: .shard, value: text)
         }
         try self.init(index: i, count: n)
@@ -136,7 +136,7 @@ public struct Shard: Sendable, Hashable, CustomStringConvertible {
     /// - `auto/N` inside a Kubernetes indexed Job: index from the zero-based `JOB_COMPLETION_INDEX`, count N
     ///   (the Job's `completions`); inside a Slurm array, N must equal the array's size.
     public init(parsing text: String, environment: [String: String]) throws(AnalysisError) {
-        let trimmed = text.trimmingSpaces
+        let trimmed = text.trimmingWhitespace
         guard trimmed == "auto" || trimmed.hasPrefix("auto/") else {
             try self.init(parsing: text)
             return
@@ -150,7 +150,7 @@ public struct Shard: Sendable, Hashable, CustomStringConvertible {
         }
         func integer(_ name: String) throws(AnalysisError) -> Int? {
             guard let value = environment[name] else { return nil }
-            guard let n = Int(value.trimmingSpaces) else {
+            guard let n = Int(value.trimmingWhitespace) else {
                 throw AnalysisError(.invalidValue, "\(name) is '\(value)', not a whole number", setting: .shard, value: text)
             }
             return n

@@ -149,7 +149,8 @@ public struct Quantity: Hashable, Sendable {
 }
 
 extension StringProtocol {
-    var trimmingWhitespace: String {
+    /// The text without leading and trailing white space.
+    public var trimmingWhitespace: String {
         var s = Substring(self)
         while let f = s.first, f.isWhitespace { s = s.dropFirst() }
         while let l = s.last, l.isWhitespace { s = s.dropLast() }

@@ -148,3 +148,20 @@ func parseDuration(_ text: String, option: String, unit: TimeUnit) throws -> Dou
     }
     return v
 }
+
+/// `--observe`, `--metric`, `--steady-state`: the one readout of a scan or a sensitivity analysis.
+struct ReadoutOptions: ParsableArguments {
+    @Option(name: .long, help: "The species or observable to read.")
+    var observe: String
+
+    @Option(name: .long, help: "Metric of the time course: peak, final, auc or time-to-peak.")
+    var metric: Metric = .peak
+
+    @Flag(name: .customLong("steady-state"), help: "Read the steady-state value instead of a time-course metric.")
+    var steadyState = false
+
+    /// The readout with `settings`.
+    func readout(_ settings: SimulationSettings) -> Readout {
+        Readout(observe: observe, kind: steadyState ? .steadyState : .timeCourse(metric), settings: settings)
+    }
+}

@@ -50,14 +50,7 @@ extension Pathway {
         @Flag(name: .long, help: "Logarithmic spacing.")
         var log = false
 
-        @Option(name: .long, help: "The species or observable to read.")
-        var observe: String
-
-        @Option(name: .long, help: "Metric of the time course: peak, final, auc or time-to-peak.")
-        var metric: Metric = .peak
-
-        @Flag(name: .customLong("steady-state"), help: "Read the steady-state value instead of a time-course metric.")
-        var steadyState = false
+        @OptionGroup var readout: ReadoutOptions
 
         @OptionGroup var simulation: SimulationOptions
 
@@ -100,7 +93,7 @@ extension Pathway {
                 if !simulation.isStochastic { throw ValidationError("--runs needs --method ssa") }
                 if runs < 2 { throw ValidationError("--runs must be at least 2 (a spread needs two trajectories), not \(runs)") }
             }
-            if simulation.isStochastic && steadyState {
+            if simulation.isStochastic && readout.steadyState {
                 throw ValidationError("--method ssa reads a time-course metric; --steady-state is a deterministic notion")
             }
             if simulation.isStochastic && (shard != nil || resume) && simulation.seed == nil {
@@ -119,7 +112,7 @@ extension Pathway {
                 }
                 return try param.map { p throws(AnalysisError) in try ScanAxis(parsing: p, defaultLog: log, model: perturbed) }
             }
-            var readout = Readout(observe: observe, kind: steadyState ? .steadyState : .timeCourse(metric), settings: settings)
+            var readout = self.readout.readout(settings)
             if simulation.isStochastic {
                 let seed = simulation.stochasticSeed
                 Output.note("seed: \(seed)")
@@ -127,7 +120,7 @@ extension Pathway {
             }
             let environment = ProcessInfo.processInfo.environment
             let (definition, part) = try analysis { () throws(AnalysisError) in
-                try perturbed.checkObservable(observe)
+                try perturbed.checkObservable(readout.observe)
                 return (try ScanDefinition(model: base, perturbations: list, axes: axes, readout: readout),
                         try shard.map { text throws(AnalysisError) in try Shard(parsing: text, environment: environment) })
             }

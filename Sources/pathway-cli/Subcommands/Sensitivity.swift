@@ -19,14 +19,7 @@ extension Pathway {
         @Argument(help: "A model file.")
         var file: String
 
-        @Option(name: .long, help: "The species or observable to read.")
-        var observe: String
-
-        @Option(name: .long, help: "Metric of the time course: peak, final, auc or time-to-peak.")
-        var metric: Metric = .peak
-
-        @Flag(name: .customLong("steady-state"), help: "Read the steady-state value instead of a time-course metric.")
-        var steadyState = false
+        @OptionGroup var readout: ReadoutOptions
 
         @Option(name: .long, help: "Comma-separated parameters (default: all the model's parameters).")
         var params: String?
@@ -57,7 +50,7 @@ extension Pathway {
             let settings = try simulation.settings(for: model)
             var names = params.map(parseList) ?? model.parameters.map(\.id)
             if includeInitial { names += model.species.filter { $0.initialValue != 0 }.map(\.id) }
-            let readout = Readout(observe: observe, kind: steadyState ? .steadyState : .timeCourse(metric), settings: settings)
+            let readout = self.readout.readout(settings)
             let list = names
             let result = try analysis { () throws(AnalysisError) in
                 try SensitivityAnalysis.run(model: model, readout: readout, parameters: list, relativeStep: step, jobs: threads.count)
