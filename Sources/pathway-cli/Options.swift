@@ -35,10 +35,12 @@ struct SolverOptions: ParsableArguments {
     var isStochastic: Bool { method == .ssa }
 
     /// The stochastic simulation's seed: the one given, or one drawn from the system's generator.
-    var stochasticSeed: UInt64 {
-        if let seed { return seed }
+    var stochasticSeed: UInt64 { seed ?? Self.drawnSeed() }
+
+    /// A seed drawn from the system's generator: a number that reads well (53 bits).
+    static func drawnSeed() -> UInt64 {
         var g = SystemRandomNumberGenerator()
-        return g.next() >> 11 // a number that reads well: 53 bits
+        return g.next() >> 11
     }
 
     /// Refuses `--method ssa` in a command that does not run stochastic simulations.

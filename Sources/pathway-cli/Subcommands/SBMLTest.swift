@@ -59,10 +59,7 @@ extension Pathway {
             if let outputDir { try Output.makeDirectory(outputDir) }
             let runner = TestSuiteRunner(rtol: rtol, runs: runs, jobs: threads.count)
             let eventSeed = self.seed ?? EventOrderGenerator.defaultSeed
-            let seed = self.seed ?? {
-                var g = SystemRandomNumberGenerator()
-                return g.next() >> 11
-            }()
+            let seed = self.seed ?? SolverOptions.drawnSeed()
             let text = format.format == .text
             if text && cases.contains(where: TestSuiteRunner.isStochastic) {
                 try Output.write("stochastic cases: \(runs) runs each, seed \(seed)\n", to: nil)

@@ -128,7 +128,9 @@ extension Pathway {
             if plot != nil && definition.count > ScanDefinition.maximumPlottedRows {
                 throw CommandError("--plot draws at most \(ScanDefinition.maximumPlottedRows) points, and this scan has \(definition.count) rows; scan without --plot (rows are streamed to the output) and plot a coarser scan")
             }
-            let sink = try ScanSink(output: output, resume: resume, definition: definition, shard: part)
+            let sink = try analysis { () throws(AnalysisError) in
+                try ScanSink(path: output == "-" ? nil : output, resume: resume, definition: definition, shard: part)
+            }
             if sink.done > 0 { Output.note("resuming: \(sink.done) of \(rows.count) rows already done") }
             let todo = (rows.lowerBound + sink.done)..<rows.upperBound
             let progress = ProgressBar(total: rows.count, label: "scan", alreadyDone: sink.done)
@@ -154,49 +156,4 @@ extension Pathway {
             if failures.count > 0 { throw CommandError(messages: failures.messages(of: todo.count)) }
         }
     }
-}
-
-/// Where a scan's rows go: a file appended to row by row (deliberately not atomic, so that an
-/// interrupted scan keeps what it computed; with `--resume`, the rows already there are kept), or
-/// standard output. The header is written first.
-final class ScanSink: Sendable {
-    private let handle: FileHandle
-    /// Rows of this scan already in the file (resumed).
-    let done: Int
-    var isStandardOutput: Bool { handle === FileHandle.standardOutput }
-
-    init(output: String?, resume: Bool, definition: ScanDefinition, shard: Shard?) throws {
-        let header = ScanOutput.header(definition, shard: shard)
-        guard let output, output != "-" else {
-            handle = FileHandle.standardOutput
-            handle.write(Data(header.utf8))
-            done = 0
-            return
-        }
-        if resume, FileManager.default.fileExists(atPath: output) {
-            let existing = try Output.read(output)
-            let point = try analysis { () throws(AnalysisError) in
-                try ScanOutput.resumePoint(existing: existing, definition: definition, shard: shard)
-            }
-            guard let h = FileHandle(forWritingAtPath: output) else { throw CommandError("cannot open '\(output)' for writing") }
-            try h.truncate(atOffset: UInt64(point.keepBytes))
-            try h.seekToEnd()
-            if point.keepBytes == 0 { h.write(Data(header.utf8)) }
-            handle = h
-            done = point.rows
-        } else {
-            guard FileManager.default.createFile(atPath: output, contents: Data(header.utf8)),
-                  let h = FileHandle(forWritingAtPath: output) else {
-                throw CommandError("cannot create '\(output)'")
-            }
-            try h.seekToEnd()
-            handle = h
-            done = 0
-        }
-    }
-
-    /// Appends a line (called from one thread at a time, in row order).
-    func write(_ line: String) { handle.write(Data(line.utf8)) }
-
-    func close() throws { if !isStandardOutput { try handle.close() } }
 }
