@@ -57,10 +57,6 @@ struct PerturbationOptions: ParsableArguments {
         try resolve(against: model).model
     }
 
-    static func apply(_ list: [Perturbation], to model: Model) throws -> Model {
-        do { return try model.perturbed(by: list) } catch { throw CommandError(error.message) }
-    }
-
     /// The library's failure in the command line's words: the option and the text at fault.
     private static func commandError(_ failure: PerturbationRequest.Failure) -> CommandError {
         guard let kind = failure.kind, failure.error.kind == .unknownName || failure.error.kind == .invalidValue else {

@@ -51,26 +51,14 @@ struct CommandError: Error {
     }
 }
 
-/// Loads a model (printing its warnings unless `quietWarnings`); throws a `CommandError` with its
-/// diagnostics when it has errors.
-/// `.xml` and `.sbml` files are read as SBML (Levels 2 and 3), everything else as the YAML format.
-func loadModel(_ path: String, quietWarnings: Bool = true) throws -> Model {
+/// Loads a model; throws a `CommandError` with its diagnostics when it has errors (its warnings are
+/// `validate`'s to print). `.xml` and `.sbml` files are read as SBML (Levels 2 and 3), everything else
+/// as the YAML format.
+func loadModel(_ path: String) throws -> Model {
     if isSBMLPath(path) {
-        do {
-            let imported = try SBMLImporter.importFile(path: path)
-            if !quietWarnings { report(imported.warnings) }
-            return imported.model
-        } catch {
-            throw CommandError(diagnostics: error.diagnostics)
-        }
+        do { return try SBMLImporter.importFile(path: path).model } catch { throw CommandError(diagnostics: error.diagnostics) }
     }
-    do {
-        let loaded = try ModelLoader.load(path: path)
-        if !quietWarnings { report(loaded.warnings) }
-        return loaded.model
-    } catch {
-        throw CommandError(diagnostics: error.diagnostics)
-    }
+    do { return try ModelLoader.load(path: path).model } catch { throw CommandError(diagnostics: error.diagnostics) }
 }
 
 /// Whether a path names an SBML file (by its extension: `.xml` or `.sbml`).

@@ -56,22 +56,30 @@ extension Pathway {
             do { loaded = try PEtabProblem.load(path: problem) } catch {
                 throw CommandError(diagnostics: [error.diagnostic])
             }
-            if evaluate {
-                let objective: PEtabObjective
-                do { objective = try PEtabObjective(loaded, gradients: gradient) } catch {
-                    throw CommandError(diagnostics: [error.diagnostic])
-                }
-                if gradient && !objective.hasGradient {
-                    throw CommandError("this problem has no forward-sensitivity gradient")
-                }
-                let e = objective.evaluate(objective.nominal, gradient: gradient)
-                if let failure = e.failure {
-                    if let at = e.failureLocation { throw CommandError(diagnostics: [Diagnostic(.error, at: at, failure)]) }
-                    throw CommandError("the objective cannot be evaluated at the nominal parameters: \(failure)")
-                }
-                return try Output.write(objective.evaluationText(e, format: format.format), to: output)
-            }
+            if evaluate { return try runEvaluate(loaded) }
             if let profile { return try runProfile(profile, loaded) }
+            try runMultiStart(loaded)
+        }
+
+        /// `--evaluate`: the objective (and its gradient) at the nominal parameters.
+        func runEvaluate(_ loaded: PEtabProblem) throws {
+            let objective: PEtabObjective
+            do { objective = try PEtabObjective(loaded, gradients: gradient) } catch {
+                throw CommandError(diagnostics: [error.diagnostic])
+            }
+            if gradient && !objective.hasGradient {
+                throw CommandError("this problem has no forward-sensitivity gradient")
+            }
+            let e = objective.evaluate(objective.nominal, gradient: gradient)
+            if let failure = e.failure {
+                if let at = e.failureLocation { throw CommandError(diagnostics: [Diagnostic(.error, at: at, failure)]) }
+                throw CommandError("the objective cannot be evaluated at the nominal parameters: \(failure)")
+            }
+            try Output.write(objective.evaluationText(e, format: format.format), to: output)
+        }
+
+        /// The multi-start fit: its summary, the best parameters as a table, the plots.
+        func runMultiStart(_ loaded: PEtabProblem) throws {
             try Output.check([output])
             if let plot { try Output.checkDirectory(plot) }
             let objective: PEtabObjective

@@ -105,25 +105,7 @@ extension Pathway {
             try Output.check([output, plot])
             let base = try loadModel(file)
             let (list, perturbed) = try perturbations.resolve(against: base)
-            let settings = try simulation.settings(for: perturbed, stochastic: true)
-            let axes = try analysis { () throws(AnalysisError) in
-                if param.count == 1 && !param[0].contains(":") {
-                    return [try ScanAxis(name: param[0], from: from!, to: to!, steps: steps!, logarithmic: log, model: perturbed)]
-                }
-                return try param.map { p throws(AnalysisError) in try ScanAxis(parsing: p, defaultLog: log, model: perturbed) }
-            }
-            var readout = self.readout.readout(settings)
-            if simulation.isStochastic {
-                let seed = simulation.stochasticSeed
-                Output.note("seed: \(seed)")
-                readout.stochastic = Readout.Stochastic(runs: runs ?? 100, seed: seed)
-            }
-            let environment = ProcessInfo.processInfo.environment
-            let (definition, part) = try analysis { () throws(AnalysisError) in
-                try perturbed.checkObservable(readout.observe)
-                return (try ScanDefinition(model: base, perturbations: list, axes: axes, readout: readout),
-                        try shard.map { text throws(AnalysisError) in try Shard(parsing: text, environment: environment) })
-            }
+            let (definition, part) = try scanDefinition(base: base, perturbations: list, perturbed: perturbed)
             let rows = part?.rows(of: definition.count) ?? 0..<definition.count
             if plot != nil && definition.count > ScanDefinition.maximumPlottedRows {
                 throw CommandError("--plot draws at most \(ScanDefinition.maximumPlottedRows) points, and this scan has \(definition.count) rows; scan without --plot (rows are streamed to the output) and plot a coarser scan")
@@ -154,6 +136,29 @@ extension Pathway {
                 try Output.write(definition.plot(rows: values, model: perturbed, logY: logY), to: plot)
             }
             if failures.count > 0 { throw CommandError(messages: failures.messages(of: todo.count)) }
+        }
+
+        /// The scan asked for (axes, readout, the perturbations behind it) and the shard to compute.
+        private func scanDefinition(base: Model, perturbations list: [Perturbation], perturbed: Model) throws -> (ScanDefinition, Shard?) {
+            let settings = try simulation.settings(for: perturbed, stochastic: true)
+            let axes = try analysis { () throws(AnalysisError) in
+                if param.count == 1 && !param[0].contains(":") {
+                    return [try ScanAxis(name: param[0], from: from!, to: to!, steps: steps!, logarithmic: log, model: perturbed)]
+                }
+                return try param.map { p throws(AnalysisError) in try ScanAxis(parsing: p, defaultLog: log, model: perturbed) }
+            }
+            var readout = self.readout.readout(settings)
+            if simulation.isStochastic {
+                let seed = simulation.stochasticSeed
+                Output.note("seed: \(seed)")
+                readout.stochastic = Readout.Stochastic(runs: runs ?? 100, seed: seed)
+            }
+            let environment = ProcessInfo.processInfo.environment
+            return try analysis { () throws(AnalysisError) in
+                try perturbed.checkObservable(readout.observe)
+                return (try ScanDefinition(model: base, perturbations: list, axes: axes, readout: readout),
+                        try shard.map { text throws(AnalysisError) in try Shard(parsing: text, environment: environment) })
+            }
         }
     }
 }
