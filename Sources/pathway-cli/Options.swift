@@ -59,10 +59,24 @@ struct SolverOptions: ParsableArguments {
     }
 }
 
-/// The time span and solver options of the commands that simulate a model.
-struct SimulationOptions: ParsableArguments {
+/// `--t-end`: where a simulation ends.
+struct EndTimeOption: ParsableArguments {
     @Option(name: .customLong("t-end"), help: "End time, with a unit (120min, 2h) or in model units (default: the model's simulation.t-end, else 100).")
     var tEnd: String?
+
+    /// The end in model units: `--t-end`, else the model's, else 100; it must be positive.
+    func end(for model: Model) throws -> Double {
+        let end = try tEnd.map { try parseDuration($0, option: "--t-end", unit: model.units.time) } ?? model.simulation.end ?? 100
+        guard end > 0 else {
+            throw CommandError("--t-end must be positive (simulations start at 0)")
+        }
+        return end
+    }
+}
+
+/// The time span and solver options of the commands that simulate a model.
+struct SimulationOptions: ParsableArguments {
+    @OptionGroup var span: EndTimeOption
 
     @Option(name: .long, help: "Output points from 0 to the end, both included (default: the model's, else 201). Peaks, times to peak and AUCs are read off this grid.")
     var points: Int?
@@ -73,6 +87,7 @@ struct SimulationOptions: ParsableArguments {
         if let p = points, p < 2 { throw ValidationError("--points must be at least 2") }
     }
 
+    var tEnd: String? { span.tEnd }
     var isStochastic: Bool { solver.isStochastic }
     var seed: UInt64? { solver.seed }
     var stochasticSeed: UInt64 { solver.stochasticSeed }
@@ -80,11 +95,7 @@ struct SimulationOptions: ParsableArguments {
     /// The settings of a run; `--method ssa` is refused unless the command runs it (`stochastic`).
     func settings(for model: Model, stochastic: Bool = false) throws -> SimulationSettings {
         if !stochastic { try solver.refuseStochastic() }
-        let end = try tEnd.map { try parseDuration($0, option: "--t-end", unit: model.units.time) } ?? model.simulation.end ?? 100
-        guard end > 0 else {
-            throw CommandError("--t-end must be positive (simulations start at 0)")
-        }
-        var settings = SimulationSettings(end: end, output: .points(points ?? model.simulation.points ?? 201))
+        var settings = SimulationSettings(end: try span.end(for: model), output: .points(points ?? model.simulation.points ?? 201))
         solver.apply(to: &settings)
         return settings
     }

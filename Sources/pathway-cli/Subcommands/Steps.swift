@@ -31,8 +31,7 @@ extension Pathway {
         @Option(name: .long, help: "Comma-separated methods: fixed-step ones (euler, rk4) run over the ladder, adaptive ones (dopri5, rosenbrock, bdf, auto) show their steps.")
         var methods: String = "euler,rk4,dopri5"
 
-        @Option(name: .customLong("t-end"), help: "End time, with a unit (20min, 1300s) or in model units (default: the model's simulation.t-end, else 100).")
-        var tEnd: String?
+        @OptionGroup var span: EndTimeOption
 
         @Option(name: .long, help: ArgumentHelp("Comma-separated step sizes (default: 10 halving from t-end/10 to t-end/5120, or from below Euler's stability bound on a stiff model).", valueName: "STEP,STEP,…"))
         var steps: String?
@@ -66,10 +65,7 @@ extension Pathway {
             try Output.check([output.output, plot, stepsPlot])
             let model = try perturbations.apply(to: try loadModel(file))
             let unit = model.units.time
-            let end = try tEnd.map { try parseDuration($0, option: "--t-end", unit: unit) } ?? model.simulation.end ?? 100
-            guard end > 0 else {
-                throw CommandError("--t-end must be positive (simulations start at 0)")
-            }
+            let end = try span.end(for: model)
             let ladder = try steps.map { text in try parseList(text).map { try parseDuration($0, option: "--steps", unit: unit) } }
             let options = StepSizeStudy.Options(
                 species: species.map(parseList) ?? [], end: end, methods: methodList, steps: ladder,
