@@ -17,7 +17,7 @@ extension Pathway {
 
                 Output:
                   -o FILE          one model to FILE (the format follows the extension unless --format says)
-                  --out-dir DIR    any number of models, each to DIR/<model file name>.<format>
+                  --out-dir DIR    any number of models, each to DIR/<model file name>.<format> (DIR made if missing)
                   neither          one model as SVG or DOT on standard output (PNG and PDF need -o or --out-dir)
 
                 Files are written atomically and only once every model has rendered: on any error \
@@ -50,7 +50,7 @@ extension Pathway {
         @Option(name: .shortAndLong, help: ArgumentHelp("Write to this file.", valueName: "file"))
         var output: String?
 
-        @Option(name: .customLong("out-dir"), help: ArgumentHelp("Write one file per model into this directory.", valueName: "dir"))
+        @Option(name: .customLong("out-dir"), help: ArgumentHelp("Write one file per model into this directory (made if missing).", valueName: "dir"))
         var outDir: String?
 
         @Option(help: ArgumentHelp("svg, png, pdf or dot (default: from -o's extension, else svg).", valueName: "format"))

@@ -32,7 +32,7 @@ extension Pathway {
         @Argument(help: "Test case folders.")
         var cases: [String]
 
-        @Option(name: .customLong("output-dir"), help: "Write each case's simulated values to DIR/NNNNN.csv.")
+        @Option(name: .customLong("output-dir"), help: "Write each case's simulated values to DIR/NNNNN.csv (DIR made if missing).")
         var outputDir: String?
 
         @OptionGroup var format: FormatOption<ReportFormat>
