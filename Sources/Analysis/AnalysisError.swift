@@ -66,7 +66,3 @@ public struct AnalysisError: Error, Sendable, CustomStringConvertible, Equatable
     }
 }
 
-/// `" (did you mean 'X'?)"`, or the empty string when nothing is close.
-func suggestion(for name: String, in candidates: [String]) -> String {
-    closestMatch(to: name, in: candidates).map { " (did you mean '\($0)'?)" } ?? ""
-}

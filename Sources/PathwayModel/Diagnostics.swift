@@ -164,7 +164,15 @@ public func closestMatch<S: Sequence>(to name: String, in candidates: S) -> Stri
     var best: (String, Int)?
     for candidate in candidates {
         let d = editDistance(lowered, candidate.lowercased())
-        if best == nil || d < best!.1 || (d == best!.1 && candidate < best!.0) {
+        // Ties go to a candidate that starts with what was typed, then to the first in sorted order.
+        let better: Bool
+        if let (current, distance) = best {
+            let (extends, currentExtends) = (candidate.lowercased().hasPrefix(lowered), current.lowercased().hasPrefix(lowered))
+            better = d < distance || (d == distance && (extends != currentExtends ? extends : candidate < current))
+        } else {
+            better = true
+        }
+        if better {
             best = (candidate, d)
         }
     }
@@ -175,9 +183,22 @@ public func closestMatch<S: Sequence>(to name: String, in candidates: S) -> Stri
     return distance <= min(3, name.count / 3) ? candidate : nil
 }
 
-/// `" (did you mean 'X'?)"` or the empty string.
-func suggestion<S: Sequence>(for name: String, in candidates: S) -> String where S.Element == String {
-    closestMatch(to: name, in: candidates).map { " (did you mean '\($0)'?)" } ?? ""
+/// `" (did you mean 'X'?)"` for a plausible typo; otherwise, when `name` is the stem of some candidates (`SOCS3`
+/// for `SOCS3_mRNA` and `SOCS3_protein`: a gene product named where one of its forms was meant), those candidates
+/// (at most four, in their given order); otherwise the empty string.
+public func suggestion<S: Sequence>(for name: String, in candidates: S) -> String where S.Element == String {
+    if let match = closestMatch(to: name, in: candidates) { return " (did you mean '\(match)'?)" }
+    let stem = name.lowercased()
+    guard stem.count >= 2 else { return "" }
+    let forms = candidates.filter { candidate in
+        guard candidate.count > name.count, candidate.lowercased().hasPrefix(stem) else { return false }
+        // `SOCS3` is the stem of `SOCS3_mRNA` but not of `SOCS3a`.
+        let next = candidate[candidate.index(candidate.startIndex, offsetBy: name.count)]
+        return !(next.isLetter && next.isLowercase)
+    }
+    guard !forms.isEmpty else { return "" }
+    let shown = forms.prefix(4).map { "'\($0)'" }.joined(separator: ", ")
+    return forms.count == 1 ? " (did you mean \(shown)?)" : " (did you mean one of \(shown)\(forms.count > 4 ? ", …" : "")?)"
 }
 
 /// Levenshtein distance over Unicode scalars.

@@ -108,4 +108,17 @@ struct ExpressionTests {
         #expect(closestMatch(to: "intial", in: ["initial", "compartment"]) == "initial")
         #expect(closestMatch(to: "zzz", in: ["STAT3", "SOCS3"]) == nil)
     }
+
+    @Test("A gene product named where one of its forms was meant: the forms are suggested")
+    func suggestionsListFormsOfAStem() {
+        let species = ["SOCS3_mRNAn", "SOCS3_mRNA", "SOCS3_protein", "STAT3c"]
+        #expect(suggestion(for: "SOCS3", in: species) == " (did you mean one of 'SOCS3_mRNAn', 'SOCS3_mRNA', 'SOCS3_protein'?)")
+        // A typo is still a typo (one letter from STAT3c), and ties go to the name that starts with what was typed.
+        #expect(suggestion(for: "STAT3", in: species) == " (did you mean 'STAT3c'?)")
+        #expect(suggestion(for: "socs3_prot", in: species) == " (did you mean 'SOCS3_protein'?)")
+        // `SHP2` is not the stem of `SHP2a` (a lowercase letter continues the name).
+        #expect(suggestion(for: "SHP2", in: ["SHP2_active", "SHP2_inactive", "SHP2abc"]) == " (did you mean one of 'SHP2_active', 'SHP2_inactive'?)")
+        #expect(suggestion(for: "STAT5", in: ["STAT5_a", "STAT5_b", "STAT5_n", "STAT5_p", "STAT5_pp"]) == " (did you mean one of 'STAT5_a', 'STAT5_b', 'STAT5_n', 'STAT5_p', …?)")
+        #expect(suggestion(for: "zzz", in: species) == "")
+    }
 }
