@@ -139,6 +139,13 @@ enum IntegrationDriver {
     /// Integrates `problem` with `stepper`. `recordedTimes`/`recordedStates` are output already
     /// recorded before t₀ by an earlier run that this one continues (``AutoIntegrator``); new output is
     /// appended to them (in `.everyStep` mode, t₀ is not recorded again if it ends them).
+    ///
+    /// The loop's own state (t, h, the step-size controller, the stepper, the state buffers, the output
+    /// arrays) lives in this function's locals; the stages that are cold or self-contained are the
+    /// functions below, which take what they need and return what they found: ``actAtStart``,
+    /// ``acceptanceFailure``, ``locateEvents``, ``applyEvents``, ``finish``. (A version that carried the
+    /// loop's state in a struct passed `inout` through its stages cost IL-11 a fifth of its solve:
+    /// BENCHMARKS.md.)
     @inlinable
     static func run<F: ODEFunction, S: Stepper>(
         problem: ODEProblem<F>, output: OutputSchedule, options: SolverOptions, stepper: S,
@@ -146,7 +153,6 @@ enum IntegrationDriver {
     ) -> Solution {
         let n = problem.function.dimension
         let t0 = problem.timeSpan.lowerBound, tEnd = problem.timeSpan.upperBound
-        let rtol = options.rtol, atol = options.atol
         let fixedStep = options.stepSize
         var stats = SolverStatistics()
 
@@ -169,7 +175,6 @@ enum IntegrationDriver {
 
         let timed = problem.timedEvents
         let schedule = ScheduledEvent.schedule(timed, from: t0, to: tEnd)
-        var nextTimed = 0
         let triggers = problem.triggeredEvents
         let m = triggers.count
         let handler = problem.eventHandler
@@ -185,51 +190,20 @@ enum IntegrationDriver {
         let scratch = buffer + 2 * n
         let largest = buffer + 3 * n
         for i in 0..<n { y[i] = problem.initialState[i] }
-
-        var lastSign = [Double](repeating: 0, count: m)
-        var gPrev = [Double](repeating: 0, count: m)
-        var gNew = [Double](repeating: 0, count: m)
-        var rootLeft = [Double](repeating: 0, count: m)
-        var rootRight = [Double](repeating: 0, count: m)
-        var candidate = [Bool](repeating: false, count: m)
-        var inGroup = [Bool](repeating: false, count: m)
-        // Whether a candidate's crossing is one its direction fires on (a crossing found inside a step may
-        // be one the event ignores, the step stopping there so as not to miss the crossing back).
-        var fires = [Bool](repeating: false, count: m)
-        var gInterior = [Double](repeating: 0, count: max(1, m * interiorSamples))
+        var work = TriggerWork(count: m)
 
         var t = t0
-        var status = SolverStatus.success
         var outIndex = 0
-
-        // Timed events at t₀ act before the first step (the recorder sees the state before and after).
-        recorder?.record(t: t, state: y)
-        while nextTimed < schedule.count && schedule[nextTimed].time <= t {
-            timed[schedule[nextTimed].index].action(t, UnsafeMutableBufferPointer(start: y, count: n))
-            if handler == nil { stats.eventsFired += 1 }
-            nextTimed += 1
-        }
-        if let handler {
-            if let executed = handler.start(t: t, state: UnsafeMutableBufferPointer(start: y, count: n)) {
-                stats.eventsFired += executed
-            } else {
-                status = .eventsDidNotSettle(time: t)
-            }
-        }
-        recorder?.record(t: t, state: y)
-        for i in 0..<m {
-            let g = triggers[i].condition(t, UnsafeBufferPointer(start: y, count: n))
-            gPrev[i] = g
-            lastSign[i] = sign(g)
-        }
+        var (nextTimed, status) = actAtStart(
+            problem: problem, schedule: schedule, state: y, work: &work, statistics: &stats)
         for i in 0..<n { largest[i] = abs(y[i]) }
         if let carried = options.initialMagnitudes, carried.count == n {
             for i in 0..<n { largest[i] = max(largest[i], carried[i]) }
         }
         // Which components the negative-state check covers (built once, before the loop).
         var checked = [Bool](repeating: options.nonNegativeComponents == nil, count: n)
-        let noiseFactor = options.negativeNoiseFactor(dimension: n)
         for i in options.nonNegativeComponents ?? [] where i < n { checked[i] = true }
+        let noiseFactor = options.negativeNoiseFactor(dimension: n)
         if everyStep && !continuesEveryStep {
             times.append(t)
             states.append(contentsOf: UnsafeBufferPointer(start: y, count: n))
@@ -331,110 +305,26 @@ enum IntegrationDriver {
             }
             stats.acceptedSteps += 1
 
-            // Failure checks on the accepted state.
-            if let bad = firstNonFinite(yNew, count: n) {
-                status = .nonFinite(component: bad, time: tTarget)
+            if let failure = acceptanceFailure(
+                state: yNew, dimension: n, at: tTarget, options: options, checked: checked,
+                noiseFactor: noiseFactor, largest: largest)
+            {
+                status = failure
                 break mainLoop
-            }
-            if options.checkNegative {
-                for i in 0..<n where checked[i] {
-                    let threshold = noiseFactor * (atol + rtol * largest[i])
-                    if yNew[i] < -threshold {
-                        status = .negativeState(component: i, time: tTarget, value: yNew[i])
-                        break mainLoop
-                    }
-                }
             }
             stepper.accept(t: t, h: hStep, y: y, yNew: yNew, statistics: &stats)
             if fixedStep == nil && stepper.selectsStepSize { h = stepper.proposedStepSize }
             recorder?.record(t: tTarget, state: yNew)
 
-            // Triggered events: sign changes at the step end, roots on the dense output.
+            // Triggered events: the step ends at the earliest root found in it, if any.
             var tReached = tTarget
             var triggered = false
             if m > 0 {
-                var earliest = Double.infinity
-                var unchanged = false
-                for i in 0..<m {
-                    candidate[i] = false
-                    let g = triggers[i].condition(tTarget, UnsafeBufferPointer(start: yNew, count: n))
-                    gNew[i] = g
-                    let s = sign(g), old = lastSign[i]
-                    if s != 0 && s == old { unchanged = true }
-                    guard s != 0, old != 0, s != old, triggers[i].direction.fires(newSign: s) else { continue }
-                    let bracket = locateRoot(
-                        stepper: stepper, condition: triggers[i].condition, dimension: n, scratch: scratch,
-                        left: t, gLeft: gPrev[i], right: tTarget, gRight: g, oldSign: old,
-                        statistics: &stats)
-                    rootLeft[i] = bracket.left
-                    rootRight[i] = bracket.right
-                    candidate[i] = true
-                    fires[i] = true
-                    earliest = min(earliest, bracket.right)
-                }
-                // A condition with the same sign at both ends may have crossed and crossed back inside the
-                // step (a trigger periodic in time, or one on a quantity the error control hardly sees):
-                // sample it on the dense output; the first sign change found is located like any other, and
-                // a condition far from linear over the step limits the next one.
-                if unchanged {
-                    for k in 1...interiorSamples {
-                        let tk = t + hStep * Double(k) / Double(interiorSamples + 1)
-                        stepper.interpolate(at: tk, into: scratch, statistics: &stats)
-                        for i in 0..<m {
-                            let old = lastSign[i]
-                            guard old != 0, sign(gNew[i]) == old else { continue }
-                            gInterior[i * interiorSamples + k - 1] = triggers[i].condition(tk, UnsafeBufferPointer(start: scratch, count: n))
-                        }
-                    }
-                    for i in 0..<m {
-                        let old = lastSign[i]
-                        guard old != 0, sign(gNew[i]) == old else { continue }
-                        var left = t, gLeft = gPrev[i]
-                        var deviation = 0.0, scale = max(abs(gPrev[i]), abs(gNew[i]))
-                        var found = false
-                        for k in 1...interiorSamples {
-                            let fraction = Double(k) / Double(interiorSamples + 1)
-                            let tk = t + hStep * fraction
-                            let gk = gInterior[i * interiorSamples + k - 1]
-                            deviation = max(deviation, abs(gk - (gPrev[i] + (gNew[i] - gPrev[i]) * fraction)))
-                            scale = max(scale, abs(gk))
-                            if !found && sign(gk) != old && sign(gk) != 0 {
-                                found = true
-                                let bracket = locateRoot(
-                                    stepper: stepper, condition: triggers[i].condition, dimension: n, scratch: scratch,
-                                    left: left, gLeft: gLeft, right: tk, gRight: gk, oldSign: old, statistics: &stats)
-                                rootLeft[i] = bracket.left
-                                rootRight[i] = bracket.right
-                                candidate[i] = true
-                                fires[i] = triggers[i].direction.fires(newSign: -old)
-                                earliest = min(earliest, bracket.right)
-                            }
-                            left = tk
-                            gLeft = gk
-                        }
-                        // The deviation from the chord grows as h²: keep the next step where it stays within
-                        // a tenth of the condition's size (never below 10⁻⁴ of the time span).
-                        if fixedStep == nil && deviation > 0 {
-                            let limit = hStep * max(0.2, (0.1 * scale / deviation).squareRoot())
-                            h = min(h, max(limit, 1e-4 * (tEnd - t0)))
-                        }
-                    }
-                }
-                if earliest < .infinity {
-                    // Events whose roots coincide (brackets overlap) fire together.
-                    var tEvent = earliest
-                    for i in 0..<m { inGroup[i] = false }
-                    var grew = true
-                    while grew {
-                        grew = false
-                        for i in 0..<m where candidate[i] && !inGroup[i] {
-                            if rootLeft[i] < tEvent || rootRight[i] <= tEvent {
-                                inGroup[i] = true
-                                grew = true
-                                tEvent = max(tEvent, rootRight[i])
-                            }
-                        }
-                    }
+                let found = locateEvents(
+                    stepper: stepper, triggers: triggers, work: &work, from: t, to: tTarget, step: hStep,
+                    state: yNew, dimension: n, scratch: scratch, span: tEnd - t0, statistics: &stats)
+                if fixedStep == nil { h = min(h, found.stepLimit) }
+                if let tEvent = found.time {
                     tReached = tEvent
                     triggered = true
                 }
@@ -467,49 +357,17 @@ enum IntegrationDriver {
                 states.append(contentsOf: UnsafeBufferPointer(start: y, count: n))
             }
 
-            // Event actions: triggered (at their root) first, then timed ones due now.
-            var acted = false
-            if triggered {
-                if handler == nil {
-                    for i in 0..<m where inGroup[i] && fires[i] {
-                        triggers[i].action(t, UnsafeMutableBufferPointer(start: y, count: n))
-                        stats.eventsFired += 1
-                    }
-                }
-                acted = true
+            // Event actions, then a fresh start of the method from the state they left.
+            guard let acted = applyEvents(
+                at: t, state: y, dimension: n, triggered: triggered, triggers: triggers, work: work,
+                timed: timed, schedule: schedule, nextTimed: &nextTimed, handler: handler, statistics: &stats)
+            else {
+                status = .eventsDidNotSettle(time: t)
+                break mainLoop
             }
-            while nextTimed < schedule.count && schedule[nextTimed].time <= t + 4 * abs(t).ulp {
-                timed[schedule[nextTimed].index].action(t, UnsafeMutableBufferPointer(start: y, count: n))
-                if handler == nil { stats.eventsFired += 1 }
-                nextTimed += 1
-                acted = true
-            }
-            if let handler {
-                if handler.nextScheduledTime <= t + 4 * abs(t).ulp { acted = true }
-                if acted {
-                    let executed = lastSign.withUnsafeBufferPointer { signs in
-                        handler.settle(t: t, state: UnsafeMutableBufferPointer(start: y, count: n), previousSigns: signs)
-                    }
-                    guard let executed else {
-                        status = .eventsDidNotSettle(time: t)
-                        break mainLoop
-                    }
-                    stats.eventsFired += executed
-                }
-            }
-
             if acted {
                 recorder?.record(t: t, state: y)
-                for i in 0..<m {
-                    let g = triggers[i].condition(t, UnsafeBufferPointer(start: y, count: n))
-                    gPrev[i] = g
-                    let s = sign(g)
-                    if s != 0 {
-                        lastSign[i] = s
-                    } else if triggered && inGroup[i] {
-                        lastSign[i] = -lastSign[i]
-                    }
-                }
+                work.restartSigns(at: t, state: y, dimension: n, triggers: triggers, triggered: triggered)
                 if everyStep {
                     times.append(t)
                     states.append(contentsOf: UnsafeBufferPointer(start: y, count: n))
@@ -522,12 +380,8 @@ enum IntegrationDriver {
                             t: t, y: y, maxStep: min(options.maxStep, tEnd - t), statistics: &stats)
                     }
                 }
-            } else {
-                for i in 0..<m {
-                    let s = sign(gNew[i])
-                    if s != 0 { lastSign[i] = s }
-                }
-                swap(&gPrev, &gNew)
+            } else if m > 0 {
+                work.carrySigns()
             }
             for i in 0..<n { largest[i] = max(largest[i], abs(y[i])) }
             if options.stopWhenStiff && stepper.detectedStiffness && t < tEnd {
@@ -544,10 +398,298 @@ enum IntegrationDriver {
                 outIndex += 1
             }
         }
-        var solution = Solution(dimension: n, times: times, states: states, statistics: stats, status: status)
+        return finish(
+            times: times, states: states, state: y, largest: largest, dimension: n, at: t, status: status,
+            statistics: stats)
+    }
+
+    // MARK: Stages of the loop
+
+    /// Before the first step: the timed events due at t₀ act on the state (the recorder sees it before and
+    /// after), then the handler's ``EventHandler/start(t:state:)``; the triggered conditions are evaluated
+    /// on the resulting state. Returns the index of the first timed event still to come and the status
+    /// (``SolverStatus/eventsDidNotSettle(time:)`` if the handler's events at t₀ did not settle).
+    @inlinable
+    static func actAtStart<F: ODEFunction>(
+        problem: ODEProblem<F>, schedule: [ScheduledEvent], state y: UnsafeMutablePointer<Double>,
+        work: inout TriggerWork, statistics stats: inout SolverStatistics
+    ) -> (nextTimed: Int, status: SolverStatus) {
+        let n = problem.function.dimension
+        let t = problem.timeSpan.lowerBound
+        let handler = problem.eventHandler
+        var status = SolverStatus.success
+        var nextTimed = 0
+        problem.stepRecorder?.record(t: t, state: y)
+        while nextTimed < schedule.count && schedule[nextTimed].time <= t {
+            problem.timedEvents[schedule[nextTimed].index].action(t, UnsafeMutableBufferPointer(start: y, count: n))
+            if handler == nil { stats.eventsFired += 1 }
+            nextTimed += 1
+        }
+        if let handler {
+            if let executed = handler.start(t: t, state: UnsafeMutableBufferPointer(start: y, count: n)) {
+                stats.eventsFired += executed
+            } else {
+                status = .eventsDidNotSettle(time: t)
+            }
+        }
+        problem.stepRecorder?.record(t: t, state: y)
+        for i in 0..<problem.triggeredEvents.count {
+            let g = problem.triggeredEvents[i].condition(t, UnsafeBufferPointer(start: y, count: n))
+            work.gPrev[i] = g
+            work.lastSign[i] = sign(g)
+        }
+        return (nextTimed, status)
+    }
+
+    /// Why an accepted step's end state yNew cannot be kept, or nil: a component that is not finite, or
+    /// (with ``SolverOptions/checkNegative``) a checked component below −f·(atol + rtol·|y|ₘₐₓ,ᵢ), where
+    /// |y|ₘₐₓ,ᵢ is the largest magnitude component i has had and f the options' noise factor.
+    @inlinable
+    static func acceptanceFailure(
+        state yNew: UnsafePointer<Double>, dimension n: Int, at tTarget: Double, options: SolverOptions,
+        checked: [Bool], noiseFactor: Double, largest: UnsafePointer<Double>
+    ) -> SolverStatus? {
+        if let bad = firstNonFinite(yNew, count: n) {
+            return .nonFinite(component: bad, time: tTarget)
+        }
+        if options.checkNegative {
+            let rtol = options.rtol, atol = options.atol
+            for i in 0..<n where checked[i] {
+                let threshold = noiseFactor * (atol + rtol * largest[i])
+                if yNew[i] < -threshold {
+                    return .negativeState(component: i, time: tTarget, value: yNew[i])
+                }
+            }
+        }
+        return nil
+    }
+
+    /// Locates the triggered events' crossings in the accepted step [t, t + h] (state `yNew` at its end,
+    /// dense output in between).
+    ///
+    /// A condition g whose sign changed between the ends in a direction its event fires on is located by
+    /// ``locateRoot``. A condition with the same sign at both ends may have crossed and crossed back
+    /// (a trigger periodic in time, or one on a quantity the error control hardly sees): it is sampled at
+    /// t + kh/(s+1), k = 1…s (s = ``interiorSamples``); the first sign change found is located like any
+    /// other (firing or not by its direction), and the step stops there so as not to miss the crossing
+    /// back. The deviation d of those samples from the chord between g(t) and g(t + h) grows as h²; keeping
+    /// it within a tenth of the condition's size |g|ₘₐₓ bounds the next step by
+    /// h·max(0.2, √(0.1·|g|ₘₐₓ / d)), never below 10⁻⁴ of the time span.
+    ///
+    /// Returns the time the step ends at (the right end of the group of coincident roots, see
+    /// ``TriggerWork/groupCoincident(from:)``), nil if no condition crossed, and the bound on the next
+    /// step (+∞ if none).
+    @inlinable
+    static func locateEvents<S: Stepper>(
+        stepper: S, triggers: [TriggeredEvent], work: inout TriggerWork, from t: Double, to tTarget: Double,
+        step hStep: Double, state yNew: UnsafePointer<Double>, dimension n: Int,
+        scratch: UnsafeMutablePointer<Double>, span: Double, statistics stats: inout SolverStatistics
+    ) -> (time: Double?, stepLimit: Double) {
+        let m = triggers.count
+        var earliest = Double.infinity
+        var stepLimit = Double.infinity
+        var unchanged = false
+        for i in 0..<m {
+            work.candidate[i] = false
+            let g = triggers[i].condition(tTarget, UnsafeBufferPointer(start: yNew, count: n))
+            work.gNew[i] = g
+            let s = sign(g), old = work.lastSign[i]
+            if s != 0 && s == old { unchanged = true }
+            guard s != 0, old != 0, s != old, triggers[i].direction.fires(newSign: s) else { continue }
+            let bracket = locateRoot(
+                stepper: stepper, condition: triggers[i].condition, dimension: n, scratch: scratch,
+                left: t, gLeft: work.gPrev[i], right: tTarget, gRight: g, oldSign: old, statistics: &stats)
+            work.rootLeft[i] = bracket.left
+            work.rootRight[i] = bracket.right
+            work.candidate[i] = true
+            work.fires[i] = true
+            earliest = min(earliest, bracket.right)
+        }
+        if unchanged {
+            let s = interiorSamples
+            for k in 1...s {
+                let tk = t + hStep * Double(k) / Double(s + 1)
+                stepper.interpolate(at: tk, into: scratch, statistics: &stats)
+                for i in 0..<m {
+                    let old = work.lastSign[i]
+                    guard old != 0, sign(work.gNew[i]) == old else { continue }
+                    work.gInterior[i * s + k - 1] = triggers[i].condition(tk, UnsafeBufferPointer(start: scratch, count: n))
+                }
+            }
+            for i in 0..<m {
+                let old = work.lastSign[i]
+                guard old != 0, sign(work.gNew[i]) == old else { continue }
+                let gStart = work.gPrev[i], gEnd = work.gNew[i]
+                var left = t, gLeft = gStart
+                var deviation = 0.0, scale = max(abs(gStart), abs(gEnd))
+                var found = false
+                for k in 1...s {
+                    let fraction = Double(k) / Double(s + 1)
+                    let tk = t + hStep * fraction
+                    let gk = work.gInterior[i * s + k - 1]
+                    deviation = max(deviation, abs(gk - (gStart + (gEnd - gStart) * fraction)))
+                    scale = max(scale, abs(gk))
+                    if !found && sign(gk) != old && sign(gk) != 0 {
+                        found = true
+                        let bracket = locateRoot(
+                            stepper: stepper, condition: triggers[i].condition, dimension: n, scratch: scratch,
+                            left: left, gLeft: gLeft, right: tk, gRight: gk, oldSign: old, statistics: &stats)
+                        work.rootLeft[i] = bracket.left
+                        work.rootRight[i] = bracket.right
+                        work.candidate[i] = true
+                        work.fires[i] = triggers[i].direction.fires(newSign: -old)
+                        earliest = min(earliest, bracket.right)
+                    }
+                    left = tk
+                    gLeft = gk
+                }
+                if deviation > 0 {
+                    let limit = hStep * max(0.2, (0.1 * scale / deviation).squareRoot())
+                    stepLimit = min(stepLimit, max(limit, 1e-4 * span))
+                }
+            }
+        }
+        guard earliest < .infinity else { return (nil, stepLimit) }
+        return (work.groupCoincident(from: earliest), stepLimit)
+    }
+
+    /// The event actions due at t, after the step has advanced to it: the triggered events of the group
+    /// located at t whose direction fires (without a handler), then the timed events due by t (within
+    /// 4 ulp), then, with a handler, its ``EventHandler/settle(t:state:previousSigns:)`` if anything
+    /// happened at t. Returns whether anything acted, or nil if the handler's events did not settle.
+    @inlinable
+    static func applyEvents(
+        at t: Double, state y: UnsafeMutablePointer<Double>, dimension n: Int, triggered: Bool,
+        triggers: [TriggeredEvent], work: TriggerWork, timed: [TimedEvent], schedule: [ScheduledEvent],
+        nextTimed: inout Int, handler: (any EventHandler)?, statistics stats: inout SolverStatistics
+    ) -> Bool? {
+        var acted = false
+        if triggered {
+            if handler == nil {
+                for i in 0..<triggers.count where work.inGroup[i] && work.fires[i] {
+                    triggers[i].action(t, UnsafeMutableBufferPointer(start: y, count: n))
+                    stats.eventsFired += 1
+                }
+            }
+            acted = true
+        }
+        while nextTimed < schedule.count && schedule[nextTimed].time <= t + 4 * abs(t).ulp {
+            timed[schedule[nextTimed].index].action(t, UnsafeMutableBufferPointer(start: y, count: n))
+            if handler == nil { stats.eventsFired += 1 }
+            nextTimed += 1
+            acted = true
+        }
+        if let handler {
+            if handler.nextScheduledTime <= t + 4 * abs(t).ulp { acted = true }
+            if acted {
+                let executed = work.lastSign.withUnsafeBufferPointer { signs in
+                    handler.settle(t: t, state: UnsafeMutableBufferPointer(start: y, count: n), previousSigns: signs)
+                }
+                guard let executed else { return nil }
+                stats.eventsFired += executed
+            }
+        }
+        return acted
+    }
+
+    /// The solution at the end of the run, keeping the final state, time and each component's largest
+    /// magnitude for a run that continues this one.
+    @inlinable
+    static func finish(
+        times: [Double], states: [Double], state y: UnsafePointer<Double>, largest: UnsafePointer<Double>,
+        dimension n: Int, at t: Double, status: SolverStatus, statistics: SolverStatistics
+    ) -> Solution {
+        var solution = Solution(dimension: n, times: times, states: states, statistics: statistics, status: status)
         solution.finalState = Array(UnsafeBufferPointer(start: y, count: n))
         solution.finalTime = t
         solution.largestMagnitudes = Array(UnsafeBufferPointer(start: largest, count: n))
         return solution
+    }
+}
+
+/// The triggered events' work arrays, one entry per event, allocated once per solve: each condition's
+/// last known sign and its values at the current step's ends, the root brackets found in the step, and
+/// which events fire together.
+@usableFromInline
+struct TriggerWork {
+    /// Sign of each condition just before the current step (0 if unknown).
+    @usableFromInline var lastSign: [Double]
+    /// Each condition at the step's start and end.
+    @usableFromInline var gPrev: [Double]
+    @usableFromInline var gNew: [Double]
+    /// Bracket [rootLeft, rootRight] of a crossing located in the step.
+    @usableFromInline var rootLeft: [Double]
+    @usableFromInline var rootRight: [Double]
+    /// Whether a crossing was located in the step, and whether it is in the group that fires at its end.
+    @usableFromInline var candidate: [Bool]
+    @usableFromInline var inGroup: [Bool]
+    /// Whether a candidate's crossing is one its direction fires on (a crossing found inside a step may
+    /// be one the event ignores, the step stopping there so as not to miss the crossing back).
+    @usableFromInline var fires: [Bool]
+    /// Conditions sampled inside the step: event i's k-th sample at i·s + k − 1.
+    @usableFromInline var gInterior: [Double]
+
+    @inlinable
+    init(count m: Int) {
+        lastSign = [Double](repeating: 0, count: m)
+        gPrev = [Double](repeating: 0, count: m)
+        gNew = [Double](repeating: 0, count: m)
+        rootLeft = [Double](repeating: 0, count: m)
+        rootRight = [Double](repeating: 0, count: m)
+        candidate = [Bool](repeating: false, count: m)
+        inGroup = [Bool](repeating: false, count: m)
+        fires = [Bool](repeating: false, count: m)
+        gInterior = [Double](repeating: 0, count: max(1, m * IntegrationDriver.interiorSamples))
+    }
+
+    /// Events whose roots coincide fire together: starting from the earliest root's right end τ, every
+    /// candidate whose bracket starts before τ (or ends by it) joins the group and moves τ to its own
+    /// right end, until none joins. Returns τ, the time the group fires at.
+    @inlinable
+    mutating func groupCoincident(from earliest: Double) -> Double {
+        let m = candidate.count
+        var tEvent = earliest
+        for i in 0..<m { inGroup[i] = false }
+        var grew = true
+        while grew {
+            grew = false
+            for i in 0..<m where candidate[i] && !inGroup[i] {
+                if rootLeft[i] < tEvent || rootRight[i] <= tEvent {
+                    inGroup[i] = true
+                    grew = true
+                    tEvent = max(tEvent, rootRight[i])
+                }
+            }
+        }
+        return tEvent
+    }
+
+    /// After events acted at t: each condition is evaluated on the new state. A condition that is now zero
+    /// keeps its last sign, except for an event of the group that just fired, whose sign flips (it has
+    /// crossed).
+    @inlinable
+    mutating func restartSigns(
+        at t: Double, state y: UnsafePointer<Double>, dimension n: Int, triggers: [TriggeredEvent], triggered: Bool
+    ) {
+        for i in 0..<triggers.count {
+            let g = triggers[i].condition(t, UnsafeBufferPointer(start: y, count: n))
+            gPrev[i] = g
+            let s = IntegrationDriver.sign(g)
+            if s != 0 {
+                lastSign[i] = s
+            } else if triggered && inGroup[i] {
+                lastSign[i] = -lastSign[i]
+            }
+        }
+    }
+
+    /// A step without events: the end's values and (non-zero) signs become the next step's start.
+    @inlinable
+    mutating func carrySigns() {
+        for i in 0..<gNew.count {
+            let s = IntegrationDriver.sign(gNew[i])
+            if s != 0 { lastSign[i] = s }
+        }
+        swap(&gPrev, &gNew)
     }
 }
