@@ -155,23 +155,12 @@ enum IntegrationDriver {
         let t0 = problem.timeSpan.lowerBound, tEnd = problem.timeSpan.upperBound
         let fixedStep = options.stepSize
         var stats = SolverStatistics()
-
-        let outTimes: [Double]
-        let everyStep: Bool
-        switch output {
-        case let .times(ts):
-            outTimes = ts
-            everyStep = false
-        case .everyStep:
-            outTimes = []
-            everyStep = true
-        }
-        var times = recordedTimes
-        var states = recordedStates
+        let outTimes: [Double], everyStep: Bool
+        if case let .times(ts) = output { (outTimes, everyStep) = (ts, false) } else { (outTimes, everyStep) = ([], true) }
+        var times = recordedTimes, states = recordedStates
         let continuesEveryStep = everyStep && times.last == t0
-        let expected = everyStep ? 256 : outTimes.count
-        times.reserveCapacity(times.count + expected)
-        states.reserveCapacity(states.count + expected * n)
+        times.reserveCapacity(times.count + (everyStep ? 256 : outTimes.count))
+        states.reserveCapacity(states.count + (everyStep ? 256 : outTimes.count) * n)
 
         let timed = problem.timedEvents
         let schedule = ScheduledEvent.schedule(timed, from: t0, to: tEnd)
@@ -191,7 +180,6 @@ enum IntegrationDriver {
         let largest = buffer + 3 * n
         for i in 0..<n { y[i] = problem.initialState[i] }
         var work = TriggerWork(count: m)
-
         var t = t0
         var outIndex = 0
         var (nextTimed, status) = actAtStart(
@@ -200,23 +188,13 @@ enum IntegrationDriver {
         if let carried = options.initialMagnitudes, carried.count == n {
             for i in 0..<n { largest[i] = max(largest[i], carried[i]) }
         }
-        // Which components the negative-state check covers (built once, before the loop).
-        var checked = [Bool](repeating: options.nonNegativeComponents == nil, count: n)
-        for i in options.nonNegativeComponents ?? [] where i < n { checked[i] = true }
+        let checked = checkedComponents(options, dimension: n)
         let noiseFactor = options.negativeNoiseFactor(dimension: n)
-        if everyStep && !continuesEveryStep {
-            times.append(t)
-            states.append(contentsOf: UnsafeBufferPointer(start: y, count: n))
-        }
-
+        if everyStep && !continuesEveryStep { appendRow(t, y, dimension: n, times: &times, states: &states) }
         stepper.restart(t: t, y: y, statistics: &stats)
         var controller = StepSizeController(kind: stepper.controllerKind)
-        var h = 0.0
-        if let hf = fixedStep {
-            h = hf
-        } else if let h0 = options.initialStep {
-            h = h0
-        } else if tEnd > t {
+        var h = fixedStep ?? options.initialStep ?? 0
+        if fixedStep == nil && options.initialStep == nil && tEnd > t {
             h = stepper.initialStepSize(t: t, y: y, maxStep: min(options.maxStep, tEnd - t), statistics: &stats)
         }
         var gridIndex = 0
@@ -225,31 +203,12 @@ enum IntegrationDriver {
         mainLoop: while t < tEnd && status.isSuccess {
             var stop = nextTimed < schedule.count ? min(schedule[nextTimed].time, tEnd) : tEnd
             if let handler { stop = min(stop, max(handler.nextScheduledTime, t)) }
-            var hStep: Double
-            let tTarget: Double
-            var onGrid = false
-            if let hf = fixedStep {
-                let gridNext = t0 + Double(gridIndex + 1) * hf
-                if gridNext >= stop - 1e-9 * hf {
-                    tTarget = stop
-                    onGrid = gridNext <= stop + 1e-9 * hf
-                } else {
-                    tTarget = gridNext
-                    onGrid = true
-                }
-                hStep = tTarget - t
-            } else {
-                hStep = min(h, options.maxStep)
-                if t + 1.01 * hStep >= stop {
-                    tTarget = stop
-                    hStep = stop - t
-                } else {
-                    if !(hStep >= minimumStep(at: t)) { // NaN-safe
-                        status = .stepSizeUnderflow(time: t, stepSize: hStep)
-                        break mainLoop
-                    }
-                    tTarget = t + hStep
-                }
+            let (tTarget, hStep, onGrid, underflow) = planStep(
+                from: t, stop: stop, h: h, maxStep: options.maxStep, fixedStep: fixedStep, gridStart: t0,
+                gridIndex: gridIndex)
+            if underflow {
+                status = .stepSizeUnderflow(time: t, stepSize: hStep)
+                break mainLoop
             }
             if stats.steps >= options.maxSteps {
                 status = .maxStepsReached(time: t, steps: stats.steps)
@@ -259,52 +218,20 @@ enum IntegrationDriver {
             let outcome = stepper.attempt(t: t, h: hStep, y: y, yNew: yNew, statistics: &stats)
 
             // Error control.
-            switch outcome {
-            case .singularMatrix:
-                stats.rejectedSteps += 1
-                consecutiveSingular += 1
-                if fixedStep != nil || consecutiveSingular >= 6 {
-                    status = .singularMatrix(time: t)
-                    break mainLoop
-                }
-                controller.noteFailure()
-                h = 0.5 * hStep
-                continue mainLoop
-            case .convergenceFailure:
-                stats.rejectedSteps += 1
-                controller.noteFailure()
-                h = stepper.selectsStepSize ? stepper.proposedStepSize : 0.25 * hStep
-                if fixedStep != nil || !(h >= minimumStep(at: t)) {
-                    status = .stepSizeUnderflow(time: t, stepSize: fixedStep == nil ? h : hStep)
-                    break mainLoop
-                }
-                continue mainLoop
-            case let .completed(err):
+            if case let .completed(err) = outcome, fixedStep != nil || err <= 1 {
                 consecutiveSingular = 0
-                if fixedStep == nil {
-                    if !(err <= 1) {
-                        stats.rejectedSteps += 1
-                        if stepper.selectsStepSize {
-                            h = stepper.proposedStepSize
-                        } else if err.isFinite {
-                            h = controller.rejected(h: hStep, error: err)
-                        } else {
-                            controller.noteFailure()
-                            h = 0.25 * hStep
-                        }
-                        if !(h >= minimumStep(at: t)) {
-                            status = err.isFinite
-                                ? .stepSizeUnderflow(time: t, stepSize: h)
-                                : .nonFinite(component: firstNonFinite(yNew, count: n) ?? 0, time: t)
-                            break mainLoop
-                        }
-                        continue mainLoop
-                    }
-                    if !stepper.selectsStepSize { h = controller.accepted(h: hStep, error: err) }
+                if fixedStep == nil && !stepper.selectsStepSize { h = controller.accepted(h: hStep, error: err) }
+                stats.acceptedSteps += 1
+            } else {
+                switch rejected(
+                    outcome, at: t, step: hStep, fixedStep: fixedStep, stepper: stepper, controller: &controller,
+                    consecutiveSingular: &consecutiveSingular, state: yNew, dimension: n, statistics: &stats)
+                {
+                case let .retry(next): h = next
+                case let .stop(failure): status = failure
                 }
+                continue mainLoop
             }
-            stats.acceptedSteps += 1
-
             if let failure = acceptanceFailure(
                 state: yNew, dimension: n, at: tTarget, options: options, checked: checked,
                 noiseFactor: noiseFactor, largest: largest)
@@ -324,25 +251,12 @@ enum IntegrationDriver {
                     stepper: stepper, triggers: triggers, work: &work, from: t, to: tTarget, step: hStep,
                     state: yNew, dimension: n, scratch: scratch, span: tEnd - t0, statistics: &stats)
                 if fixedStep == nil { h = min(h, found.stepLimit) }
-                if let tEvent = found.time {
-                    tReached = tEvent
-                    triggered = true
-                }
+                if let tEvent = found.time { (tReached, triggered) = (tEvent, true) }
             }
-
-            // Output inside [t, tReached) from dense output.
-            while outIndex < outTimes.count && outTimes[outIndex] < tReached {
-                let time = outTimes[outIndex]
-                times.append(time)
-                if time == tTarget {
-                    states.append(contentsOf: UnsafeBufferPointer(start: yNew, count: n))
-                } else {
-                    stepper.interpolate(at: time, into: scratch, statistics: &stats)
-                    states.append(contentsOf: UnsafeBufferPointer(start: scratch, count: n))
-                }
-                outIndex += 1
-            }
-
+            emitOutput(
+                upTo: tReached, outTimes: outTimes, outIndex: &outIndex, times: &times, states: &states,
+                stepEnd: tTarget, stepEndState: yNew, dimension: n, stepper: stepper, scratch: scratch,
+                statistics: &stats)
             // Advance.
             if triggered && tReached != tTarget {
                 stepper.interpolate(at: tReached, into: y, statistics: &stats)
@@ -352,10 +266,7 @@ enum IntegrationDriver {
             }
             t = tReached
             if fixedStep != nil && onGrid && tReached == tTarget { gridIndex += 1 }
-            if everyStep {
-                times.append(t)
-                states.append(contentsOf: UnsafeBufferPointer(start: y, count: n))
-            }
+            if everyStep { appendRow(t, y, dimension: n, times: &times, states: &states) }
 
             // Event actions, then a fresh start of the method from the state they left.
             guard let acted = applyEvents(
@@ -368,17 +279,10 @@ enum IntegrationDriver {
             if acted {
                 recorder?.record(t: t, state: y)
                 work.restartSigns(at: t, state: y, dimension: n, triggers: triggers, triggered: triggered)
-                if everyStep {
-                    times.append(t)
-                    states.append(contentsOf: UnsafeBufferPointer(start: y, count: n))
-                }
+                if everyStep { appendRow(t, y, dimension: n, times: &times, states: &states) }
                 if t < tEnd {
-                    stepper.restart(t: t, y: y, statistics: &stats)
-                    controller.reset()
-                    if fixedStep == nil {
-                        h = stepper.initialStepSize(
-                            t: t, y: y, maxStep: min(options.maxStep, tEnd - t), statistics: &stats)
-                    }
+                    h = restart(stepper, at: t, state: y, controller: &controller, adaptive: fixedStep == nil,
+                                maxStep: min(options.maxStep, tEnd - t), h: h, statistics: &stats)
                 }
             } else if m > 0 {
                 work.carrySigns()
@@ -390,13 +294,9 @@ enum IntegrationDriver {
             }
         }
 
-        if status.isSuccess {
-            // Remaining output times equal t₁.
-            while outIndex < outTimes.count {
-                times.append(outTimes[outIndex])
-                states.append(contentsOf: UnsafeBufferPointer(start: y, count: n))
-                outIndex += 1
-            }
+        // Remaining output times equal t₁.
+        for time in outTimes[outIndex...] where status.isSuccess {
+            appendRow(time, y, dimension: n, times: &times, states: &states)
         }
         return finish(
             times: times, states: states, state: y, largest: largest, dimension: n, at: t, status: status,
@@ -404,6 +304,122 @@ enum IntegrationDriver {
     }
 
     // MARK: Stages of the loop
+
+    /// The next step from t: where it ends, its size, whether it ends on the fixed-step grid, and
+    /// whether an adaptive step has fallen below ``minimumStep(at:)`` (the run then stops).
+    ///
+    /// Adaptive: h' = min(h, maxStep), shortened to end exactly at `stop` (the next timed event, scheduled
+    /// execution or t₁) when t + 1.01·h' reaches it. Fixed (Δ): the grid point t₀ + (k + 1)Δ, or `stop` if
+    /// that is before it (within 10⁻⁹Δ); the grid itself never shifts.
+    @inlinable
+    static func planStep(
+        from t: Double, stop: Double, h: Double, maxStep: Double, fixedStep: Double?, gridStart t0: Double,
+        gridIndex: Int
+    ) -> (tTarget: Double, hStep: Double, onGrid: Bool, underflow: Bool) {
+        if let hf = fixedStep {
+            let gridNext = t0 + Double(gridIndex + 1) * hf
+            if gridNext >= stop - 1e-9 * hf {
+                return (stop, stop - t, gridNext <= stop + 1e-9 * hf, false)
+            }
+            return (gridNext, gridNext - t, true, false)
+        }
+        let hStep = min(h, maxStep)
+        if t + 1.01 * hStep >= stop { return (stop, stop - t, false, false) }
+        return (t + hStep, hStep, false, !(hStep >= minimumStep(at: t))) // NaN-safe
+    }
+
+    /// What follows a rejected step: the step size to retry with, or the status that ends the run.
+    @usableFromInline
+    enum Retry {
+        case retry(Double)
+        case stop(SolverStatus)
+    }
+
+    /// A step that failed: a singular iteration matrix (retried at h/2, at most 6 times in a row), a Newton
+    /// iteration that did not converge (retried at the method's proposal, else h/4), or an error estimate
+    /// over 1 (retried at the controller's proposal, or h/4 when the estimate is not finite). A fixed-step
+    /// run cannot retry; neither can a step size below ``minimumStep(at:)``.
+    @inlinable
+    static func rejected<S: Stepper>(
+        _ outcome: StepOutcome, at t: Double, step hStep: Double, fixedStep: Double?, stepper: S,
+        controller: inout StepSizeController, consecutiveSingular: inout Int, state yNew: UnsafePointer<Double>,
+        dimension n: Int, statistics stats: inout SolverStatistics
+    ) -> Retry {
+        stats.rejectedSteps += 1
+        switch outcome {
+        case .singularMatrix:
+            consecutiveSingular += 1
+            if fixedStep != nil || consecutiveSingular >= 6 { return .stop(.singularMatrix(time: t)) }
+            controller.noteFailure()
+            return .retry(0.5 * hStep)
+        case .convergenceFailure:
+            controller.noteFailure()
+            let h = stepper.selectsStepSize ? stepper.proposedStepSize : 0.25 * hStep
+            if fixedStep != nil || !(h >= minimumStep(at: t)) {
+                return .stop(.stepSizeUnderflow(time: t, stepSize: fixedStep == nil ? h : hStep))
+            }
+            return .retry(h)
+        case let .completed(err):
+            consecutiveSingular = 0
+            let h: Double
+            if stepper.selectsStepSize {
+                h = stepper.proposedStepSize
+            } else if err.isFinite {
+                h = controller.rejected(h: hStep, error: err)
+            } else {
+                controller.noteFailure()
+                h = 0.25 * hStep
+            }
+            if !(h >= minimumStep(at: t)) {
+                return .stop(err.isFinite
+                    ? .stepSizeUnderflow(time: t, stepSize: h)
+                    : .nonFinite(component: firstNonFinite(yNew, count: n) ?? 0, time: t))
+            }
+            return .retry(h)
+        }
+    }
+
+    /// Output at the requested times in [t, `end`) of the accepted step, from its dense output (the step's
+    /// end state itself at its end).
+    @inlinable
+    static func emitOutput<S: Stepper>(
+        upTo end: Double, outTimes: [Double], outIndex: inout Int, times: inout [Double], states: inout [Double],
+        stepEnd tTarget: Double, stepEndState yNew: UnsafePointer<Double>, dimension n: Int, stepper: S,
+        scratch: UnsafeMutablePointer<Double>, statistics stats: inout SolverStatistics
+    ) {
+        while outIndex < outTimes.count && outTimes[outIndex] < end {
+            let time = outTimes[outIndex]
+            times.append(time)
+            if time == tTarget {
+                states.append(contentsOf: UnsafeBufferPointer(start: yNew, count: n))
+            } else {
+                stepper.interpolate(at: time, into: scratch, statistics: &stats)
+                states.append(contentsOf: UnsafeBufferPointer(start: scratch, count: n))
+            }
+            outIndex += 1
+        }
+    }
+
+    /// The method starts afresh from (t, y) after events changed the state: its history and the
+    /// controller's are forgotten and an adaptive run takes a new starting step (returned; `h` otherwise).
+    @inlinable
+    static func restart<S: Stepper>(
+        _ stepper: S, at t: Double, state y: UnsafePointer<Double>, controller: inout StepSizeController,
+        adaptive: Bool, maxStep: Double, h: Double, statistics stats: inout SolverStatistics
+    ) -> Double {
+        stepper.restart(t: t, y: y, statistics: &stats)
+        controller.reset()
+        return adaptive ? stepper.initialStepSize(t: t, y: y, maxStep: maxStep, statistics: &stats) : h
+    }
+
+    /// Appends the row (t, y) to the output.
+    @inlinable
+    static func appendRow(
+        _ t: Double, _ y: UnsafePointer<Double>, dimension n: Int, times: inout [Double], states: inout [Double]
+    ) {
+        times.append(t)
+        states.append(contentsOf: UnsafeBufferPointer(start: y, count: n))
+    }
 
     /// Before the first step: the timed events due at t₀ act on the state (the recorder sees it before and
     /// after), then the handler's ``EventHandler/start(t:state:)``; the triggered conditions are evaluated
@@ -439,6 +455,14 @@ enum IntegrationDriver {
             work.lastSign[i] = sign(g)
         }
         return (nextTimed, status)
+    }
+
+    /// Which components the negative-state check covers: ``SolverOptions/nonNegativeComponents``, or all.
+    @inlinable
+    static func checkedComponents(_ options: SolverOptions, dimension n: Int) -> [Bool] {
+        var checked = [Bool](repeating: options.nonNegativeComponents == nil, count: n)
+        for i in options.nonNegativeComponents ?? [] where i < n { checked[i] = true }
+        return checked
     }
 
     /// Why an accepted step's end state yNew cannot be kept, or nil: a component that is not finite, or
