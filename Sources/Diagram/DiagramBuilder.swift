@@ -51,34 +51,7 @@ public enum DiagramBuilder {
 
     private static func assemble(_ plan: DrawPlan, selection: Selection, options: DiagramOptions) -> PathwayDiagram {
         let model = selection.model
-        var attributes: Attributes = [
-            "rankdir": "TB",
-            "fontname": .string(DiagramStyle.fontName),
-            "fontsize": "14",
-            "labelloc": "t",
-            "label": .string(title(of: model, options: options)),
-            "nodesep": "0.3",
-            "ranksep": "0.45",
-            "newrank": "true",
-            "compound": "true",
-            "pad": "0.2",
-            "target": "_top",
-            "id": .string("pathway-\(model.id)"),
-            "class": .string("pathway \(options.view.rawValue)"),
-        ]
-        if options.layout == .neato {
-            attributes["overlap"] = "false"
-            attributes["splines"] = "true"
-            attributes["sep"] = "+6"
-        }
-        var graph = GraphDescription(
-            name: model.id,
-            attributes: attributes,
-            nodeDefaults: [
-                "fontname": .string(DiagramStyle.fontName), "fontsize": .string(DiagramStyle.nodeFontSize),
-                "margin": "0.08,0.04", "height": "0.3", "target": "_top",
-            ],
-            edgeDefaults: ["fontname": .string(DiagramStyle.fontName), "fontsize": "10", "arrowsize": "0.8"])
+        var graph = emptyGraph(of: model, options: options)
 
         var titles: [String: String] = [:]
         var nodes = plan.nodes
@@ -205,6 +178,39 @@ public enum DiagramBuilder {
         return PathwayDiagram(
             graph: graph, options: options, modelID: model.id, modelName: model.name.isEmpty ? model.id : model.name,
             modelDescription: model.description, titles: titles, sparklines: sparklines, contents: contents)
+    }
+
+    /// The graph's own attributes (direction, fonts, spacing, title, id and class; neato's overlap removal)
+    /// and its node and edge defaults, before anything is added to it.
+    private static func emptyGraph(of model: Model, options: DiagramOptions) -> GraphDescription {
+        var attributes: Attributes = [
+            "rankdir": "TB",
+            "fontname": .string(DiagramStyle.fontName),
+            "fontsize": "14",
+            "labelloc": "t",
+            "label": .string(title(of: model, options: options)),
+            "nodesep": "0.3",
+            "ranksep": "0.45",
+            "newrank": "true",
+            "compound": "true",
+            "pad": "0.2",
+            "target": "_top",
+            "id": .string("pathway-\(model.id)"),
+            "class": .string("pathway \(options.view.rawValue)"),
+        ]
+        if options.layout == .neato {
+            attributes["overlap"] = "false"
+            attributes["splines"] = "true"
+            attributes["sep"] = "+6"
+        }
+        return GraphDescription(
+            name: model.id,
+            attributes: attributes,
+            nodeDefaults: [
+                "fontname": .string(DiagramStyle.fontName), "fontsize": .string(DiagramStyle.nodeFontSize),
+                "margin": "0.08,0.04", "height": "0.3", "target": "_top",
+            ],
+            edgeDefaults: ["fontname": .string(DiagramStyle.fontName), "fontsize": "10", "arrowsize": "0.8"])
     }
 
     private static func band(module: String, compartment: String, nodeIDs: [String], model: Model) -> GraphDescription.Subgraph {

@@ -10,25 +10,64 @@ public enum Validator {
         var sink = DiagnosticSink()
         checkNamespaces(model, &sink)
         inferReactionCompartments(&model)
+        checkFunctionArguments(model, &sink)
+        let names = ModelNames(model)
+        checkCompartments(model, names, &sink)
+        checkExpressions(sites, model, names, &sink)
+        checkReactions(model, names, &sink)
+        checkAssignedVariables(model, names, &sink)
+        checkComplexNodes(model, &sink)
+        checkObservableCycles(model, &sink)
+        checkFunctionCycles(model, &sink)
+        checkParameterValues(model, sites: sites, &sink)
+        sink.warnings(model.parameters.filter { $0.source == nil && !$0.location.file.hasPrefix("<") },
+                      summarised: "parameters without a source", at: \.location) { p in
+            "parameter '\(p.id)' has no 'source': say where the number comes from"
+        }
+        return sink.diagnostics
+    }
+
+    /// The ids of each kind of element, which the checks look names up in.
+    struct ModelNames {
+        let compartments: Set<String>
+        let speciesIDs: Set<String>
+        let parameterIDs: Set<String>
+        let observableIDs: Set<String>
+        let reactionIDs: Set<String>
+        let drugIDs: Set<String>
+        let speciesByID: [String: Species]
+        let symbols: Set<String>
+        /// Gene products and activity-view nodes, which observables may read out.
+        let entityIDs: Set<String>
+
+        init(_ model: Model) {
+            compartments = Set(model.compartments.map(\.id))
+            speciesIDs = Set(model.species.map(\.id))
+            parameterIDs = Set(model.parameters.map(\.id))
+            observableIDs = Set(model.observables.map(\.id))
+            reactionIDs = Set(model.reactions.map(\.id))
+            drugIDs = Set(model.drugs.map(\.id))
+            speciesByID = Dictionary(model.species.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
+            symbols = Set(model.symbolNames)
+            var entityIDs = Set(model.species.compactMap(\.display.node))
+            for s in model.species { entityIDs.formUnion(s.display.entities.isEmpty ? [s.id] : s.display.entities) }
+            self.entityIDs = entityIDs
+        }
+    }
+
+    /// A function's arguments are named once each.
+    private static func checkFunctionArguments(_ model: Model, _ sink: inout DiagnosticSink) {
         for f in model.functions {
             var seen = Set<String>(), reported = Set<String>()
             for a in f.arguments where !seen.insert(a).inserted && reported.insert(a).inserted {
                 sink.error(f.location, "function '\(f.id)' has two arguments named '\(a)'")
             }
         }
+    }
 
-        let compartments = Set(model.compartments.map(\.id))
-        let speciesIDs = Set(model.species.map(\.id))
-        let parameterIDs = Set(model.parameters.map(\.id))
-        let observableIDs = Set(model.observables.map(\.id))
-        let reactionIDs = Set(model.reactions.map(\.id))
-        let drugIDs = Set(model.drugs.map(\.id))
-        let speciesByID = Dictionary(model.species.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
-        let symbols = Set(model.symbolNames)
-        // Gene products and activity-view nodes, which observables may read out.
-        var entityIDs = Set(model.species.compactMap(\.display.node))
-        for s in model.species { entityIDs.formUnion(s.display.entities.isEmpty ? [s.id] : s.display.entities) }
-
+    /// The model has species; compartments lie in known compartments, species in known compartments.
+    private static func checkCompartments(_ model: Model, _ names: ModelNames, _ sink: inout DiagnosticSink) {
+        let compartments = names.compartments
         if model.species.isEmpty {
             sink.error(model.location, "model '\(model.id)' defines no species")
         }
@@ -40,8 +79,21 @@ public enum Validator {
         for s in model.species where !s.compartment.isEmpty && !compartments.contains(s.compartment) {
             sink.error(s.location, "unknown compartment '\(s.compartment)' for species '\(s.id)'\(suggestion(for: s.compartment, in: compartments))")
         }
+    }
 
-        // Every name in every expression.
+    /// Every name in every expression resolves (species, reactions, drugs, parameters, observables or
+    /// entities where an expression names one of those), and every function exists and gets its number of
+    /// arguments.
+    private static func checkExpressions(
+        _ sites: [ExpressionSite], _ model: Model, _ names: ModelNames, _ sink: inout DiagnosticSink
+    ) {
+        let speciesIDs = names.speciesIDs
+        let parameterIDs = names.parameterIDs
+        let observableIDs = names.observableIDs
+        let reactionIDs = names.reactionIDs
+        let drugIDs = names.drugIDs
+        let symbols = names.symbols
+        let entityIDs = names.entityIDs
         let functionArity = Dictionary(model.functions.map { ($0.id, $0.arguments.count) }, uniquingKeysWith: { a, _ in a })
         for site in sites {
             if case .call(let kind, let args) = site.expression, args.count == 1, case .symbol(let name) = args[0],
@@ -82,8 +134,13 @@ public enum Validator {
                 }
             }
         }
+    }
 
-        // Reactions.
+    /// Reactions: known compartments; no constant species or species set by a rate rule changed (unless a
+    /// boundary species); a reactant that is also a plain modifier is worth a warning.
+    private static func checkReactions(_ model: Model, _ names: ModelNames, _ sink: inout DiagnosticSink) {
+        let compartments = names.compartments
+        let speciesByID = names.speciesByID
         let ruled = Set(model.rateRules.map(\.variable))
         for r in model.reactions {
             if let c = r.compartment, !c.isEmpty, !compartments.contains(c) {
@@ -103,8 +160,16 @@ public enum Validator {
                 sink.warning(r.location, "species '\(m.species)' is both a reactant and a modifier of reaction '\(r.id)'")
             }
         }
+    }
 
-        // Rules and events change only what may change.
+    /// Rules, initial assignments, events and drugs change only what may change.
+    private static func checkAssignedVariables(_ model: Model, _ names: ModelNames, _ sink: inout DiagnosticSink) {
+        let compartments = names.compartments
+        let speciesIDs = names.speciesIDs
+        let parameterIDs = names.parameterIDs
+        let observableIDs = names.observableIDs
+        let speciesByID = names.speciesByID
+        let symbols = names.symbols
         for rule in model.rateRules {
             if observableIDs.contains(rule.variable) {
                 sink.error(rule.location, "'\(rule.variable)' is an observable (computed from the state), so it cannot also have a rate rule")
@@ -149,7 +214,10 @@ public enum Validator {
                 sink.error(d.location, "drug '\(d.id)' needs the name '\(d.speciesID)' for its concentration, but the model already uses it")
             }
         }
-        // A complex drawn partly as a node: one of its parts must be that node's gene product.
+    }
+
+    /// A complex drawn partly as a node: one of its parts must be that node's gene product.
+    private static func checkComplexNodes(_ model: Model, _ sink: inout DiagnosticSink) {
         var firstSingleForm: [String: Species] = [:] // node → its first single-entity species
         for s in model.species where s.display.entities.count <= 1 {
             if let n = s.display.node, firstSingleForm[n] == nil { firstSingleForm[n] = s }
@@ -163,14 +231,6 @@ public enum Validator {
                         ?? "no single-entity species has 'node: \(n)' to say which gene product it stands for"))
             }
         }
-        checkObservableCycles(model, &sink)
-        checkFunctionCycles(model, &sink)
-        checkParameterValues(model, sites: sites, &sink)
-        sink.warnings(model.parameters.filter { $0.source == nil && !$0.location.file.hasPrefix("<") },
-                      summarised: "parameters without a source", at: \.location) { p in
-            "parameter '\(p.id)' has no 'source': say where the number comes from"
-        }
-        return sink.diagnostics
     }
 
     /// Parameters declared `positive: true` are > 0, rate-law constants ≥ 0 (see ``Model/valueRequirement(ofParameter:)``),

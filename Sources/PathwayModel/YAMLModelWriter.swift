@@ -13,15 +13,35 @@ public enum YAMLModelWriter {
                 Diagnostic(.error, at: $0.location, "reaction '\($0.id)' has a stoichiometry given by an expression, which the YAML format cannot express (keep the model as SBML)")
             })
         }
+        var out = headerLines(model)
+        let sections = [
+            compartmentsSection(model), speciesSection(model), parametersSection(model), functionsSection(model),
+            reactionsSection(model), observablesSection(model), rateRulesSection(model), algebraicRulesSection(model),
+            initialAssignmentsSection(model), eventsSection(model), drugsSection(model), scenariosSection(model),
+            simulationSection(model),
+        ]
+        for section in sections where !section.isEmpty {
+            out.append("")
+            out.append(contentsOf: section)
+        }
+        return out.joined(separator: "\n") + "\n"
+    }
+
+    /// The model's id, name, description and units.
+    private static func headerLines(_ model: Model) -> [String] {
         var out: [String] = []
         out.append("model: \(key(model.id.isEmpty ? "model" : model.id))")
         if !model.name.isEmpty { out.append("name: \(quote(model.name))") }
         if !model.description.isEmpty { out.append("description: \(quote(model.description))") }
         out.append("")
         out.append("units: {time: \(model.units.time.rawValue), concentration: \(quote(model.units.concentration.rawValue)), volume: \(quote(model.units.volume.rawValue))}")
+        return out
+    }
 
+    /// The `compartments:` section (none when the model has nothing for it).
+    private static func compartmentsSection(_ model: Model) -> [String] {
+        var out: [String] = []
         if !model.compartments.isEmpty {
-            out.append("")
             out.append("compartments:")
             for c in model.compartments {
                 var fields = ["size: \(number(c.size))"]
@@ -31,8 +51,12 @@ public enum YAMLModelWriter {
                 out.append("  \(key(c.id)): {\(fields.joined(separator: ", "))}")
             }
         }
+        return out
+    }
 
-        out.append("")
+    /// The `species:` section (always written).
+    private static func speciesSection(_ model: Model) -> [String] {
+        var out: [String] = []
         out.append("species:")
         for s in model.species {
             out.append("  \(key(s.id)):")
@@ -53,9 +77,13 @@ public enum YAMLModelWriter {
             if let l = d.link { out.append("    link: \(quote(l))") }
             if let n = d.note { out.append("    note: \(quote(n))") }
         }
+        return out
+    }
 
+    /// The `parameters:` section (none when the model has nothing for it).
+    private static func parametersSection(_ model: Model) -> [String] {
+        var out: [String] = []
         if !model.parameters.isEmpty {
-            out.append("")
             out.append("parameters:")
             for p in model.parameters {
                 var fields = ["value: \(number(p.value))"]
@@ -66,17 +94,25 @@ public enum YAMLModelWriter {
                 out.append("  \(key(p.id)): {\(fields.joined(separator: ", "))}")
             }
         }
+        return out
+    }
 
+    /// The `functions:` section (none when the model has nothing for it).
+    private static func functionsSection(_ model: Model) -> [String] {
+        var out: [String] = []
         if !model.functions.isEmpty {
-            out.append("")
             out.append("functions:")
             for f in model.functions {
                 out.append("  \(key(f.id)): {arguments: [\(f.arguments.map(key).joined(separator: ", "))], body: \(quote(f.body.description))}")
             }
         }
+        return out
+    }
 
+    /// The `reactions:` section (none when the model has nothing for it).
+    private static func reactionsSection(_ model: Model) -> [String] {
+        var out: [String] = []
         if !model.reactions.isEmpty {
-            out.append("")
             out.append("reactions:")
             for r in model.reactions {
                 out.append("  \(key(r.id)):")
@@ -95,9 +131,13 @@ public enum YAMLModelWriter {
                 if let n = r.note { out.append("    note: \(quote(n))") }
             }
         }
+        return out
+    }
 
+    /// The `observables:` section (none when the model has nothing for it).
+    private static func observablesSection(_ model: Model) -> [String] {
+        var out: [String] = []
         if !model.observables.isEmpty {
-            out.append("")
             out.append("observables:")
             for o in model.observables {
                 var fields = ["expression: \(quote(o.expression.description))"]
@@ -108,24 +148,43 @@ public enum YAMLModelWriter {
                 out.append("  \(key(o.id)): {\(fields.joined(separator: ", "))}")
             }
         }
+        return out
+    }
+
+    /// The `rate-rules:` section (none when the model has nothing for it).
+    private static func rateRulesSection(_ model: Model) -> [String] {
+        var out: [String] = []
         if !model.rateRules.isEmpty {
-            out.append("")
             out.append("rate-rules:")
             for r in model.rateRules { out.append("  \(key(r.variable)): \(quote(r.expression.description))") }
         }
+        return out
+    }
+
+    /// The `algebraic-rules:` section (none when the model has nothing for it).
+    private static func algebraicRulesSection(_ model: Model) -> [String] {
+        var out: [String] = []
         if !model.algebraicRules.isEmpty {
-            out.append("")
             out.append("algebraic-rules:")
             for r in model.algebraicRules { out.append("  \(key(r.variable)): \(quote(r.expression.description))") }
         }
+        return out
+    }
+
+    /// The `initial-assignments:` section (none when the model has nothing for it).
+    private static func initialAssignmentsSection(_ model: Model) -> [String] {
+        var out: [String] = []
         if !model.initialAssignments.isEmpty {
-            out.append("")
             out.append("initial-assignments:")
             for a in model.initialAssignments { out.append("  \(key(a.variable)): \(quote(a.expression.description))") }
         }
+        return out
+    }
 
+    /// The `events:` section (none when the model has nothing for it).
+    private static func eventsSection(_ model: Model) -> [String] {
+        var out: [String] = []
         if !model.events.isEmpty {
-            out.append("")
             out.append("events:")
             for e in model.events {
                 var fields: [String] = []
@@ -152,9 +211,13 @@ public enum YAMLModelWriter {
                 out.append("  \(key(e.id)): {\(fields.joined(separator: ", "))}")
             }
         }
+        return out
+    }
 
+    /// The `drugs:` section (none when the model has nothing for it).
+    private static func drugsSection(_ model: Model) -> [String] {
+        var out: [String] = []
         if !model.drugs.isEmpty {
-            out.append("")
             out.append("drugs:")
             for d in model.drugs {
                 out.append("  \(key(d.id)):")
@@ -167,9 +230,13 @@ public enum YAMLModelWriter {
                 if let n = d.note { out.append("    note: \(quote(n))") }
             }
         }
+        return out
+    }
 
+    /// The `scenarios:` section (none when the model has nothing for it).
+    private static func scenariosSection(_ model: Model) -> [String] {
+        var out: [String] = []
         if !model.scenarios.isEmpty {
-            out.append("")
             out.append("scenarios:")
             for s in model.scenarios {
                 out.append("  \(key(s.id)):")
@@ -177,18 +244,21 @@ public enum YAMLModelWriter {
                 out.append(contentsOf: scenarioLines(s.perturbations))
             }
         }
+        return out
+    }
 
+    /// The `simulation:` section (none when the model has nothing for it).
+    private static func simulationSection(_ model: Model) -> [String] {
+        var out: [String] = []
         let sim = model.simulation
         if sim.end != nil || sim.points != nil || !sim.observe.isEmpty {
-            out.append("")
             out.append("simulation:")
             if let e = sim.end { out.append("  t-end: \(number(e))") }
             if let p = sim.points { out.append("  points: \(p)") }
             if !sim.observe.isEmpty { out.append("  observe: [\(sim.observe.map(key).joined(separator: ", "))]") }
         }
-        return out.joined(separator: "\n") + "\n"
+        return out
     }
-
     private static func scenarioLines(_ perturbations: [Perturbation]) -> [String] {
         var knockout: [String] = [], inhibit: [String] = [], drugs: [String] = [], set: [String] = []
         var scale: [String] = [], initial: [String] = [], doses: [String] = []
