@@ -140,7 +140,7 @@ public enum DiagramBuilder {
             graph.addNode("legend", [
                 "shape": "plaintext", "margin": "0", "fontsize": "10",
                 "id": "legend", "class": "legend",
-                "label": DiagramStyle.legend(roles: plan.roles, arcs: plan.arcs, scenario: options.scenario,
+                "label": DiagramStyle.legend(roles: plan.roles, arcs: plan.arcs, marks: Self.marksHeading(options, unit: model.units.concentration),
                                              levels: options.levels.map { LevelPainter.legendEntry($0, view: options.view) }),
             ])
             titles["legend"] = "Legend"
@@ -244,7 +244,18 @@ public enum DiagramBuilder {
             let s = model.scenario(named: scenario)
             text += " — scenario: " + ((s?.description.isEmpty ?? true) ? scenario : s!.description)
         }
+        if !options.perturbations.isEmpty {
+            text += " — " + options.perturbations.map { $0.diagramLabel(unit: model.units.concentration) }.joined(separator: ", ")
+        }
         return text
+    }
+
+    /// The legend's note of what is marked: `scenario: NAME`, the ad-hoc perturbations, or both; nil when neither.
+    private static func marksHeading(_ options: DiagramOptions, unit: ConcentrationUnit) -> String? {
+        var parts: [String] = []
+        if let scenario = options.scenario { parts.append("scenario: \(scenario)") }
+        parts += options.perturbations.map { $0.diagramLabel(unit: unit) }
+        return parts.isEmpty ? nil : parts.joined(separator: ", ")
     }
 }
 
@@ -357,18 +368,15 @@ struct Selection {
             } catch {
                 throw .invalidScenario(name, message: error.diagnostics.map(\.message).joined(separator: "; "))
             }
-            for p in scenario.perturbations {
-                switch p {
-                case .knockout(let s): knockedOut.insert(s)
-                case .inhibit(let r, let fraction):
-                    blocked[r] = "inhibited \(Int((fraction * 100).rounded()))%"
-                case .drug(let d, _):
-                    if let drug = original.drug(named: d) {
-                        for t in drug.targets { blocked[t] = "blocked by \(drug.label ?? drug.id)" }
-                    }
-                default: break
-                }
+            Self.mark(scenario.perturbations, in: original, knockedOut: &knockedOut, blocked: &blocked)
+        }
+        if !options.perturbations.isEmpty {
+            do {
+                model = try model.applying(options.perturbations)
+            } catch {
+                throw .invalidPerturbations(message: error.diagnostics.map(\.message).joined(separator: "; "))
             }
+            Self.mark(options.perturbations, in: original, knockedOut: &knockedOut, blocked: &blocked)
         }
         var reactions = model.reactions
         var species = model.species
@@ -394,6 +402,24 @@ struct Selection {
         self.knockedOut = knockedOut
         self.blocked = blocked
         self.compartments = CompartmentLayout(model.compartments)
+    }
+
+    /// What a drawing marks for these perturbations: knocked-out species, and reactions inhibited or
+    /// blocked by a drug (with why).
+    private static func mark(_ perturbations: [Perturbation], in model: Model,
+                             knockedOut: inout Set<String>, blocked: inout [String: String]) {
+        for p in perturbations {
+            switch p {
+            case .knockout(let s): knockedOut.insert(s)
+            case .inhibit(let r, let fraction):
+                blocked[r] = "inhibited \(Int((fraction * 100).rounded()))%"
+            case .drug(let d, _):
+                if let drug = model.drug(named: d) {
+                    for t in drug.targets { blocked[t] = "blocked by \(drug.label ?? drug.id)" }
+                }
+            default: break
+            }
+        }
     }
 }
 
@@ -501,4 +527,24 @@ enum ElementID {
 func orderedUnique<T: Hashable>(_ items: [T]) -> [T] {
     var seen: Set<T> = []
     return items.filter { seen.insert($0).inserted }
+}
+
+extension Perturbation {
+    /// A short phrase for a diagram's title and legend: `SHP2 knocked out`, `raf_activation inhibited 80%`,
+    /// `trametinib 100 nM` (`unit`: the model's concentration unit).
+    func diagramLabel(unit: ConcentrationUnit) -> String {
+        switch self {
+        case .knockout(let s): "\(s) knocked out"
+        case .inhibit(let r, let fraction): "\(r) inhibited \(Int((fraction * 100).rounded()))%"
+        case .drug(let d, let c): "\(d) \(Self.number(c)) \(unit.rawValue)"
+        case .dose(let s, _, _, _, _): "\(s) dosed"
+        case .setParameter(let n, let v), .setInitial(let n, let v): "\(n) = \(Self.number(v))"
+        case .scaleParameter(let n, let f): "\(n) × \(Self.number(f))"
+        }
+    }
+
+    /// `500`, `0.25`: whole numbers without a decimal point, others as Swift's shortest round-trip form.
+    private static func number(_ x: Double) -> String {
+        x == x.rounded() && abs(x) < 1e15 ? String(Int64(x)) : "\(x)"
+    }
 }

@@ -31,6 +31,9 @@ public struct DiagramOptions: Sendable, Hashable {
     public var module: String?
     /// Apply this scenario: knocked-out entities greyed out, inhibited steps marked, drugs drawn.
     public var scenario: String?
+    /// Perturbations applied after the scenario (the command line's `--knockout`, `--inhibit`, `--drug`, …),
+    /// drawn as a scenario's are.
+    public var perturbations: [Perturbation] = []
     /// The Graphviz engine the diagram is meant for (`dot` or `neato`); a few graph attributes depend on it.
     public var layout: LayoutEngine
     /// Draw a legend of the shapes, colours and arrows used.
@@ -64,6 +67,8 @@ public enum DiagramError: Error, CustomStringConvertible, Sendable, Equatable {
     case unsupportedLayout(String)
     /// The scenario names something the model does not have.
     case invalidScenario(String, message: String)
+    /// The ad-hoc perturbations name something the model does not have.
+    case invalidPerturbations(message: String)
     case graphviz(GraphvizError)
 
     public var description: String {
@@ -77,6 +82,8 @@ public enum DiagramError: Error, CustomStringConvertible, Sendable, Equatable {
             return "unknown layout '\(name)' (valid layouts: \(valid))"
         case .invalidScenario(let name, let message):
             return "scenario '\(name)' cannot be applied: \(message)"
+        case .invalidPerturbations(let message):
+            return "the perturbations cannot be applied: \(message)"
         case .graphviz(let error):
             return error.description
         }

@@ -223,13 +223,13 @@ enum DiagramStyle {
     // MARK: Legend
 
     /// An HTML-table legend: a swatch per role drawn, an arrow per kind of arc drawn, and the
-    /// scenario's marks when a scenario is applied.
+    /// marks of a scenario or of ad-hoc perturbations when any are applied (`marks` says which).
     ///
     /// Molecules and arrows each get their own rows, and each row is its own borderless table:
     /// in one shared grid a wide entry ("induces transcription") widened its whole column and
     /// left gaps in the rows above it. An arrow is one left-aligned cell (glyph and words), so
     /// that the room a shorter row is stretched by falls after each entry, not inside it.
-    static func legend(roles: [Role], arcs: [Arc], scenario: String?, levels: String? = nil) -> AttributeValue {
+    static func legend(roles: [Role], arcs: [Arc], marks: String?, levels: String? = nil) -> AttributeValue {
         var molecules: [String] = []
         for role in roles {
             let s = style(for: role)
@@ -240,7 +240,7 @@ enum DiagramStyle {
         for arc in arcs {
             arrows.append("<TD ALIGN=\"LEFT\"><FONT COLOR=\"\(arc.color)\">\(arc.legendGlyph)</FONT> \(escapeHTML(arc.legendText))</TD>")
         }
-        if scenario != nil {
+        if marks != nil {
             molecules.append("<TD BGCOLOR=\"#f0f0f0\" COLOR=\"#b0b0b0\" BORDER=\"1\" WIDTH=\"20\" HEIGHT=\"12\"></TD>"
                 + "<TD ALIGN=\"LEFT\"><FONT COLOR=\"#777777\">knocked out</FONT></TD>")
             arrows.append("<TD ALIGN=\"LEFT\"><FONT COLOR=\"#b0175a\">╌╌▶</FONT> blocked step</TD>")
@@ -258,7 +258,7 @@ enum DiagramStyle {
         }
         if let levels { rows += levels }
         var heading = "<B>Legend</B>"
-        if let scenario { heading += "  <I>scenario: \(escapeHTML(scenario))</I>" }
+        if let marks { heading += "  <I>\(escapeHTML(marks))</I>" }
         return .html("<TABLE BORDER=\"1\" COLOR=\"#999999\" CELLBORDER=\"0\" CELLSPACING=\"0\" CELLPADDING=\"2\""
             + " BGCOLOR=\"white\"><TR><TD ALIGN=\"LEFT\">\(heading)</TD></TR>\(rows)</TABLE>")
     }

@@ -51,6 +51,7 @@ struct RenderCommandTests {
         (["--layout", "circo"], "error: unknown layout 'circo' (valid layouts: dot, neato)"),
         (["--module", "nope"], "unknown module 'nope'"),
         (["--scenario", "nope"], "unknown scenario 'nope'"),
+        (["--knockout", "SOCS3"], "error: --knockout SOCS3: unknown species 'SOCS3' (did you mean one of 'SOCS3_mRNAn', 'SOCS3_mRNA', 'SOCS3_protein'?)"),
         (["--format", "png"], "error: PNG output is binary: give -o FILE or --out-dir DIR"),
     ])
     func badInput(arguments: [String], message: String) throws {
@@ -65,6 +66,26 @@ struct RenderCommandTests {
         #expect(lines.first?.hasPrefix("error: ") == true)
         #expect(result.stderr.contains(message))
         #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path).isEmpty)
+    }
+
+    @Test("ad-hoc perturbations are drawn as a scenario's are: the same knocked-out node, the marks named in the title and legend")
+    func adHocPerturbationsAreDrawn() throws {
+        guard Repository.exists("models/il11.yaml") else { return }
+        let plain = try PathwayBinary.run(["render", "models/il11.yaml", "--format", "dot"])
+        let adHoc = try PathwayBinary.run(["render", "models/il11.yaml", "--format", "dot", "--knockout", "SHP2"])
+        let scenario = try PathwayBinary.run(["render", "models/il11.yaml", "--format", "dot", "--scenario", "shp2-knockout"])
+        #expect(plain.status == 0 && adHoc.status == 0 && scenario.status == 0, "\(adHoc.stderr)")
+        func knockedOut(_ dot: String) -> [Substring] {
+            dot.split(separator: "\n").filter { $0.contains("knocked-out") && !$0.contains("->") }
+        }
+        #expect(knockedOut(plain.stdout).isEmpty)
+        #expect(knockedOut(adHoc.stdout).count == 1)
+        #expect(knockedOut(adHoc.stdout) == knockedOut(scenario.stdout))
+        #expect(adHoc.stdout.contains("— SHP2 knocked out"))
+        #expect(adHoc.stdout.contains("<I>SHP2 knocked out</I>"))
+        let drug = try PathwayBinary.run(["render", "models/il11.yaml", "--format", "dot", "--drug", "trametinib=100nM"])
+        #expect(drug.stdout.contains("— trametinib 100 nM"))
+        #expect(drug.stdout.contains("blocked by"))
     }
 
     @Test("an unwritable output path is a one-line error")

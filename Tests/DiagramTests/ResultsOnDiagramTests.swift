@@ -143,7 +143,7 @@ struct RenderResultsCommandTests {
         (["--at", "9h", "--t-end", "4h"], "error: --at 9 h is outside the simulated range 0 s to 4 h"),
         (["--at", "30min", "--compare", "socs3-knockuot"], "did you mean 'socs3-knockout'"),
         (["--animate", "--frames", "1"], "error: --frames must be between 2 and 600, not 1"),
-        (["--knockout", "SHP2"], "give --at, --compare, --sparklines or --animate"),
+        (["--results", "nope.csv", "--knockout", "SHP2"], "--results colours a run already made: --compare and perturbations need a simulation"),
         (["--at", "soon"], "error: --at: 'soon' is not a duration"),
     ])
     func badInputIsOneLineAndWritesNothing(_ arguments: [String], _ message: String) throws {

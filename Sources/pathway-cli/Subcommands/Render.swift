@@ -65,7 +65,7 @@ extension Pathway {
         @Option(help: ArgumentHelp("Graphviz layout: dot (layered, default) or neato (spring model).", valueName: "layout"))
         var layout: String = "dot"
 
-        @OptionGroup(title: "Perturbations (--scenario is also drawn: knocked-out molecules greyed out, blocked steps marked)")
+        @OptionGroup(title: "Perturbations (drawn: knocked-out molecules greyed out, inhibited and drug-blocked steps marked)")
         var perturbations: PerturbationOptions
 
         @OptionGroup(title: "Simulation (with --at, --compare, --sparklines or --animate)")
@@ -113,6 +113,8 @@ extension Pathway {
             if failed { throw CommandError.alreadyReported }
             var outputs: [[UInt8]] = []
             for (file, model) in zip(files, models) {
+                var options = options
+                options.perturbations = try perturbations.adHoc(for: model)
                 do { outputs.append(try DiagramRenderer.render(model, options: options, format: format)) } catch {
                     throw CommandError("\(file): \(error)")
                 }
@@ -140,6 +142,8 @@ extension Pathway {
                 source = .simulate(model: try perturbations.apply(to: model), settings: try simulation.settings(for: model),
                                    endGiven: simulation.tEnd != nil, compare: compare)
             }
+            var options = options
+            options.perturbations = try perturbations.adHoc(for: model)
             var request = ResultsDiagramRequest(file: file, model: model, options: options, format: format, source: source)
             request.times = times
             request.sparklines = sparklines
@@ -184,8 +188,6 @@ extension Pathway {
                 if results != nil && (compare != nil || perturbations.hasAdHoc) {
                     throw usage("--results colours a run already made: --compare and perturbations need a simulation")
                 }
-            } else if perturbations.hasAdHoc {
-                throw usage("perturbations other than --scenario change a simulation: give --at, --compare, --sparklines or --animate")
             }
             let options = DiagramOptions(view: view, module: module, scenario: perturbations.scenario.first, layout: layout, showsLegend: legend)
             return (options, chosen)
