@@ -18,6 +18,7 @@ extension Importer {
         findVariableReferences()
         var reactions = importReactions()
         var rateRules = importRateRules()
+        let algebraicRules = importAlgebraicRules()
         importInitialAssignments()
         var events = importEvents()
         exposeReactionRates(&reactions, rateRules: rateRules, events: events)
@@ -28,7 +29,8 @@ extension Importer {
             throw SBMLImportError(kind: kind, diagnostics: problems, constructs: constructs)
         }
         return try assemble(compartments: compartments, species: species, functions: functions, reactions: reactions,
-                            rateRules: rateRules, events: events, fastReactions: fastCount, warnings: libsbmlWarnings)
+                            rateRules: rateRules, algebraicRules: algebraicRules, events: events, fastReactions: fastCount,
+                            warnings: libsbmlWarnings)
     }
 
     /// Fast reactions become conserved moieties and an equilibrium constraint (see FastReactions),
@@ -92,7 +94,7 @@ extension Importer {
                 continue
             }
             switch r.kind {
-            case .algebraic: break // refused above when it could not be solved
+            case .algebraic: if !r.variable.isEmpty { algebraicVariables.insert(r.variable) } // solved by the DAE path
             case .assignment: assignmentRules[r.variable] = r
             case .rate: rateRules[r.variable] = r
             }
@@ -303,7 +305,7 @@ extension Importer {
                 }
                 continue
             }
-            if p.value == nil && initialAssignments[p.id] == nil {
+            if p.value == nil && initialAssignments[p.id] == nil && !algebraicVariables.contains(p.id) {
                 refuse("parameter without a value", "parameter '\(p.id)' has neither a value nor an initial assignment", at: p.position)
             }
             parameters.append(Parameter(id: rename(p.id), value: p.value ?? 0, unit: p.units,
@@ -417,6 +419,18 @@ extension Importer {
                 out.append(StoichiometricTerm(target, c * f))
             } else {
                 out.append(StoichiometricTerm(target, 0, expression: scaled(.number(c))))
+            }
+        }
+        return out
+    }
+
+    /// The algebraic rules ``AlgebraicRules`` could not solve in closed form (non-linear in the parameter
+    /// they determine, or a cycle of rules): the simulator's differential–algebraic path solves them.
+    mutating func importAlgebraicRules() -> [AlgebraicRule] {
+        var out: [AlgebraicRule] = []
+        for r in m.rules where r.kind == .algebraic && !r.variable.isEmpty {
+            if let e = expression(r.math, "the algebraic rule for '\(r.variable)'", at: r.position) {
+                out.append(AlgebraicRule(variable: rename(r.variable), expression: e, location: location(r.position)))
             }
         }
         return out
@@ -560,7 +574,7 @@ extension Importer {
 
     /// The model from its parts, validated as the YAML models are.
     func assemble(compartments: [Compartment], species: [Species], functions: [FunctionDefinition], reactions: [Reaction],
-                  rateRules modelRateRules: [RateRule], events: [Event], fastReactions fastCount: Int,
+                  rateRules modelRateRules: [RateRule], algebraicRules: [AlgebraicRule], events: [Event], fastReactions fastCount: Int,
                   warnings libsbmlWarnings: [Diagnostic]) throws(SBMLImportError) -> SBMLImport {
         let here = m.position
         var model = Model(
@@ -570,6 +584,7 @@ extension Importer {
             reactions: reactions, observables: observables, rateRules: modelRateRules,
             initialAssignments: modelInitialAssignments, events: events,
             location: SourceLocation(file: file, line: here.line, column: here.column))
+        model.algebraicRules = algebraicRules
         model.modules = [Module(id: model.id, name: model.name, file: file, includes: [])]
         var diagnostics = Validator.validate(&model)
         // SBML allows models without species (parameters with rules only); the YAML format does not.

@@ -214,6 +214,8 @@ struct Importer {
     var ruleSpecies = Set<String>()
     /// Species tracked by amount in place of their concentration: SBML identifier → model species.
     var amountSpecies: [String: String] = [:]
+    /// Parameters that algebraic rules determine through the differential–algebraic path.
+    var algebraicVariables = Set<String>()
     /// Species references whose stoichiometry changes.
     var variableReferences = Set<String>()
     // Parts of the model more than one pass adds to.

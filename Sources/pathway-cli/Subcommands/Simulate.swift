@@ -82,7 +82,7 @@ extension Pathway {
             }
             let result: SimulationResult
             do { result = try compiled.simulate(settings, observe: observe) } catch {
-                throw CommandError(error.message)
+                throw stochasticError(error) // `file:line:column: error:` when the error names where it is
             }
             let text = TableWriter.write(result, format: format)
             var svg: String?
