@@ -385,11 +385,16 @@ public final class CompiledModel: ODEFunction {
         // Initial assignments (and the observables they may read), propagated to a fixed point.
         if !assigns.isEmpty {
             for _ in 0...assigns.count {
+                // The initial assignments' program shares registers with the Jacobian's (both continue the
+                // main builder), so both run before it: a sub-expression only the Jacobian computes
+                // would otherwise be read as 0.
                 if let delayRuntime {
                     delayRuntime.run(mainProgram, registers)
+                    delayRuntime.run(jacobianProgram, registers)
                     delayRuntime.run(initialProgram, registers)
                 } else {
                     mainProgram.run(registers)
+                    jacobianProgram.run(registers)
                     initialProgram.run(registers)
                 }
                 for (target, value) in assigns { registers[target] = registers[value] }
@@ -534,6 +539,7 @@ public final class CompiledModel: ODEFunction {
         let kept = Set(keeping.compactMap { symbolRegisters[$0] })
         for _ in 0...initialAssignmentTargets.count {
             run(mainProgram)
+            run(jacobianProgram)
             run(initialAssignmentProgram)
             for (target, value) in initialAssignmentTargets where !kept.contains(target) { registers[target] = registers[value] }
         }
