@@ -19,7 +19,7 @@
 ///
 /// Refused, naming the rule: a rule no free variable appears in (over-determined: it constrains what
 /// is already fixed), rules left with no variable to determine, and rules that need the
-/// differential–algebraic solver for a variable other than a parameter (a species or a compartment).
+/// differential–algebraic solver for a compartment or a species in a compartment that changes size.
 enum AlgebraicRules {
     struct Refusal {
         /// `over-determined algebraic rule`, `non-linear algebraic rule`, `algebraic loop`.
@@ -124,7 +124,10 @@ enum AlgebraicRules {
             }
             return false
         }
-        let parameters = Set(m.parameters.map(\.id))
+        // The differential–algebraic path determines parameters, and species in compartments of fixed
+        // size (imported as parameters holding the species' value).
+        let fixedCompartments = Set(m.compartments.filter(\.constant).map(\.id))
+        let parameters = Set(m.parameters.map(\.id) + m.species.filter { fixedCompartments.contains($0.compartment) }.map(\.id))
         var rules = m.rules
         for (r, i) in algebraic.enumerated() {
             let x = variable[r]
@@ -140,7 +143,7 @@ enum AlgebraicRules {
                 refusals.append(Refusal(construct: linear ? "algebraic loop" : "non-linear algebraic rule",
                                         detail: "the algebraic rule 0 = \(written[i]!) determines '\(x)'"
                                             + (linear ? " together with other algebraic rules" : ", which it does not contain linearly")
-                                            + "; the differential–algebraic solver determines parameters only, and '\(x)' is not one",
+                                            + "; the differential–algebraic solver determines parameters and species in compartments of fixed size only, and '\(x)' is neither",
                                         position: m.rules[i].position, invalid: false))
             }
         }

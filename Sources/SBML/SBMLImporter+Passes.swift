@@ -205,6 +205,18 @@ extension Importer {
             // In a 0-dimensional compartment there is no size: the species' symbol is its amount.
             let amountValued = s.hasOnlySubstanceUnits || zeroD
             quantities[s.id] = .init(symbol: rename(s.id), amountValued: amountValued, compartmentSize: zeroD ? 1 : size)
+            if algebraicVariables.contains(s.id) {
+                // Determined by an algebraic rule without a closed form (a non-linear fast equilibrium):
+                // a parameter holding the species' value, which the differential–algebraic path solves
+                // for; reactions do not change it.
+                ruleSpecies.insert(s.id)
+                let initial = amountValued ? s.initialAmount ?? s.initialConcentration.map { $0 * size }
+                                           : s.initialConcentration ?? s.initialAmount.map { $0 / size }
+                parameters.append(Parameter(id: rename(s.id), value: initial ?? 0,
+                                            note: "SBML species in compartment '\(s.compartment)' determined by an algebraic rule",
+                                            location: location(s.position)))
+                continue
+            }
             if let entity = variableCompartments[s.compartment], !zeroD {
                 let display = DisplayInfo(role: s.sboTerm.flatMap(SBO.role(for:)), label: s.name == s.id ? nil : s.name)
                 let sizeSymbol = Expression.symbol(rename(s.compartment))

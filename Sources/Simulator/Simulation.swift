@@ -122,11 +122,15 @@ public struct SimulationError: Error, Sendable, CustomStringConvertible {
     public var message: String
     /// Where in the model file the construct at fault is (a rate rule, a reaction), when known.
     public var location: SourceLocation?
+    /// The construct the simulator cannot honour in this model, by name, when that is the reason (a
+    /// differential–algebraic system not of index 1); nil for bad settings and names.
+    public var unsupportedConstruct: String?
     public var description: String { message }
 
-    public init(message: String, location: SourceLocation? = nil) {
+    public init(message: String, location: SourceLocation? = nil, unsupportedConstruct: String? = nil) {
         self.message = message
         self.location = location
+        self.unsupportedConstruct = unsupportedConstruct
     }
 }
 

@@ -465,6 +465,25 @@ struct FastReactionTests {
         }
     }
 
+    /// 2A ⇌ B fast (C·(kf·A² − kr·B), kf = 1, kr = 2) fed by a slow ∅ → A at s = 0.5: the total
+    /// T = A + 2B grows as T₀ + s·t, and the equilibrium kf·A² = kr·B is not linear in A, so the
+    /// differential–algebraic path holds A on the positive root of 2kf·A² + kr·A − kr·T = 0 from t₀.
+    @Test func aNonLinearFastEquilibriumIsSolvedNumerically() throws {
+        let xml = Self.model(a0: 1, b0: 1, parameters: [("kf", 1), ("kr", 2), ("s", 0.5)], reactions: [
+            ("inflow", false, [], [("A", 1)], "<ci>s</ci>"),
+            ("dimerisation", true, [("A", 2)], [("B", 1)],
+             "<apply><times/><ci>C</ci><apply><minus/><apply><times/><ci>kf</ci><ci>A</ci><ci>A</ci></apply><apply><times/><ci>kr</ci><ci>B</ci></apply></apply></apply>"),
+        ])
+        let times = [0.0, 1, 4, 10]
+        let values = try Self.simulate(xml, times: times)
+        for (i, t) in times.enumerated() {
+            let total = 3 + 0.5 * t
+            let a = (-2 + (4 + 16 * total).squareRoot()) / 4
+            #expect(abs(values[i][0] - a) <= 1e-8 * total, "A(\(t)) = \(values[i][0]), expected \(a)")
+            #expect(abs(values[i][1] - (total - a) / 2) <= 1e-8 * total, "B(\(t)) = \(values[i][1]), expected \((total - a) / 2)")
+        }
+    }
+
     @Test func coupledFastReactionsAreRefusedByName() throws {
         let xml = Self.model(a0: 1, b0: 0, parameters: [("k", 1)], reactions: [
             ("f1", true, [("A", 1)], [("B", 1)], "<apply><times/><ci>k</ci><ci>A</ci></apply>"),

@@ -28,7 +28,7 @@ extension CompiledModel {
         case .singular(let k):
             let (text, location) = rule(k)
             throw SimulationError(message: "\(text) does not determine it at t = \(t) (\(stateNames[algebraic[k]]) = \(state[algebraic[k]])): the derivative of the algebraic rules with respect to the variables they determine is singular there, so the system is not of index 1 at that point (give a starting value away from it, or check that the rules are not under-determined)",
-                                  location: location)
+                                  location: location, unsupportedConstruct: "algebraic rule not of index 1")
         case .diverged(let k):
             let (text, location) = rule(k)
             throw SimulationError(message: "\(text) has no consistent value at t = \(t): Newton's method on the algebraic rules did not converge from the starting values (give '\(stateNames[algebraic[k]])' a value nearer a solution)",
