@@ -1,5 +1,14 @@
 import PathwayModel
 
+extension Model {
+    /// The algebraic rules that have no closed form (see ``solvingAlgebraicRules()``), which make the
+    /// compiled model a differential–algebraic system; empty when there are none or the rules are invalid.
+    public var differentialAlgebraicRules: [AlgebraicRule] {
+        guard !algebraicRules.isEmpty else { return [] }
+        return (try? solvingAlgebraicRules().algebraicRules) ?? []
+    }
+}
+
 extension CompiledModel {
     /// The state components that algebraic rules determine (the rules ``Model/solvingAlgebraicRules()``
     /// could not solve in closed form): their rows hold the rules' residuals. Empty for ordinary models.
