@@ -85,6 +85,23 @@ struct DAETests {
         }
     }
 
+    /// Index 2: y' = z with 0 = y − sin(t) determines z only through y's derivative; the rule does not
+    /// contain z, so it cannot be solved for z by any Newton iteration, and the model is refused at load,
+    /// naming the rule.
+    @Test func aHigherIndexSystemIsRefusedNamingTheRule() throws {
+        let yaml = try Self.text
+            .replacingOccurrences(of: "  z: \"z^2 + z*y - c\"", with: "  z: \"w - sin(time)\"")
+            .replacingOccurrences(of: "  z: {value: 1,", with: "  w: {value: 0, source: \"integrates z\"}\n  z: {value: 1,")
+            + "rate-rules:\n  w: \"z\"\n"
+        do {
+            _ = try Self.load(yaml)
+            Issue.record("loaded")
+        } catch {
+            let text = String(describing: error)
+            #expect(text.contains("dae.yaml:19:3: error: the algebraic rule for 'z' does not contain 'z'"), "\(text)")
+        }
+    }
+
     /// The built binary on the fixture: z on its root, and the refusal as `file:line:column: error:`.
     @Test(.enabled(if: Paths.hasBinary)) func cliSimulatesTheFixtureAndNamesTheRule() throws {
         let r = try runPathway(["simulate", Self.fixture.path, "--t-end", "4", "--points", "5", "--rtol", "1e-10"])
