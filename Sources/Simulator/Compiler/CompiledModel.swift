@@ -28,13 +28,15 @@ public final class CompiledModel: ODEFunction {
 
     /// Register of every named symbol (species, parameters, compartments, observables).
     let symbolRegisters: [String: Int]
-    /// The register file: time, symbols, constants, temporaries.
+    /// Owns the register file and the hot-path tables below (one allocation, freed with it).
+    private let storage: CompiledStorage
+    /// The register file: time, symbols, constants, temporaries (in ``storage``).
     let registers: UnsafeMutablePointer<Double>
     let registerCount: Int
     /// Register values before any run (parameters, constants, fixed species).
     private var initialRegisters: [Double]
 
-    // Hot-path tables, as raw buffers so the inner loops do no reference counting.
+    // Hot-path tables: raw buffers (views into `storage`) so the inner loops do no reference counting.
     private let stateRegisters: UnsafeMutableBufferPointer<Int32>
     private let stoichRow: UnsafeMutableBufferPointer<Int32>
     private let stoichRegister: UnsafeMutableBufferPointer<Int32>
@@ -71,367 +73,80 @@ public final class CompiledModel: ODEFunction {
     /// The most state variables a model may have: ⌊√(2³¹ − 1)⌋.
     public static let maximumDimension = 46_340
 
+    /// Compiles `original` in named stages (``CompiledModel+Stages.swift``): the model's rewrites and the
+    /// state layout, the right-hand side, the stoichiometry, the Jacobian, the events, the initial
+    /// assignments, the delayed expressions, instruction fusion, the register file and its storage.
     public init(_ original: Model) throws(CompileError) {
-        // Algebraic rules become observables of their solutions (see ``Model/solvingAlgebraicRules()``).
-        let source = try original.solvingAlgebraicRules()
-        // In a model with delays every rate of change read from the history before the run's start is 0.
-        let hasDelays = source.usesDelay
-        let guarded = hasDelays && source.usesRateOf ? source.guardingRateOf() : source
-        // `rateOf(x)` becomes x's right-hand side before anything is compiled (see ``Model/expandingRateOf()``).
-        let model = try guarded.expandingRateOf()
+        let context = try Self.context(for: original)
+        let model = context.model
         self.model = model
-        let functions = Dictionary(model.functions.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
-        let volume = Dictionary(model.compartments.map { ($0.id, $0.size) }, uniquingKeysWith: { a, _ in a })
-        let speciesByID = Dictionary(model.species.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
+        stateNames = context.stateNames
+        dimension = context.stateNames.count
+        nonNegativeComponents = context.nonNegative
+        symbolRegisters = context.symbols
 
-        // MARK: State variables
-        let ruled = Set(model.rateRules.map(\.variable))
-        let changedByReactions = Set(model.reactions.flatMap { r in
-            r.netStoichiometry.filter { $0.coefficient != 0 }.map(\.species)
-                + (r.reactants + r.products).filter { $0.expression != nil }.map(\.species)
-        })
-        let eventTargets = Set(model.events.flatMap { $0.assignments.map(\.target) })
-        var names: [String] = []
-        var nonNegative: [Int] = []
-        for s in model.species where !s.constant {
-            let dynamic = (changedByReactions.contains(s.id) && !s.boundary) || ruled.contains(s.id) || eventTargets.contains(s.id)
-            if dynamic {
-                nonNegative.append(names.count)
-                names.append(s.id)
-            }
-        }
-        for p in model.parameters where ruled.contains(p.id) || eventTargets.contains(p.id) { names.append(p.id) }
-        // Jacobian entries are addressed row · n + column in 32 bits.
-        if names.count > Self.maximumDimension {
-            throw CompileError(message: "the model has \(names.count) state variables; at most \(Self.maximumDimension) are supported (its Jacobian is addressed in 32 bits)")
-        }
-        stateNames = names
-        dimension = names.count
-        nonNegativeComponents = nonNegative
-        let stateIndex = Dictionary(uniqueKeysWithValues: names.enumerated().map { ($1, $0) })
-
-        // MARK: Registers for symbols
-        var symbols: [String: Int] = [:]
-        var next = 1 // register 0 is time
-        for s in model.species { symbols[s.id] = next; next += 1 }
-        for p in model.parameters { symbols[p.id] = next; next += 1 }
-        for c in model.compartments where symbols[c.id] == nil { symbols[c.id] = next; next += 1 }
-        for o in model.observables { symbols[o.id] = next; next += 1 }
-        symbolRegisters = symbols
-        // Models with delays: a register that says whether values are computed at or after the start.
-        let startedRegister = next
-        if hasDelays { next += 1 }
-        var builder = ProgramBuilder(symbols: symbols, registerCount: next, timeRegister: 0)
-        if hasDelays { builder.startedRegister = startedRegister }
-
-        // MARK: Main program: observables (in dependency order), reaction rates, rate rules
-        let orderedObservables = try Self.dependencyOrder(model.observables)
-        for o in orderedObservables {
-            try builder.store(o.expression.inliningFunctions(functions).simplified(), into: symbols[o.id]!)
-        }
-        var rates: [Int] = []
-        var rateExpressions: [Expression] = []
-        for r in model.reactions {
-            let e = r.rateExpression.inliningFunctions(functions).simplified()
-            rateExpressions.append(e)
-            rates.append(try builder.register(for: e))
-        }
-        var rules: [(row: Int, reg: Int, expression: Expression)] = []
-        for rr in model.rateRules {
-            guard let row = stateIndex[rr.variable] else { continue }
-            let e = rr.expression.inliningFunctions(functions).simplified()
-            rules.append((row, try builder.register(for: e), e))
-        }
-        // Variable stoichiometries: ±stoichiometry · rate · volume factor, one register per term, added
-        // to the species' derivative (none in models with constant stoichiometry).
-        var variableTerms: [(row: Int, reg: Int, expression: Expression)] = []
-        for (j, r) in model.reactions.enumerated() {
-            let reactionVolume = r.compartment.flatMap { volume[$0] } ?? 1
-            let terms = r.reactants.map { ($0, -1.0) } + r.products.map { ($0, 1.0) }
-            for (t, sign) in terms {
-                guard let stoichiometry = t.expression, let row = stateIndex[t.species],
-                      let s = speciesByID[t.species], !s.boundary else { continue }
-                let factor = sign * reactionVolume / (s.amountValued ? 1 : (volume[s.compartment] ?? 1))
-                let e = (Expression.number(factor) * stoichiometry.inliningFunctions(functions) * rateExpressions[j]).simplified()
-                variableTerms.append((row, try builder.register(for: e), e))
-            }
-        }
+        var builder = ProgramBuilder(symbols: context.symbols, registerCount: context.symbolRegisterCount, timeRegister: 0)
+        if context.hasDelays { builder.startedRegister = context.startedRegister }
+        let rhs = try Self.rightHandSide(context, builder: &builder)
         let mainRaw = builder.program
-        rateRegisters = rates
-
-        // Stoichiometry with volume factors.
-        var sRow: [Int32] = [], sReg: [Int32] = [], sCoef: [Double] = []
-        var stoichEntries: [(row: Int, reaction: Int, coefficient: Double)] = []
-        for (j, r) in model.reactions.enumerated() {
-            let reactionVolume = r.compartment.flatMap { volume[$0] } ?? 1
-            for (name, c) in r.netStoichiometry where c != 0 {
-                guard let row = stateIndex[name], let s = speciesByID[name], !s.boundary else { continue }
-                let speciesVolume = s.amountValued ? 1 : (volume[s.compartment] ?? 1)
-                let coefficient = c * reactionVolume / speciesVolume
-                sRow.append(Int32(row))
-                sReg.append(Int32(rates[j]))
-                sCoef.append(coefficient)
-                stoichEntries.append((row, j, coefficient))
-            }
-        }
-
-        // MARK: Jacobian program: ∂rate/∂state by symbolic differentiation
-        var inlinedObservables: [String: Expression] = [:]
-        for o in orderedObservables {
-            inlinedObservables[o.id] = o.expression.inliningFunctions(functions).substituting(inlinedObservables).simplified()
-        }
-        var jb = builder.continuing()
-        var jIndex: [Int32] = [], jReg: [Int32] = [], jCoef: [Double] = []
-        var partials: [Int: [(column: Int, register: Int)]] = [:] // reaction → nonzero partials
-        let fullRates = rateExpressions.map { $0.substituting(inlinedObservables) }
-        differentiableRates = fullRates
-        for (j, full) in fullRates.enumerated() {
-            for name in full.symbols {
-                guard let column = stateIndex[name] else { continue }
-                let d = full.derivative(with: name)
-                if case .number(0) = d { continue }
-                partials[j, default: []].append((column, try jb.register(for: d)))
-            }
-        }
-        for entry in stoichEntries {
-            for p in partials[entry.reaction] ?? [] {
-                jIndex.append(Int32(entry.row * names.count + p.column))
-                jReg.append(Int32(p.register))
-                jCoef.append(entry.coefficient)
-            }
-        }
-        for term in variableTerms {
-            let full = term.expression.substituting(inlinedObservables)
-            for name in full.symbols {
-                guard let column = stateIndex[name] else { continue }
-                let d = full.derivative(with: name)
-                if case .number(0) = d { continue }
-                jIndex.append(Int32(term.row * names.count + column))
-                jReg.append(Int32(try jb.register(for: d)))
-                jCoef.append(1)
-            }
-        }
-        for rule in rules {
-            let full = rule.expression.substituting(inlinedObservables)
-            for name in full.symbols {
-                guard let column = stateIndex[name] else { continue }
-                let d = full.derivative(with: name)
-                if case .number(0) = d { continue }
-                jIndex.append(Int32(rule.row * names.count + column))
-                jReg.append(Int32(try jb.register(for: d)))
-                jCoef.append(1)
-            }
-        }
-        let jacobianRaw = jb.program
-        jacobianSparsity = Array(Set(jIndex.map(Int.init))).sorted()
-
-        // MARK: Events: programs computing the values to assign
-        var eb = jb.continuing()
-        var compiledEvents: [CompiledEvent] = []
-        for event in model.events {
-            var targets: [CompiledEvent.Target] = []
-            for a in event.assignments {
-                let valueRegister = try eb.register(for: a.value.inliningFunctions(functions).simplified())
-                let holding = eb.newRegister() // values are computed before any is assigned
-                targets.append(.init(stateIndex: stateIndex[a.target], register: symbols[a.target] ?? -1,
-                                     valueRegister: valueRegister, holdingRegister: holding, add: a.mode == .add))
-            }
-            var condition: Int?
-            var watches: [Int] = []
-            var risingOnly = false
-            if case .when(let raw) = event.trigger {
-                let c = raw.inliningFunctions(functions).simplified()
-                condition = try eb.register(for: Self.rootFunction(c))
-                // A condition made of comparisons joined by and/or/not is watched through each comparison
-                // (continuous root functions, located in both directions); the condition itself is
-                // evaluated at each stop. A persistent single comparison needs only its rising crossings.
-                let atoms = Self.atoms(of: c)
-                if atoms == [c] && event.persistent {
-                    watches = [condition!]
-                    risingOnly = true
-                } else {
-                    for a in atoms { watches.append(try eb.register(for: Self.rootFunction(a))) }
-                }
-            }
-            var delay: Int?, priority: Int?
-            if let d = event.delay { delay = try eb.register(for: d.inliningFunctions(functions).simplified()) }
-            if let p = event.priority { priority = try eb.register(for: p.inliningFunctions(functions).simplified()) }
-            compiledEvents.append(CompiledEvent(id: event.id, trigger: event.trigger, targets: targets, conditionRegister: condition,
-                                                watchRegisters: watches, watchesRisingOnly: risingOnly,
-                                                delayRegister: delay, priorityRegister: priority,
-                                                useValuesFromTriggerTime: event.useValuesFromTriggerTime,
-                                                persistent: event.persistent, initialValue: event.initialValue))
-        }
-        let eventRaw = eb.program
+        rateRegisters = rhs.rates
+        let stoichiometry = Self.stoichiometry(context)
+        let jacobian = try Self.jacobian(context, rhs: rhs, stoichiometry: stoichiometry, builder: &builder)
+        differentiableRates = jacobian.differentiableRates
+        jacobianSparsity = Array(Set(jacobian.index.map(Int.init))).sorted()
+        let compiledEvents = try Self.events(context, builder: &builder)
+        let eventRaw = builder.program
         events = compiledEvents
+        let initial = try Self.initialAssignments(context, builder: &builder)
+        let delayed = try Self.delayedExpressions(
+            context, builder: &builder, compiled: [mainRaw, jacobian.program, eventRaw, initial.program],
+            initialAssignments: initial, inlinedObservables: jacobian.inlinedObservables)
 
-        // MARK: Initial assignments (evaluated once, below)
-        var ib = eb.continuing()
-        var assigns: [(target: Int, value: Int)] = []
-        var assigned: [String] = []
-        for ia in model.initialAssignments {
-            guard let target = symbols[ia.variable] else { continue }
-            assigns.append((target, try ib.register(for: ia.expression.inliningFunctions(functions).simplified())))
-            assigned.append(ia.variable)
-        }
-        let initialRaw = ib.program
-
-        // MARK: Delayed expressions: each one's program is the slice of everything compiled that computes
-        // it (a delayed expression may contain delays in turn, compiled as they come).
-        var db = ib.continuing()
-        var delayedResults: [Int] = []
-        var k = 0
-        while k < db.delayedExpressions.count {
-            delayedResults.append(try db.register(for: db.delayedExpressions[k]))
-            k += 1
-        }
-        let delayedExpressions = db.delayedExpressions
-        var delayedPrograms: [Program] = []
-        var preHistory = Program()
-        var preHistoryAssignments: [(target: Int, value: Int)] = []
-        if !delayedExpressions.isEmpty {
-            var all = Program()
-            all.instructions = mainRaw.instructions + jacobianRaw.instructions + eventRaw.instructions
-                + initialRaw.instructions + db.program.instructions
-            delayedPrograms = delayedResults.map { all.slice(computing: [Int32($0)]) }
-            // Before the start, a value with an initial assignment that depends on time has that
-            // assignment's value at the earlier time (as the SBML Test Suite reads it: x = sin(time)
-            // initially means x has been sin(time) until the start).
-            var timeDependent = Set<String>()
-            var grew = true
-            while grew {
-                grew = false
-                for ia in model.initialAssignments where !timeDependent.contains(ia.variable) {
-                    let e = ia.expression.inliningFunctions(functions).substituting(inlinedObservables)
-                    if e.referencesTime || e.symbols.contains(where: timeDependent.contains) {
-                        timeDependent.insert(ia.variable)
-                        grew = true
-                    }
-                }
-            }
-            preHistoryAssignments = zip(assigned, assigns).filter { timeDependent.contains($0.0) }.map(\.1)
-            preHistory = all.slice(computing: Set(preHistoryAssignments.map { Int32($0.value) }))
-            if preHistory.instructions.contains(where: { $0.op == .delay }) {
-                throw CompileError(message: "an initial assignment depends both on time and on a delayed value; values before the start cannot be computed")
-            }
-        }
-
-        // MARK: Fuse instruction pairs, counting every read of every register first
-        registerCount = db.registerCount
-        var reads = [Int](repeating: 0, count: registerCount)
-        for program in [mainRaw, jacobianRaw, eventRaw, initialRaw] { program.countReads(into: &reads) }
-        for r in symbols.values { reads[r] += 2 } // read by name (outputs, events, parameters)
-        for r in sReg { reads[Int(r)] += 2 }
-        for r in rules { reads[r.reg] += 2 }
-        for r in variableTerms { reads[r.reg] += 2 }
-        for r in jReg { reads[Int(r)] += 2 }
-        for r in rates { reads[r] += 2 }
-        for e in compiledEvents {
-            for t in e.targets { reads[t.valueRegister] += 2 }
-            if let c = e.conditionRegister { reads[c] += 2 }
-            if let d = e.delayRegister { reads[d] += 2 }
-            for w in e.watchRegisters { reads[w] += 2 }
-            if let p = e.priorityRegister { reads[p] += 2 }
-        }
-        for a in assigns { reads[a.value] += 2 }
+        // Fuse instruction pairs, counting every read of every register first.
+        registerCount = builder.registerCount
+        let reads = Self.useCounts(
+            registerCount: registerCount, programs: [mainRaw, jacobian.program, eventRaw, initial.program],
+            context: context, rhs: rhs, stoichiometry: stoichiometry, jacobian: jacobian, events: compiledEvents,
+            initialAssignments: initial.assignments)
         mainProgram = mainRaw.fused(useCount: reads)
-        jacobianProgram = jacobianRaw.fused(useCount: reads)
+        jacobianProgram = jacobian.program.fused(useCount: reads)
         eventProgram = eventRaw.fused(useCount: reads)
-        let initialProgram = initialRaw.fused(useCount: reads)
+        let initialProgram = initial.program.fused(useCount: reads)
         initialAssignmentProgram = initialProgram
-        initialAssignmentTargets = assigns
+        initialAssignmentTargets = initial.assignments
 
-        // MARK: Register file
-        var initial = [Double](repeating: 0, count: registerCount)
-        for s in model.species { initial[symbols[s.id]!] = s.initialValue }
-        for p in model.parameters { initial[symbols[p.id]!] = p.value }
-        for c in model.compartments { initial[symbols[c.id]!] = c.size }
-        for (r, v) in db.constants { initial[r] = v }
-        if hasDelays { initial[startedRegister] = 1 }
-        registers = .allocate(capacity: registerCount)
-        registers.initialize(from: initial, count: registerCount)
+        // The register file and the hot-path tables, in one owning storage object.
+        let tables = Self.tables(context, rhs: rhs, stoichiometry: stoichiometry, jacobian: jacobian)
+        let storage = CompiledStorage(
+            registers: Self.registerValues(context, builder: builder, count: registerCount), tables: tables)
+        self.storage = storage
+        registers = storage.registers
+        stateRegisters = storage.stateRegisters
+        stoichRow = storage.stoichRow
+        stoichRegister = storage.stoichRegister
+        stoichCoefficient = storage.stoichCoefficient
+        ruleRow = storage.ruleRow
+        ruleRegister = storage.ruleRegister
+        termRow = storage.termRow
+        termRegister = storage.termRegister
+        jacobianIndex = storage.jacobianIndex
+        jacobianRegister = storage.jacobianRegister
+        jacobianCoefficient = storage.jacobianCoefficient
+        stoichCount = tables.stoichRow.count
+        ruleCount = tables.ruleRow.count
+        termCount = tables.termRow.count
+        jacobianCount = tables.jacobianIndex.count
 
-        // Delays: how deeply delayed expressions nest (each level needs its own scratch registers).
-        let delayRuntime: DelayRuntime?
-        if !delayedExpressions.isEmpty {
-            var depth = [Int?](repeating: nil, count: delayedExpressions.count)
-            var visiting = Set<Int>()
-            func depthOf(_ k: Int) throws(CompileError) -> Int {
-                if let d = depth[k] { return d }
-                guard visiting.insert(k).inserted else {
-                    throw CompileError(message: "delayed value '\(delayedExpressions[k])' depends on its own delayed value")
-                }
-                var d = 1
-                for ins in delayedPrograms[k].instructions where ins.op == .delay { d = max(d, 1 + (try depthOf(Int(ins.c)))) }
-                visiting.remove(k)
-                depth[k] = d
-                return d
-            }
-            var deepest = 1
-            for k in delayedExpressions.indices { deepest = max(deepest, try depthOf(k)) }
-            var taus: [Int] = []
-            for program in [mainRaw, eventRaw] {
-                for ins in program.instructions where ins.op == .delay { taus.append(Int(ins.a)) }
-            }
-            delayRuntime = DelayRuntime(programs: delayedPrograms, results: delayedResults, depth: deepest,
-                                  registerCount: registerCount, stateRegisters: names.map { Int32(symbols[$0]!) },
-                                  startedRegister: startedRegister, tauRegisters: taus,
-                                  preHistory: preHistory, preHistoryAssignments: preHistoryAssignments)
-        } else {
-            delayRuntime = nil
-        }
+        let delayRuntime = try Self.delayRuntime(
+            context, delayed: delayed, programs: [mainRaw, eventRaw], registerCount: registerCount)
         delays = delayRuntime
-
-        // Initial assignments (and the observables they may read), propagated to a fixed point.
-        if !assigns.isEmpty {
-            for _ in 0...assigns.count {
-                // The initial assignments' program shares registers with the Jacobian's (both continue the
-                // main builder), so both run before it: a sub-expression only the Jacobian computes
-                // would otherwise be read as 0.
-                if let delayRuntime {
-                    delayRuntime.run(mainProgram, registers)
-                    delayRuntime.run(jacobianProgram, registers)
-                    delayRuntime.run(initialProgram, registers)
-                } else {
-                    mainProgram.run(registers)
-                    jacobianProgram.run(registers)
-                    initialProgram.run(registers)
-                }
-                for (target, value) in assigns { registers[target] = registers[value] }
-            }
-            for i in 0..<registerCount { initial[i] = registers[i] }
-        }
-        initialRegisters = initial
-        initialState = names.map { initial[symbols[$0]!] }
-
-        func buffer<T>(_ a: [T]) -> UnsafeMutableBufferPointer<T> {
-            let b = UnsafeMutableBufferPointer<T>.allocate(capacity: max(a.count, 1))
-            _ = b.initialize(from: a)
-            return b
-        }
-        stateRegisters = buffer(names.map { Int32(symbols[$0]!) })
-        let byRow = sRow.indices.sorted { (sRow[$0], $0) < (sRow[$1], $1) }
-        stoichRow = buffer(byRow.map { sRow[$0] })
-        stoichRegister = buffer(byRow.map { sReg[$0] })
-        stoichCoefficient = buffer(byRow.map { sCoef[$0] })
-        ruleRow = buffer(rules.map { Int32($0.row) })
-        ruleRegister = buffer(rules.map { Int32($0.reg) })
-        termRow = buffer(variableTerms.map { Int32($0.row) })
-        termRegister = buffer(variableTerms.map { Int32($0.reg) })
-        termCount = variableTerms.count
-        jacobianIndex = buffer(jIndex)
-        jacobianRegister = buffer(jReg)
-        jacobianCoefficient = buffer(jCoef)
-        stoichCount = sRow.count
-        ruleCount = rules.count
-        jacobianCount = jIndex.count
-
-        let usesTime = model.reactions.contains { $0.rateExpression.referencesTime || $0.variableStoichiometries.contains(where: \.referencesTime) }
-            || model.observables.contains { $0.expression.referencesTime }
-            || model.rateRules.contains { $0.expression.referencesTime }
-            || model.functions.contains { $0.body.referencesTime }
+        let settled = Self.settleInitialAssignments(
+            initial.assignments, main: mainProgram, jacobian: jacobianProgram, initial: initialProgram, delays: delayRuntime,
+            registers: storage.registers, count: registerCount)
+        initialRegisters = settled
+        initialState = context.stateNames.map { settled[context.symbols[$0]!] }
         // A delayed value depends on time through the history.
-        isAutonomous = !usesTime && !hasDelays
+        isAutonomous = !Self.usesTime(model) && !context.hasDelays
     }
 
     /// Runs a compiled program on the register file (looking delayed values up when the model has any).
@@ -460,13 +175,6 @@ public final class CompiledModel: ODEFunction {
     private let ruleCount: Int
     private let termCount: Int
     private let jacobianCount: Int
-
-    deinit {
-        registers.deallocate()
-        for b in [stateRegisters, stoichRow, stoichRegister, ruleRow, ruleRegister, termRow, termRegister, jacobianIndex, jacobianRegister] { b.deallocate() }
-        stoichCoefficient.deallocate()
-        jacobianCoefficient.deallocate()
-    }
 
     // MARK: ODEFunction
 

@@ -139,6 +139,13 @@ enum IntegrationDriver {
     /// Integrates `problem` with `stepper`. `recordedTimes`/`recordedStates` are output already
     /// recorded before t₀ by an earlier run that this one continues (``AutoIntegrator``); new output is
     /// appended to them (in `.everyStep` mode, t₀ is not recorded again if it ends them).
+    ///
+    /// The loop's own state (t, h, the step-size controller, the stepper, the state buffers, the output
+    /// arrays) lives in this function's locals; the stages that are cold or self-contained are the
+    /// functions below, which take what they need and return what they found: ``actAtStart``,
+    /// ``acceptanceFailure``, ``locateEvents``, ``applyEvents``, ``finish``. (A version that carried the
+    /// loop's state in a struct passed `inout` through its stages cost IL-11 a fifth of its solve:
+    /// BENCHMARKS.md.)
     @inlinable
     static func run<F: ODEFunction, S: Stepper>(
         problem: ODEProblem<F>, output: OutputSchedule, options: SolverOptions, stepper: S,
@@ -146,30 +153,17 @@ enum IntegrationDriver {
     ) -> Solution {
         let n = problem.function.dimension
         let t0 = problem.timeSpan.lowerBound, tEnd = problem.timeSpan.upperBound
-        let rtol = options.rtol, atol = options.atol
         let fixedStep = options.stepSize
         var stats = SolverStatistics()
-
-        let outTimes: [Double]
-        let everyStep: Bool
-        switch output {
-        case let .times(ts):
-            outTimes = ts
-            everyStep = false
-        case .everyStep:
-            outTimes = []
-            everyStep = true
-        }
-        var times = recordedTimes
-        var states = recordedStates
+        let outTimes: [Double], everyStep: Bool
+        if case let .times(ts) = output { (outTimes, everyStep) = (ts, false) } else { (outTimes, everyStep) = ([], true) }
+        var times = recordedTimes, states = recordedStates
         let continuesEveryStep = everyStep && times.last == t0
-        let expected = everyStep ? 256 : outTimes.count
-        times.reserveCapacity(times.count + expected)
-        states.reserveCapacity(states.count + expected * n)
+        times.reserveCapacity(times.count + (everyStep ? 256 : outTimes.count))
+        states.reserveCapacity(states.count + (everyStep ? 256 : outTimes.count) * n)
 
         let timed = problem.timedEvents
         let schedule = ScheduledEvent.schedule(timed, from: t0, to: tEnd)
-        var nextTimed = 0
         let triggers = problem.triggeredEvents
         let m = triggers.count
         let handler = problem.eventHandler
@@ -185,27 +179,265 @@ enum IntegrationDriver {
         let scratch = buffer + 2 * n
         let largest = buffer + 3 * n
         for i in 0..<n { y[i] = problem.initialState[i] }
-
-        var lastSign = [Double](repeating: 0, count: m)
-        var gPrev = [Double](repeating: 0, count: m)
-        var gNew = [Double](repeating: 0, count: m)
-        var rootLeft = [Double](repeating: 0, count: m)
-        var rootRight = [Double](repeating: 0, count: m)
-        var candidate = [Bool](repeating: false, count: m)
-        var inGroup = [Bool](repeating: false, count: m)
-        // Whether a candidate's crossing is one its direction fires on (a crossing found inside a step may
-        // be one the event ignores, the step stopping there so as not to miss the crossing back).
-        var fires = [Bool](repeating: false, count: m)
-        var gInterior = [Double](repeating: 0, count: max(1, m * interiorSamples))
-
+        var work = TriggerWork(count: m)
         var t = t0
-        var status = SolverStatus.success
         var outIndex = 0
+        var (nextTimed, status) = actAtStart(
+            problem: problem, schedule: schedule, state: y, work: &work, statistics: &stats)
+        for i in 0..<n { largest[i] = abs(y[i]) }
+        if let carried = options.initialMagnitudes, carried.count == n {
+            for i in 0..<n { largest[i] = max(largest[i], carried[i]) }
+        }
+        let checked = checkedComponents(options, dimension: n)
+        let noiseFactor = options.negativeNoiseFactor(dimension: n)
+        if everyStep && !continuesEveryStep { appendRow(t, y, dimension: n, times: &times, states: &states) }
+        stepper.restart(t: t, y: y, statistics: &stats)
+        var controller = StepSizeController(kind: stepper.controllerKind)
+        var h = fixedStep ?? options.initialStep ?? 0
+        if fixedStep == nil && options.initialStep == nil && tEnd > t {
+            h = stepper.initialStepSize(t: t, y: y, maxStep: min(options.maxStep, tEnd - t), statistics: &stats)
+        }
+        var gridIndex = 0
+        var consecutiveSingular = 0
 
-        // Timed events at t₀ act before the first step (the recorder sees the state before and after).
-        recorder?.record(t: t, state: y)
+        mainLoop: while t < tEnd && status.isSuccess {
+            var stop = nextTimed < schedule.count ? min(schedule[nextTimed].time, tEnd) : tEnd
+            if let handler { stop = min(stop, max(handler.nextScheduledTime, t)) }
+            let (tTarget, hStep, onGrid, underflow) = planStep(
+                from: t, stop: stop, h: h, maxStep: options.maxStep, fixedStep: fixedStep, gridStart: t0,
+                gridIndex: gridIndex)
+            if underflow {
+                status = .stepSizeUnderflow(time: t, stepSize: hStep)
+                break mainLoop
+            }
+            if stats.steps >= options.maxSteps {
+                status = .maxStepsReached(time: t, steps: stats.steps)
+                break mainLoop
+            }
+            stats.steps += 1
+            let outcome = stepper.attempt(t: t, h: hStep, y: y, yNew: yNew, statistics: &stats)
+
+            // Error control.
+            if case let .completed(err) = outcome, fixedStep != nil || err <= 1 {
+                consecutiveSingular = 0
+                if fixedStep == nil && !stepper.selectsStepSize { h = controller.accepted(h: hStep, error: err) }
+                stats.acceptedSteps += 1
+            } else {
+                switch rejected(
+                    outcome, at: t, step: hStep, fixedStep: fixedStep, stepper: stepper, controller: &controller,
+                    consecutiveSingular: &consecutiveSingular, state: yNew, dimension: n, statistics: &stats)
+                {
+                case let .retry(next): h = next
+                case let .stop(failure): status = failure
+                }
+                continue mainLoop
+            }
+            if let failure = acceptanceFailure(
+                state: yNew, dimension: n, at: tTarget, options: options, checked: checked,
+                noiseFactor: noiseFactor, largest: largest)
+            {
+                status = failure
+                break mainLoop
+            }
+            stepper.accept(t: t, h: hStep, y: y, yNew: yNew, statistics: &stats)
+            if fixedStep == nil && stepper.selectsStepSize { h = stepper.proposedStepSize }
+            recorder?.record(t: tTarget, state: yNew)
+
+            // Triggered events: the step ends at the earliest root found in it, if any.
+            var tReached = tTarget
+            var triggered = false
+            if m > 0 {
+                let found = locateEvents(
+                    stepper: stepper, triggers: triggers, work: &work, from: t, to: tTarget, step: hStep,
+                    state: yNew, dimension: n, scratch: scratch, span: tEnd - t0, statistics: &stats)
+                if fixedStep == nil { h = min(h, found.stepLimit) }
+                if let tEvent = found.time { (tReached, triggered) = (tEvent, true) }
+            }
+            emitOutput(
+                upTo: tReached, outTimes: outTimes, outIndex: &outIndex, times: &times, states: &states,
+                stepEnd: tTarget, stepEndState: yNew, dimension: n, stepper: stepper, scratch: scratch,
+                statistics: &stats)
+            // Advance.
+            if triggered && tReached != tTarget {
+                stepper.interpolate(at: tReached, into: y, statistics: &stats)
+                recorder?.replaceLast(t: tReached, state: y)
+            } else {
+                swap(&y, &yNew)
+            }
+            t = tReached
+            if fixedStep != nil && onGrid && tReached == tTarget { gridIndex += 1 }
+            if everyStep { appendRow(t, y, dimension: n, times: &times, states: &states) }
+
+            // Event actions, then a fresh start of the method from the state they left.
+            guard let acted = applyEvents(
+                at: t, state: y, dimension: n, triggered: triggered, triggers: triggers, work: work,
+                timed: timed, schedule: schedule, nextTimed: &nextTimed, handler: handler, statistics: &stats)
+            else {
+                status = .eventsDidNotSettle(time: t)
+                break mainLoop
+            }
+            if acted {
+                recorder?.record(t: t, state: y)
+                work.restartSigns(at: t, state: y, dimension: n, triggers: triggers, triggered: triggered)
+                if everyStep { appendRow(t, y, dimension: n, times: &times, states: &states) }
+                if t < tEnd {
+                    h = restart(stepper, at: t, state: y, controller: &controller, adaptive: fixedStep == nil,
+                                maxStep: min(options.maxStep, tEnd - t), h: h, statistics: &stats)
+                }
+            } else if m > 0 {
+                work.carrySigns()
+            }
+            for i in 0..<n { largest[i] = max(largest[i], abs(y[i])) }
+            if options.stopWhenStiff && stepper.detectedStiffness && t < tEnd {
+                status = .stiffnessDetected(time: t)
+                break mainLoop
+            }
+        }
+
+        // Remaining output times equal t₁.
+        for time in outTimes[outIndex...] where status.isSuccess {
+            appendRow(time, y, dimension: n, times: &times, states: &states)
+        }
+        return finish(
+            times: times, states: states, state: y, largest: largest, dimension: n, at: t, status: status,
+            statistics: stats)
+    }
+
+    // MARK: Stages of the loop
+
+    /// The next step from t: where it ends, its size, whether it ends on the fixed-step grid, and
+    /// whether an adaptive step has fallen below ``minimumStep(at:)`` (the run then stops).
+    ///
+    /// Adaptive: h' = min(h, maxStep), shortened to end exactly at `stop` (the next timed event, scheduled
+    /// execution or t₁) when t + 1.01·h' reaches it. Fixed (Δ): the grid point t₀ + (k + 1)Δ, or `stop` if
+    /// that is before it (within 10⁻⁹Δ); the grid itself never shifts.
+    @inlinable
+    static func planStep(
+        from t: Double, stop: Double, h: Double, maxStep: Double, fixedStep: Double?, gridStart t0: Double,
+        gridIndex: Int
+    ) -> (tTarget: Double, hStep: Double, onGrid: Bool, underflow: Bool) {
+        if let hf = fixedStep {
+            let gridNext = t0 + Double(gridIndex + 1) * hf
+            if gridNext >= stop - 1e-9 * hf {
+                return (stop, stop - t, gridNext <= stop + 1e-9 * hf, false)
+            }
+            return (gridNext, gridNext - t, true, false)
+        }
+        let hStep = min(h, maxStep)
+        if t + 1.01 * hStep >= stop { return (stop, stop - t, false, false) }
+        return (t + hStep, hStep, false, !(hStep >= minimumStep(at: t))) // NaN-safe
+    }
+
+    /// What follows a rejected step: the step size to retry with, or the status that ends the run.
+    @usableFromInline
+    enum Retry {
+        case retry(Double)
+        case stop(SolverStatus)
+    }
+
+    /// A step that failed: a singular iteration matrix (retried at h/2, at most 6 times in a row), a Newton
+    /// iteration that did not converge (retried at the method's proposal, else h/4), or an error estimate
+    /// over 1 (retried at the controller's proposal, or h/4 when the estimate is not finite). A fixed-step
+    /// run cannot retry; neither can a step size below ``minimumStep(at:)``.
+    @inlinable
+    static func rejected<S: Stepper>(
+        _ outcome: StepOutcome, at t: Double, step hStep: Double, fixedStep: Double?, stepper: S,
+        controller: inout StepSizeController, consecutiveSingular: inout Int, state yNew: UnsafePointer<Double>,
+        dimension n: Int, statistics stats: inout SolverStatistics
+    ) -> Retry {
+        stats.rejectedSteps += 1
+        switch outcome {
+        case .singularMatrix:
+            consecutiveSingular += 1
+            if fixedStep != nil || consecutiveSingular >= 6 { return .stop(.singularMatrix(time: t)) }
+            controller.noteFailure()
+            return .retry(0.5 * hStep)
+        case .convergenceFailure:
+            controller.noteFailure()
+            let h = stepper.selectsStepSize ? stepper.proposedStepSize : 0.25 * hStep
+            if fixedStep != nil || !(h >= minimumStep(at: t)) {
+                return .stop(.stepSizeUnderflow(time: t, stepSize: fixedStep == nil ? h : hStep))
+            }
+            return .retry(h)
+        case let .completed(err):
+            consecutiveSingular = 0
+            let h: Double
+            if stepper.selectsStepSize {
+                h = stepper.proposedStepSize
+            } else if err.isFinite {
+                h = controller.rejected(h: hStep, error: err)
+            } else {
+                controller.noteFailure()
+                h = 0.25 * hStep
+            }
+            if !(h >= minimumStep(at: t)) {
+                return .stop(err.isFinite
+                    ? .stepSizeUnderflow(time: t, stepSize: h)
+                    : .nonFinite(component: firstNonFinite(yNew, count: n) ?? 0, time: t))
+            }
+            return .retry(h)
+        }
+    }
+
+    /// Output at the requested times in [t, `end`) of the accepted step, from its dense output (the step's
+    /// end state itself at its end).
+    @inlinable
+    static func emitOutput<S: Stepper>(
+        upTo end: Double, outTimes: [Double], outIndex: inout Int, times: inout [Double], states: inout [Double],
+        stepEnd tTarget: Double, stepEndState yNew: UnsafePointer<Double>, dimension n: Int, stepper: S,
+        scratch: UnsafeMutablePointer<Double>, statistics stats: inout SolverStatistics
+    ) {
+        while outIndex < outTimes.count && outTimes[outIndex] < end {
+            let time = outTimes[outIndex]
+            times.append(time)
+            if time == tTarget {
+                states.append(contentsOf: UnsafeBufferPointer(start: yNew, count: n))
+            } else {
+                stepper.interpolate(at: time, into: scratch, statistics: &stats)
+                states.append(contentsOf: UnsafeBufferPointer(start: scratch, count: n))
+            }
+            outIndex += 1
+        }
+    }
+
+    /// The method starts afresh from (t, y) after events changed the state: its history and the
+    /// controller's are forgotten and an adaptive run takes a new starting step (returned; `h` otherwise).
+    @inlinable
+    static func restart<S: Stepper>(
+        _ stepper: S, at t: Double, state y: UnsafeMutablePointer<Double>, controller: inout StepSizeController,
+        adaptive: Bool, maxStep: Double, h: Double, statistics stats: inout SolverStatistics
+    ) -> Double {
+        stepper.restart(t: t, y: y, statistics: &stats)
+        controller.reset()
+        return adaptive ? stepper.initialStepSize(t: t, y: y, maxStep: maxStep, statistics: &stats) : h
+    }
+
+    /// Appends the row (t, y) to the output.
+    @inlinable
+    static func appendRow(
+        _ t: Double, _ y: UnsafePointer<Double>, dimension n: Int, times: inout [Double], states: inout [Double]
+    ) {
+        times.append(t)
+        states.append(contentsOf: UnsafeBufferPointer(start: y, count: n))
+    }
+
+    /// Before the first step: the timed events due at t₀ act on the state (the recorder sees it before and
+    /// after), then the handler's ``EventHandler/start(t:state:)``; the triggered conditions are evaluated
+    /// on the resulting state. Returns the index of the first timed event still to come and the status
+    /// (``SolverStatus/eventsDidNotSettle(time:)`` if the handler's events at t₀ did not settle).
+    @inlinable
+    static func actAtStart<F: ODEFunction>(
+        problem: ODEProblem<F>, schedule: [ScheduledEvent], state y: UnsafeMutablePointer<Double>,
+        work: inout TriggerWork, statistics stats: inout SolverStatistics
+    ) -> (nextTimed: Int, status: SolverStatus) {
+        let n = problem.function.dimension
+        let t = problem.timeSpan.lowerBound
+        let handler = problem.eventHandler
+        var status = SolverStatus.success
+        var nextTimed = 0
+        problem.stepRecorder?.record(t: t, state: y)
         while nextTimed < schedule.count && schedule[nextTimed].time <= t {
-            timed[schedule[nextTimed].index].action(t, UnsafeMutableBufferPointer(start: y, count: n))
+            problem.timedEvents[schedule[nextTimed].index].action(t, UnsafeMutableBufferPointer(start: y, count: n))
             if handler == nil { stats.eventsFired += 1 }
             nextTimed += 1
         }
@@ -216,338 +448,272 @@ enum IntegrationDriver {
                 status = .eventsDidNotSettle(time: t)
             }
         }
-        recorder?.record(t: t, state: y)
-        for i in 0..<m {
-            let g = triggers[i].condition(t, UnsafeBufferPointer(start: y, count: n))
-            gPrev[i] = g
-            lastSign[i] = sign(g)
+        problem.stepRecorder?.record(t: t, state: y)
+        for i in 0..<problem.triggeredEvents.count {
+            let g = problem.triggeredEvents[i].condition(t, UnsafeBufferPointer(start: y, count: n))
+            work.gPrev[i] = g
+            work.lastSign[i] = sign(g)
         }
-        for i in 0..<n { largest[i] = abs(y[i]) }
-        if let carried = options.initialMagnitudes, carried.count == n {
-            for i in 0..<n { largest[i] = max(largest[i], carried[i]) }
-        }
-        // Which components the negative-state check covers (built once, before the loop).
+        return (nextTimed, status)
+    }
+
+    /// Which components the negative-state check covers: ``SolverOptions/nonNegativeComponents``, or all.
+    @inlinable
+    static func checkedComponents(_ options: SolverOptions, dimension n: Int) -> [Bool] {
         var checked = [Bool](repeating: options.nonNegativeComponents == nil, count: n)
-        let noiseFactor = options.negativeNoiseFactor(dimension: n)
         for i in options.nonNegativeComponents ?? [] where i < n { checked[i] = true }
-        if everyStep && !continuesEveryStep {
-            times.append(t)
-            states.append(contentsOf: UnsafeBufferPointer(start: y, count: n))
+        return checked
+    }
+
+    /// Why an accepted step's end state yNew cannot be kept, or nil: a component that is not finite, or
+    /// (with ``SolverOptions/checkNegative``) a checked component below −f·(atol + rtol·|y|ₘₐₓ,ᵢ), where
+    /// |y|ₘₐₓ,ᵢ is the largest magnitude component i has had and f the options' noise factor.
+    @inlinable
+    static func acceptanceFailure(
+        state yNew: UnsafePointer<Double>, dimension n: Int, at tTarget: Double, options: SolverOptions,
+        checked: [Bool], noiseFactor: Double, largest: UnsafePointer<Double>
+    ) -> SolverStatus? {
+        if let bad = firstNonFinite(yNew, count: n) {
+            return .nonFinite(component: bad, time: tTarget)
         }
-
-        stepper.restart(t: t, y: y, statistics: &stats)
-        var controller = StepSizeController(kind: stepper.controllerKind)
-        var h = 0.0
-        if let hf = fixedStep {
-            h = hf
-        } else if let h0 = options.initialStep {
-            h = h0
-        } else if tEnd > t {
-            h = stepper.initialStepSize(t: t, y: y, maxStep: min(options.maxStep, tEnd - t), statistics: &stats)
+        if options.checkNegative {
+            let rtol = options.rtol, atol = options.atol
+            for i in 0..<n where checked[i] {
+                let threshold = noiseFactor * (atol + rtol * largest[i])
+                if yNew[i] < -threshold {
+                    return .negativeState(component: i, time: tTarget, value: yNew[i])
+                }
+            }
         }
-        var gridIndex = 0
-        var consecutiveSingular = 0
+        return nil
+    }
 
-        mainLoop: while t < tEnd && status.isSuccess {
-            var stop = nextTimed < schedule.count ? min(schedule[nextTimed].time, tEnd) : tEnd
-            if let handler { stop = min(stop, max(handler.nextScheduledTime, t)) }
-            var hStep: Double
-            let tTarget: Double
-            var onGrid = false
-            if let hf = fixedStep {
-                let gridNext = t0 + Double(gridIndex + 1) * hf
-                if gridNext >= stop - 1e-9 * hf {
-                    tTarget = stop
-                    onGrid = gridNext <= stop + 1e-9 * hf
-                } else {
-                    tTarget = gridNext
-                    onGrid = true
-                }
-                hStep = tTarget - t
-            } else {
-                hStep = min(h, options.maxStep)
-                if t + 1.01 * hStep >= stop {
-                    tTarget = stop
-                    hStep = stop - t
-                } else {
-                    if !(hStep >= minimumStep(at: t)) { // NaN-safe
-                        status = .stepSizeUnderflow(time: t, stepSize: hStep)
-                        break mainLoop
-                    }
-                    tTarget = t + hStep
-                }
-            }
-            if stats.steps >= options.maxSteps {
-                status = .maxStepsReached(time: t, steps: stats.steps)
-                break mainLoop
-            }
-            stats.steps += 1
-            let outcome = stepper.attempt(t: t, h: hStep, y: y, yNew: yNew, statistics: &stats)
-
-            // Error control.
-            switch outcome {
-            case .singularMatrix:
-                stats.rejectedSteps += 1
-                consecutiveSingular += 1
-                if fixedStep != nil || consecutiveSingular >= 6 {
-                    status = .singularMatrix(time: t)
-                    break mainLoop
-                }
-                controller.noteFailure()
-                h = 0.5 * hStep
-                continue mainLoop
-            case .convergenceFailure:
-                stats.rejectedSteps += 1
-                controller.noteFailure()
-                h = stepper.selectsStepSize ? stepper.proposedStepSize : 0.25 * hStep
-                if fixedStep != nil || !(h >= minimumStep(at: t)) {
-                    status = .stepSizeUnderflow(time: t, stepSize: fixedStep == nil ? h : hStep)
-                    break mainLoop
-                }
-                continue mainLoop
-            case let .completed(err):
-                consecutiveSingular = 0
-                if fixedStep == nil {
-                    if !(err <= 1) {
-                        stats.rejectedSteps += 1
-                        if stepper.selectsStepSize {
-                            h = stepper.proposedStepSize
-                        } else if err.isFinite {
-                            h = controller.rejected(h: hStep, error: err)
-                        } else {
-                            controller.noteFailure()
-                            h = 0.25 * hStep
-                        }
-                        if !(h >= minimumStep(at: t)) {
-                            status = err.isFinite
-                                ? .stepSizeUnderflow(time: t, stepSize: h)
-                                : .nonFinite(component: firstNonFinite(yNew, count: n) ?? 0, time: t)
-                            break mainLoop
-                        }
-                        continue mainLoop
-                    }
-                    if !stepper.selectsStepSize { h = controller.accepted(h: hStep, error: err) }
-                }
-            }
-            stats.acceptedSteps += 1
-
-            // Failure checks on the accepted state.
-            if let bad = firstNonFinite(yNew, count: n) {
-                status = .nonFinite(component: bad, time: tTarget)
-                break mainLoop
-            }
-            if options.checkNegative {
-                for i in 0..<n where checked[i] {
-                    let threshold = noiseFactor * (atol + rtol * largest[i])
-                    if yNew[i] < -threshold {
-                        status = .negativeState(component: i, time: tTarget, value: yNew[i])
-                        break mainLoop
-                    }
-                }
-            }
-            stepper.accept(t: t, h: hStep, y: y, yNew: yNew, statistics: &stats)
-            if fixedStep == nil && stepper.selectsStepSize { h = stepper.proposedStepSize }
-            recorder?.record(t: tTarget, state: yNew)
-
-            // Triggered events: sign changes at the step end, roots on the dense output.
-            var tReached = tTarget
-            var triggered = false
-            if m > 0 {
-                var earliest = Double.infinity
-                var unchanged = false
+    /// Locates the triggered events' crossings in the accepted step [t, t + h] (state `yNew` at its end,
+    /// dense output in between).
+    ///
+    /// A condition g whose sign changed between the ends in a direction its event fires on is located by
+    /// ``locateRoot``. A condition with the same sign at both ends may have crossed and crossed back
+    /// (a trigger periodic in time, or one on a quantity the error control hardly sees): it is sampled at
+    /// t + kh/(s+1), k = 1…s (s = ``interiorSamples``); the first sign change found is located like any
+    /// other (firing or not by its direction), and the step stops there so as not to miss the crossing
+    /// back. The deviation d of those samples from the chord between g(t) and g(t + h) grows as h²; keeping
+    /// it within a tenth of the condition's size |g|ₘₐₓ bounds the next step by
+    /// h·max(0.2, √(0.1·|g|ₘₐₓ / d)), never below 10⁻⁴ of the time span.
+    ///
+    /// Returns the time the step ends at (the right end of the group of coincident roots, see
+    /// ``TriggerWork/groupCoincident(from:)``), nil if no condition crossed, and the bound on the next
+    /// step (+∞ if none).
+    @inlinable
+    static func locateEvents<S: Stepper>(
+        stepper: S, triggers: [TriggeredEvent], work: inout TriggerWork, from t: Double, to tTarget: Double,
+        step hStep: Double, state yNew: UnsafePointer<Double>, dimension n: Int,
+        scratch: UnsafeMutablePointer<Double>, span: Double, statistics stats: inout SolverStatistics
+    ) -> (time: Double?, stepLimit: Double) {
+        let m = triggers.count
+        var earliest = Double.infinity
+        var stepLimit = Double.infinity
+        var unchanged = false
+        for i in 0..<m {
+            work.candidate[i] = false
+            let g = triggers[i].condition(tTarget, UnsafeBufferPointer(start: yNew, count: n))
+            work.gNew[i] = g
+            let s = sign(g), old = work.lastSign[i]
+            if s != 0 && s == old { unchanged = true }
+            guard s != 0, old != 0, s != old, triggers[i].direction.fires(newSign: s) else { continue }
+            let bracket = locateRoot(
+                stepper: stepper, condition: triggers[i].condition, dimension: n, scratch: scratch,
+                left: t, gLeft: work.gPrev[i], right: tTarget, gRight: g, oldSign: old, statistics: &stats)
+            work.rootLeft[i] = bracket.left
+            work.rootRight[i] = bracket.right
+            work.candidate[i] = true
+            work.fires[i] = true
+            earliest = min(earliest, bracket.right)
+        }
+        if unchanged {
+            let s = interiorSamples
+            for k in 1...s {
+                let tk = t + hStep * Double(k) / Double(s + 1)
+                stepper.interpolate(at: tk, into: scratch, statistics: &stats)
                 for i in 0..<m {
-                    candidate[i] = false
-                    let g = triggers[i].condition(tTarget, UnsafeBufferPointer(start: yNew, count: n))
-                    gNew[i] = g
-                    let s = sign(g), old = lastSign[i]
-                    if s != 0 && s == old { unchanged = true }
-                    guard s != 0, old != 0, s != old, triggers[i].direction.fires(newSign: s) else { continue }
-                    let bracket = locateRoot(
-                        stepper: stepper, condition: triggers[i].condition, dimension: n, scratch: scratch,
-                        left: t, gLeft: gPrev[i], right: tTarget, gRight: g, oldSign: old,
-                        statistics: &stats)
-                    rootLeft[i] = bracket.left
-                    rootRight[i] = bracket.right
-                    candidate[i] = true
-                    fires[i] = true
-                    earliest = min(earliest, bracket.right)
-                }
-                // A condition with the same sign at both ends may have crossed and crossed back inside the
-                // step (a trigger periodic in time, or one on a quantity the error control hardly sees):
-                // sample it on the dense output; the first sign change found is located like any other, and
-                // a condition far from linear over the step limits the next one.
-                if unchanged {
-                    for k in 1...interiorSamples {
-                        let tk = t + hStep * Double(k) / Double(interiorSamples + 1)
-                        stepper.interpolate(at: tk, into: scratch, statistics: &stats)
-                        for i in 0..<m {
-                            let old = lastSign[i]
-                            guard old != 0, sign(gNew[i]) == old else { continue }
-                            gInterior[i * interiorSamples + k - 1] = triggers[i].condition(tk, UnsafeBufferPointer(start: scratch, count: n))
-                        }
-                    }
-                    for i in 0..<m {
-                        let old = lastSign[i]
-                        guard old != 0, sign(gNew[i]) == old else { continue }
-                        var left = t, gLeft = gPrev[i]
-                        var deviation = 0.0, scale = max(abs(gPrev[i]), abs(gNew[i]))
-                        var found = false
-                        for k in 1...interiorSamples {
-                            let fraction = Double(k) / Double(interiorSamples + 1)
-                            let tk = t + hStep * fraction
-                            let gk = gInterior[i * interiorSamples + k - 1]
-                            deviation = max(deviation, abs(gk - (gPrev[i] + (gNew[i] - gPrev[i]) * fraction)))
-                            scale = max(scale, abs(gk))
-                            if !found && sign(gk) != old && sign(gk) != 0 {
-                                found = true
-                                let bracket = locateRoot(
-                                    stepper: stepper, condition: triggers[i].condition, dimension: n, scratch: scratch,
-                                    left: left, gLeft: gLeft, right: tk, gRight: gk, oldSign: old, statistics: &stats)
-                                rootLeft[i] = bracket.left
-                                rootRight[i] = bracket.right
-                                candidate[i] = true
-                                fires[i] = triggers[i].direction.fires(newSign: -old)
-                                earliest = min(earliest, bracket.right)
-                            }
-                            left = tk
-                            gLeft = gk
-                        }
-                        // The deviation from the chord grows as h²: keep the next step where it stays within
-                        // a tenth of the condition's size (never below 10⁻⁴ of the time span).
-                        if fixedStep == nil && deviation > 0 {
-                            let limit = hStep * max(0.2, (0.1 * scale / deviation).squareRoot())
-                            h = min(h, max(limit, 1e-4 * (tEnd - t0)))
-                        }
-                    }
-                }
-                if earliest < .infinity {
-                    // Events whose roots coincide (brackets overlap) fire together.
-                    var tEvent = earliest
-                    for i in 0..<m { inGroup[i] = false }
-                    var grew = true
-                    while grew {
-                        grew = false
-                        for i in 0..<m where candidate[i] && !inGroup[i] {
-                            if rootLeft[i] < tEvent || rootRight[i] <= tEvent {
-                                inGroup[i] = true
-                                grew = true
-                                tEvent = max(tEvent, rootRight[i])
-                            }
-                        }
-                    }
-                    tReached = tEvent
-                    triggered = true
+                    let old = work.lastSign[i]
+                    guard old != 0, sign(work.gNew[i]) == old else { continue }
+                    work.gInterior[i * s + k - 1] = triggers[i].condition(tk, UnsafeBufferPointer(start: scratch, count: n))
                 }
             }
+            for i in 0..<m {
+                let old = work.lastSign[i]
+                guard old != 0, sign(work.gNew[i]) == old else { continue }
+                let gStart = work.gPrev[i], gEnd = work.gNew[i]
+                var left = t, gLeft = gStart
+                var deviation = 0.0, scale = max(abs(gStart), abs(gEnd))
+                var found = false
+                for k in 1...s {
+                    let fraction = Double(k) / Double(s + 1)
+                    let tk = t + hStep * fraction
+                    let gk = work.gInterior[i * s + k - 1]
+                    deviation = max(deviation, abs(gk - (gStart + (gEnd - gStart) * fraction)))
+                    scale = max(scale, abs(gk))
+                    if !found && sign(gk) != old && sign(gk) != 0 {
+                        found = true
+                        let bracket = locateRoot(
+                            stepper: stepper, condition: triggers[i].condition, dimension: n, scratch: scratch,
+                            left: left, gLeft: gLeft, right: tk, gRight: gk, oldSign: old, statistics: &stats)
+                        work.rootLeft[i] = bracket.left
+                        work.rootRight[i] = bracket.right
+                        work.candidate[i] = true
+                        work.fires[i] = triggers[i].direction.fires(newSign: -old)
+                        earliest = min(earliest, bracket.right)
+                    }
+                    left = tk
+                    gLeft = gk
+                }
+                if deviation > 0 {
+                    let limit = hStep * max(0.2, (0.1 * scale / deviation).squareRoot())
+                    stepLimit = min(stepLimit, max(limit, 1e-4 * span))
+                }
+            }
+        }
+        guard earliest < .infinity else { return (nil, stepLimit) }
+        return (work.groupCoincident(from: earliest), stepLimit)
+    }
 
-            // Output inside [t, tReached) from dense output.
-            while outIndex < outTimes.count && outTimes[outIndex] < tReached {
-                let time = outTimes[outIndex]
-                times.append(time)
-                if time == tTarget {
-                    states.append(contentsOf: UnsafeBufferPointer(start: yNew, count: n))
-                } else {
-                    stepper.interpolate(at: time, into: scratch, statistics: &stats)
-                    states.append(contentsOf: UnsafeBufferPointer(start: scratch, count: n))
-                }
-                outIndex += 1
-            }
-
-            // Advance.
-            if triggered && tReached != tTarget {
-                stepper.interpolate(at: tReached, into: y, statistics: &stats)
-                recorder?.replaceLast(t: tReached, state: y)
-            } else {
-                swap(&y, &yNew)
-            }
-            t = tReached
-            if fixedStep != nil && onGrid && tReached == tTarget { gridIndex += 1 }
-            if everyStep {
-                times.append(t)
-                states.append(contentsOf: UnsafeBufferPointer(start: y, count: n))
-            }
-
-            // Event actions: triggered (at their root) first, then timed ones due now.
-            var acted = false
-            if triggered {
-                if handler == nil {
-                    for i in 0..<m where inGroup[i] && fires[i] {
-                        triggers[i].action(t, UnsafeMutableBufferPointer(start: y, count: n))
-                        stats.eventsFired += 1
-                    }
-                }
-                acted = true
-            }
-            while nextTimed < schedule.count && schedule[nextTimed].time <= t + 4 * abs(t).ulp {
-                timed[schedule[nextTimed].index].action(t, UnsafeMutableBufferPointer(start: y, count: n))
-                if handler == nil { stats.eventsFired += 1 }
-                nextTimed += 1
-                acted = true
-            }
-            if let handler {
-                if handler.nextScheduledTime <= t + 4 * abs(t).ulp { acted = true }
-                if acted {
-                    let executed = lastSign.withUnsafeBufferPointer { signs in
-                        handler.settle(t: t, state: UnsafeMutableBufferPointer(start: y, count: n), previousSigns: signs)
-                    }
-                    guard let executed else {
-                        status = .eventsDidNotSettle(time: t)
-                        break mainLoop
-                    }
-                    stats.eventsFired += executed
+    /// The event actions due at t, after the step has advanced to it: the triggered events of the group
+    /// located at t whose direction fires (without a handler), then the timed events due by t (within
+    /// 4 ulp), then, with a handler, its ``EventHandler/settle(t:state:previousSigns:)`` if anything
+    /// happened at t. Returns whether anything acted, or nil if the handler's events did not settle.
+    @inlinable
+    static func applyEvents(
+        at t: Double, state y: UnsafeMutablePointer<Double>, dimension n: Int, triggered: Bool,
+        triggers: [TriggeredEvent], work: TriggerWork, timed: [TimedEvent], schedule: [ScheduledEvent],
+        nextTimed: inout Int, handler: (any EventHandler)?, statistics stats: inout SolverStatistics
+    ) -> Bool? {
+        var acted = false
+        if triggered {
+            if handler == nil {
+                for i in 0..<triggers.count where work.inGroup[i] && work.fires[i] {
+                    triggers[i].action(t, UnsafeMutableBufferPointer(start: y, count: n))
+                    stats.eventsFired += 1
                 }
             }
-
+            acted = true
+        }
+        while nextTimed < schedule.count && schedule[nextTimed].time <= t + 4 * abs(t).ulp {
+            timed[schedule[nextTimed].index].action(t, UnsafeMutableBufferPointer(start: y, count: n))
+            if handler == nil { stats.eventsFired += 1 }
+            nextTimed += 1
+            acted = true
+        }
+        if let handler {
+            if handler.nextScheduledTime <= t + 4 * abs(t).ulp { acted = true }
             if acted {
-                recorder?.record(t: t, state: y)
-                for i in 0..<m {
-                    let g = triggers[i].condition(t, UnsafeBufferPointer(start: y, count: n))
-                    gPrev[i] = g
-                    let s = sign(g)
-                    if s != 0 {
-                        lastSign[i] = s
-                    } else if triggered && inGroup[i] {
-                        lastSign[i] = -lastSign[i]
-                    }
+                let executed = work.lastSign.withUnsafeBufferPointer { signs in
+                    handler.settle(t: t, state: UnsafeMutableBufferPointer(start: y, count: n), previousSigns: signs)
                 }
-                if everyStep {
-                    times.append(t)
-                    states.append(contentsOf: UnsafeBufferPointer(start: y, count: n))
-                }
-                if t < tEnd {
-                    stepper.restart(t: t, y: y, statistics: &stats)
-                    controller.reset()
-                    if fixedStep == nil {
-                        h = stepper.initialStepSize(
-                            t: t, y: y, maxStep: min(options.maxStep, tEnd - t), statistics: &stats)
-                    }
-                }
-            } else {
-                for i in 0..<m {
-                    let s = sign(gNew[i])
-                    if s != 0 { lastSign[i] = s }
-                }
-                swap(&gPrev, &gNew)
-            }
-            for i in 0..<n { largest[i] = max(largest[i], abs(y[i])) }
-            if options.stopWhenStiff && stepper.detectedStiffness && t < tEnd {
-                status = .stiffnessDetected(time: t)
-                break mainLoop
+                guard let executed else { return nil }
+                stats.eventsFired += executed
             }
         }
+        return acted
+    }
 
-        if status.isSuccess {
-            // Remaining output times equal t₁.
-            while outIndex < outTimes.count {
-                times.append(outTimes[outIndex])
-                states.append(contentsOf: UnsafeBufferPointer(start: y, count: n))
-                outIndex += 1
-            }
-        }
-        var solution = Solution(dimension: n, times: times, states: states, statistics: stats, status: status)
+    /// The solution at the end of the run, keeping the final state, time and each component's largest
+    /// magnitude for a run that continues this one.
+    @inlinable
+    static func finish(
+        times: [Double], states: [Double], state y: UnsafePointer<Double>, largest: UnsafePointer<Double>,
+        dimension n: Int, at t: Double, status: SolverStatus, statistics: SolverStatistics
+    ) -> Solution {
+        var solution = Solution(dimension: n, times: times, states: states, statistics: statistics, status: status)
         solution.finalState = Array(UnsafeBufferPointer(start: y, count: n))
         solution.finalTime = t
         solution.largestMagnitudes = Array(UnsafeBufferPointer(start: largest, count: n))
         return solution
+    }
+}
+
+/// The triggered events' work arrays, one entry per event, allocated once per solve: each condition's
+/// last known sign and its values at the current step's ends, the root brackets found in the step, and
+/// which events fire together.
+@usableFromInline
+struct TriggerWork {
+    /// Sign of each condition just before the current step (0 if unknown).
+    @usableFromInline var lastSign: [Double]
+    /// Each condition at the step's start and end.
+    @usableFromInline var gPrev: [Double]
+    @usableFromInline var gNew: [Double]
+    /// Bracket [rootLeft, rootRight] of a crossing located in the step.
+    @usableFromInline var rootLeft: [Double]
+    @usableFromInline var rootRight: [Double]
+    /// Whether a crossing was located in the step, and whether it is in the group that fires at its end.
+    @usableFromInline var candidate: [Bool]
+    @usableFromInline var inGroup: [Bool]
+    /// Whether a candidate's crossing is one its direction fires on (a crossing found inside a step may
+    /// be one the event ignores, the step stopping there so as not to miss the crossing back).
+    @usableFromInline var fires: [Bool]
+    /// Conditions sampled inside the step: event i's k-th sample at i·s + k − 1.
+    @usableFromInline var gInterior: [Double]
+
+    @inlinable
+    init(count m: Int) {
+        lastSign = [Double](repeating: 0, count: m)
+        gPrev = [Double](repeating: 0, count: m)
+        gNew = [Double](repeating: 0, count: m)
+        rootLeft = [Double](repeating: 0, count: m)
+        rootRight = [Double](repeating: 0, count: m)
+        candidate = [Bool](repeating: false, count: m)
+        inGroup = [Bool](repeating: false, count: m)
+        fires = [Bool](repeating: false, count: m)
+        gInterior = [Double](repeating: 0, count: max(1, m * IntegrationDriver.interiorSamples))
+    }
+
+    /// Events whose roots coincide fire together: starting from the earliest root's right end τ, every
+    /// candidate whose bracket starts before τ (or ends by it) joins the group and moves τ to its own
+    /// right end, until none joins. Returns τ, the time the group fires at.
+    @inlinable
+    mutating func groupCoincident(from earliest: Double) -> Double {
+        let m = candidate.count
+        var tEvent = earliest
+        for i in 0..<m { inGroup[i] = false }
+        var grew = true
+        while grew {
+            grew = false
+            for i in 0..<m where candidate[i] && !inGroup[i] {
+                if rootLeft[i] < tEvent || rootRight[i] <= tEvent {
+                    inGroup[i] = true
+                    grew = true
+                    tEvent = max(tEvent, rootRight[i])
+                }
+            }
+        }
+        return tEvent
+    }
+
+    /// After events acted at t: each condition is evaluated on the new state. A condition that is now zero
+    /// keeps its last sign, except for an event of the group that just fired, whose sign flips (it has
+    /// crossed).
+    @inlinable
+    mutating func restartSigns(
+        at t: Double, state y: UnsafePointer<Double>, dimension n: Int, triggers: [TriggeredEvent], triggered: Bool
+    ) {
+        for i in 0..<triggers.count {
+            let g = triggers[i].condition(t, UnsafeBufferPointer(start: y, count: n))
+            gPrev[i] = g
+            let s = IntegrationDriver.sign(g)
+            if s != 0 {
+                lastSign[i] = s
+            } else if triggered && inGroup[i] {
+                lastSign[i] = -lastSign[i]
+            }
+        }
+    }
+
+    /// A step without events: the end's values and (non-zero) signs become the next step's start.
+    @inlinable
+    mutating func carrySigns() {
+        for i in 0..<gNew.count {
+            let s = IntegrationDriver.sign(gNew[i])
+            if s != 0 { lastSign[i] = s }
+        }
+        swap(&gPrev, &gNew)
     }
 }
