@@ -22,10 +22,14 @@ struct ForwardSensitivityModel {
     /// `names[k][i]`: the variable holding ∂states[i]/∂parameters[k].
     var names: [[String]]
 
-    /// Refused (as an error naming the construct): events, delays, variable stoichiometries.
+    /// Refused (as an error naming the construct): events, delays, variable stoichiometries, algebraic
+    /// rules without a closed form (a differential–algebraic system).
     init(_ source: Model, states: [String], parameters: [String]) throws(CalibrationError) {
         let here = SourceLocation.synthetic(source.id)
         if !source.events.isEmpty { throw CalibrationError(at: here, "gradients of models with events are not supported") }
+        if let rule = source.differentialAlgebraicRules.first {
+            throw CalibrationError(at: rule.location, "gradients of models whose algebraic rules have no closed form (a differential–algebraic system) are not supported: the algebraic rule for '\(rule.variable)'")
+        }
         if source.reactions.contains(where: { r in (r.reactants + r.products).contains { $0.expression != nil } }) {
             throw CalibrationError(at: here, "gradients of models with variable stoichiometries are not supported")
         }

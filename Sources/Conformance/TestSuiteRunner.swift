@@ -119,6 +119,9 @@ public struct TestSuiteRunner: Sendable {
         settings.seed = seed
         let result: SimulationResult
         do { result = try compiled.simulate(settings, observe: columns.map(\.symbol)) } catch {
+            if let construct = error.unsupportedConstruct {
+                return Outcome(id: testCase.id, status: .unsupported, detail: "\(construct): \(error.message)")
+            }
             return Outcome(id: testCase.id, status: .failed, detail: "cannot simulate: \(error.message)")
         }
         let values = result.values.map { row in zip(row, columns).map { $0 * $1.factor } }

@@ -5,19 +5,21 @@
 /// Here the equations are the algebraic rules and the variables are the free ones — not constant,
 /// not set by an assignment or rate rule, not the target of an event, and, for a species, not changed by
 /// a reaction (a non-boundary reactant or product has its rate of change from the reactions). A
-/// rule and a variable are joined when the variable appears in the rule *linearly* (f = a·x + b with
-/// a and b free of x), and a maximum matching is found by augmenting paths (Kuhn's algorithm), rules
-/// and variables taken in document order.
+/// rule and a variable are joined when the variable appears in the rule, variables it contains
+/// *linearly* (f = a·x + b with a and b free of x) first, and a maximum matching is found by augmenting
+/// paths (Kuhn's algorithm), rules and variables taken in document order.
 ///
-/// A matched rule is then solved for its variable exactly: x = −b / a, with b = f at x = 0 and a the
-/// coefficient of x read off the expression tree. The system is then the semi-explicit index-1
-/// differential–algebraic system with its algebraic part solved in closed form: the values hold at t₀
-/// (overriding initial values, as SBML says) and at every instant, after events too.
+/// A rule matched to a variable it contains linearly, and not part of a cycle of rules that determine
+/// each other's variables, is then solved for its variable exactly: x = −b / a, with b = f at x = 0 and
+/// a the coefficient of x read off the expression tree (an assignment rule: the values hold at t₀,
+/// overriding initial values, as SBML says, and at every instant, after events too). The others stay
+/// algebraic rules, with the variable they determine: the import passes them on as the model's
+/// algebraic rules, which BDF solves as a differential–algebraic system (Newton on the algebraic part
+/// for consistent values at t₀ and after events).
 ///
 /// Refused, naming the rule: a rule no free variable appears in (over-determined: it constrains what
-/// is already fixed), a rule whose variables appear only non-linearly (it needs Newton iterations on
-/// the algebraic part, which the simulator does not have yet), and rules that determine each other's
-/// variables in a cycle (they would have to be solved simultaneously).
+/// is already fixed), rules left with no variable to determine, and rules that need the
+/// differential–algebraic solver for a compartment or a species in a compartment that changes size.
 enum AlgebraicRules {
     struct Refusal {
         /// `over-determined algebraic rule`, `non-linear algebraic rule`, `algebraic loop`.
@@ -40,9 +42,12 @@ enum AlgebraicRules {
         // Messages quote the rule as written (shortened), not as expanded.
         var written: [Int: String] = [:]
         for i in algebraic { written[i] = m.rules[i].math!.brief }
+        // Rules whose expansion ran out of budget: too large to solve, in closed form or numerically.
+        var unexpanded = Set<Int>()
         for i in algebraic {
             var budget = 100_000 // nodes: definitions that call others twice would otherwise double at each level
             m.rules[i].math = m.rules[i].math!.inlining(lambdas, budget: &budget)
+            if budget < 0 { unexpanded.insert(i) }
         }
 
         // The free variables, in document order.
@@ -63,17 +68,19 @@ enum AlgebraicRules {
         for i in algebraic {
             let math = m.rules[i].math!
             let mentioned = free.filter { math.mentions($0) }
-            edges.append(mentioned.filter { math.degree(in: $0) == 1 })
+            let linear = mentioned.filter { math.degree(in: $0) == 1 }
+            edges.append(linear + mentioned.filter { !linear.contains($0) })
+            if unexpanded.contains(i) && linear.isEmpty && !mentioned.isEmpty {
+                refusals.append(Refusal(construct: "non-linear algebraic rule",
+                                        detail: "the algebraic rule 0 = \(written[i]!) is not linear in any of its free variables as far as its function definitions could be expanded (100,000 nodes), and is too large to solve numerically",
+                                        position: m.rules[i].position, invalid: false))
+            }
             if mentioned.isEmpty {
                 let names = math.names.filter { !freeSet.contains($0) }
                 refusals.append(Refusal(construct: "over-determined algebraic rule",
                                         detail: "no variable of the algebraic rule 0 = \(written[i]!) is free to be determined by it"
                                             + (names.isEmpty ? "" : " (\(names.map { "'\($0)'" }.joined(separator: ", ")) are constant, set by other rules or events, or changed by reactions)"),
                                         position: m.rules[i].position, invalid: true))
-            } else if edges.last!.isEmpty {
-                refusals.append(Refusal(construct: "non-linear algebraic rule",
-                                        detail: "the algebraic rule 0 = \(written[i]!) is not linear in any of its free variables (\(mentioned.map { "'\($0)'" }.joined(separator: ", "))); solving it needs Newton iterations, which the simulator does not have",
-                                        position: m.rules[i].position, invalid: false))
             }
         }
         guard refusals.isEmpty else { return (m.rules, refusals) }
@@ -104,34 +111,43 @@ enum AlgebraicRules {
         var variable = [String](repeating: "", count: algebraic.count)
         for (v, r) in owner { variable[r] = v }
 
-        // The solved rules must not determine each other's variables in a cycle.
-        var state = [Int](repeating: 0, count: algebraic.count) // 0 unvisited, 1 on the path, 2 done
-        func cycle(from r: Int) -> Bool {
-            state[r] = 1
-            let math = m.rules[algebraic[r]].math!
-            for s in algebraic.indices where s != r && math.mentions(variable[s]) {
-                if state[s] == 1 || (state[s] == 0 && cycle(from: s)) { return true }
+        // Rules that determine each other's variables in a cycle are solved together, by the
+        // differential–algebraic solver, as are rules not linear in their variable.
+        func reaches(_ from: Int, _ target: Int) -> Bool {
+            var seen = Set<Int>(), stack = [from]
+            while let r = stack.popLast() {
+                let math = m.rules[algebraic[r]].math!
+                for s in algebraic.indices where s != r && math.mentions(variable[s]) {
+                    if s == target { return true }
+                    if seen.insert(s).inserted { stack.append(s) }
+                }
             }
-            state[r] = 2
             return false
         }
-        for r in algebraic.indices where state[r] == 0 && cycle(from: r) {
-            let involved = algebraic.indices.filter { state[$0] == 1 }
-            refusals.append(Refusal(construct: "algebraic loop",
-                                    detail: "the algebraic rules for \(involved.map { "'\(variable[$0])'" }.joined(separator: ", ")) determine each other's variables and would have to be solved simultaneously, which the simulator does not do yet",
-                                    position: m.rules[algebraic[r]].position, invalid: false))
-            break
-        }
-        guard refusals.isEmpty else { return (m.rules, refusals) }
-
+        // The differential–algebraic path determines parameters, and species in compartments of fixed
+        // size (imported as parameters holding the species' value).
+        let fixedCompartments = Set(m.compartments.filter(\.constant).map(\.id))
+        let parameters = Set(m.parameters.map(\.id) + m.species.filter { fixedCompartments.contains($0.compartment) }.map(\.id))
         var rules = m.rules
         for (r, i) in algebraic.enumerated() {
             let x = variable[r]
             let f = m.rules[i].math!
-            // x = −(f at x = 0) / (coefficient of x).
-            let solution = MathNode.apply("divide", [.apply("minus", [f.replacing(x, with: .number(0))]), f.coefficient(of: x)])
-            rules[i] = SBMLTree.RuleNode(kind: .assignment, variable: x, math: solution, position: m.rules[i].position)
+            let linear = f.degree(in: x) == 1
+            if linear && !reaches(r, r) {
+                // x = −(f at x = 0) / (coefficient of x).
+                let solution = MathNode.apply("divide", [.apply("minus", [f.replacing(x, with: .number(0))]), f.coefficient(of: x)])
+                rules[i] = SBMLTree.RuleNode(kind: .assignment, variable: x, math: solution, position: m.rules[i].position)
+            } else if parameters.contains(x) {
+                rules[i] = SBMLTree.RuleNode(kind: .algebraic, variable: x, math: f, position: m.rules[i].position)
+            } else {
+                refusals.append(Refusal(construct: linear ? "algebraic loop" : "non-linear algebraic rule",
+                                        detail: "the algebraic rule 0 = \(written[i]!) determines '\(x)'"
+                                            + (linear ? " together with other algebraic rules" : ", which it does not contain linearly")
+                                            + "; the differential–algebraic solver determines parameters and species in compartments of fixed size only, and '\(x)' is neither",
+                                        position: m.rules[i].position, invalid: false))
+            }
         }
+        guard refusals.isEmpty else { return (m.rules, refusals) }
         return (rules, [])
     }
 }

@@ -122,11 +122,15 @@ public struct SimulationError: Error, Sendable, CustomStringConvertible {
     public var message: String
     /// Where in the model file the construct at fault is (a rate rule, a reaction), when known.
     public var location: SourceLocation?
+    /// The construct the simulator cannot honour in this model, by name, when that is the reason (a
+    /// differential–algebraic system not of index 1); nil for bad settings and names.
+    public var unsupportedConstruct: String?
     public var description: String { message }
 
-    public init(message: String, location: SourceLocation? = nil) {
+    public init(message: String, location: SourceLocation? = nil, unsupportedConstruct: String? = nil) {
         self.message = message
         self.location = location
+        self.unsupportedConstruct = unsupportedConstruct
     }
 }
 
@@ -190,14 +194,26 @@ extension CompiledModel {
         options.nonNegativeComponents = nonNegativeComponents
         options.checkNegative = settings.checkNegative
 
+        // Algebraic rules solved by BDF with a mass matrix: consistent values at the start (after
+        // events, BDF's restart makes them consistent).
+        var start = initialState
+        var integrator = settings.method.integrator
+        if !algebraicComponents.isEmpty {
+            guard settings.method == .auto || settings.method == .bdf else {
+                throw SimulationError(message: "the model's algebraic rules make it a differential–algebraic system, which only the bdf method solves (auto uses it for such models), not \(settings.method.rawValue)")
+            }
+            try makeConsistent(&start, at: settings.start)
+            integrator = BDF()
+        }
+
         let (timed, triggered, handler) = integratorEvents(seed: settings.seed)
-        var problem = ODEProblem(function: self, initialState: initialState, timeSpan: settings.start...settings.end,
+        var problem = ODEProblem(function: self, initialState: start, timeSpan: settings.start...settings.end,
                                  timedEvents: timed, triggeredEvents: triggered, eventHandler: handler)
         if let delays {
             // Delays: the run keeps its history, and a step is no longer than the shortest delay at the
             // start (so that values within the step are interpolated, not extrapolated).
             problem.stepRecorder = HistoryRecorder(model: self, history: delays)
-            initialState.withUnsafeBufferPointer { refreshEventValues(t: settings.start, state: $0.baseAddress!) }
+            start.withUnsafeBufferPointer { refreshEventValues(t: settings.start, state: $0.baseAddress!) }
             let shortest = delays.tauRegisters.map { registers[$0] }.filter { $0 > 0 && $0.isFinite }.min()
             if let shortest, options.stepSize == nil { options.maxStep = shortest }
         }
@@ -208,7 +224,7 @@ extension CompiledModel {
         }
         let clock = ContinuousClock()
         let started = clock.now
-        let solution = settings.method.integrator.solve(problem, output: .times(times), options: options)
+        let solution = integrator.solve(problem, output: .times(times), options: options)
         let elapsed = clock.now - started
         // Values at each recorded time (observables are computed from the recorded state; event-changed
         // parameters are state variables, so their value at that time is recorded too).

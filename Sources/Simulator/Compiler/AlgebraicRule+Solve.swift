@@ -1,29 +1,63 @@
 import PathwayModel
 
 extension Model {
-    /// The model with each algebraic rule `0 = f` solved for the parameter it determines, x = −f(x = 0) /
-    /// (∂f/∂x), and that parameter replaced by an observable of the solution (function definitions are
-    /// expanded first). The rule must be linear in x (∂f/∂x free of x), and the solutions must not refer to
-    /// one another in a cycle (the observables' order is checked when compiled).
+    /// The model with each algebraic rule `0 = f` that can be solved in closed form solved for the
+    /// parameter x it determines, x = −f(x = 0) / (∂f/∂x), and that parameter replaced by an observable
+    /// of the solution (function definitions are expanded first): a rule linear in x (∂f/∂x free of x)
+    /// whose solution does not depend, through the other solutions, on itself.
+    ///
+    /// Every other rule (non-linear in x, or one of a cycle of rules that determine each other's
+    /// variables) stays in ``Model/algebraicRules`` and x becomes an algebraic state variable: a rate
+    /// rule `x' = f` marks its row, which holds the residual f, not a derivative, and
+    /// ``CompiledModel/algebraicComponents`` lists it, so that BDF solves the system as the
+    /// semi-explicit differential–algebraic system it is (mass matrix diag(1, …, 0)).
     func solvingAlgebraicRules() throws(CompileError) -> Model {
         guard !algebraicRules.isEmpty else { return self }
         var m = self
         let functions = Dictionary(m.functions.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
-        for rule in algebraicRules {
+        let rules = algebraicRules
+        var expanded: [Expression] = []
+        var solutions: [Expression?] = []
+        for rule in rules {
+            guard m.parameters.contains(where: { $0.id == rule.variable }) else {
+                throw CompileError(message: "\(rule.location): error: algebraic rule for '\(rule.variable)', which is not a parameter")
+            }
             let f = rule.expression.inliningFunctions(functions)
             let x = rule.variable
             let a = f.derivative(with: x)
-            guard !a.symbols.contains(x), a != .number(0) else {
-                throw CompileError(message: "\(rule.location): error: the algebraic rule 0 = \(rule.expression) is not linear in '\(x)'; the simulator solves algebraic rules only for a variable they contain linearly")
+            expanded.append(f)
+            if a.symbols.contains(x) || a == .number(0) {
+                solutions.append(nil)
+            } else {
+                solutions.append((.negate(f.substituting([x: .number(0)])) / a).simplified())
             }
-            let solution = (.negate(f.substituting([x: .number(0)])) / a).simplified()
-            guard let k = m.parameters.firstIndex(where: { $0.id == x }) else {
-                throw CompileError(message: "\(rule.location): error: algebraic rule for '\(x)', which is not a parameter")
-            }
-            let p = m.parameters.remove(at: k)
-            m.observables.append(Observable(id: x, expression: solution, unit: p.unit, note: p.note, module: p.module, location: rule.location))
         }
-        m.algebraicRules = []
+        // A closed-form solution that leads back to itself through the other solutions is part of a
+        // system to be solved simultaneously: the whole cycle goes to the algebraic solver.
+        let index = Dictionary(rules.enumerated().map { ($1.variable, $0) }, uniquingKeysWith: { a, _ in a })
+        let edges: [[Int]] = solutions.map { s in s.map { $0.symbols.compactMap { index[$0] }.sorted() } ?? [] }
+        func reaches(_ from: Int, _ target: Int) -> Bool {
+            var seen = Set<Int>(), stack = edges[from]
+            while let r = stack.popLast() {
+                if r == target { return true }
+                if seen.insert(r).inserted { stack += edges[r] }
+            }
+            return false
+        }
+        var differentialAlgebraic: [AlgebraicRule] = []
+        for (r, rule) in rules.enumerated() {
+            let x = rule.variable
+            if let solution = solutions[r], !reaches(r, r) {
+                let k = m.parameters.firstIndex { $0.id == x }!
+                let p = m.parameters.remove(at: k)
+                m.observables.append(Observable(id: x, expression: solution, unit: p.unit, note: p.note, module: p.module,
+                                                location: rule.location))
+            } else {
+                differentialAlgebraic.append(AlgebraicRule(variable: x, expression: expanded[r], location: rule.location))
+                m.rateRules.append(RateRule(variable: x, expression: expanded[r], location: rule.location))
+            }
+        }
+        m.algebraicRules = differentialAlgebraic
         return m
     }
 }

@@ -500,16 +500,21 @@ extension CompiledModel {
     /// for k assignments, enough for any chain of assignments reading one another. Returns the register
     /// file afterwards (the values before any run).
     static func settleInitialAssignments(
-        _ assignments: [(target: Int, value: Int)], main: Program, initial: Program, delays: DelayRuntime?,
+        _ assignments: [(target: Int, value: Int)], main: Program, jacobian: Program, initial: Program, delays: DelayRuntime?,
         registers: UnsafeMutablePointer<Double>, count: Int
     ) -> [Double] {
         if !assignments.isEmpty {
             for _ in 0...assignments.count {
+                // The initial assignments' program shares registers with the Jacobian's (both continue the
+                // main builder), so both run before it: a sub-expression only the Jacobian computes
+                // would otherwise be read as 0.
                 if let delays {
                     delays.run(main, registers)
+                    delays.run(jacobian, registers)
                     delays.run(initial, registers)
                 } else {
                     main.run(registers)
+                    jacobian.run(registers)
                     initial.run(registers)
                 }
                 for (target, value) in assignments { registers[target] = registers[value] }

@@ -141,7 +141,7 @@ public final class CompiledModel: ODEFunction {
             context, delayed: delayed, programs: [mainRaw, eventRaw], registerCount: registerCount)
         delays = delayRuntime
         let settled = Self.settleInitialAssignments(
-            initial.assignments, main: mainProgram, initial: initialProgram, delays: delayRuntime,
+            initial.assignments, main: mainProgram, jacobian: jacobianProgram, initial: initialProgram, delays: delayRuntime,
             registers: storage.registers, count: registerCount)
         initialRegisters = settled
         initialState = context.stateNames.map { settled[context.symbols[$0]!] }
@@ -247,6 +247,7 @@ public final class CompiledModel: ODEFunction {
         let kept = Set(keeping.compactMap { symbolRegisters[$0] })
         for _ in 0...initialAssignmentTargets.count {
             run(mainProgram)
+            run(jacobianProgram)
             run(initialAssignmentProgram)
             for (target, value) in initialAssignmentTargets where !kept.contains(target) { registers[target] = registers[value] }
         }

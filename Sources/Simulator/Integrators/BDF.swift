@@ -35,6 +35,16 @@
 /// points, so output at arbitrary times does not affect the steps. **Events:** after a discontinuity
 /// the method restarts at order 1 with D₁ = h·f.
 ///
+/// **Differential–algebraic systems.** When the function has ``ODEFunction/algebraicComponents``
+/// (semi-explicit index 1: y' = f(y, z), 0 = g(y, z), the rows of z holding g), the formula is
+/// M·(d + ψ) − c·f = 0 with the mass matrix M = diag(1 for y, 0 for z): Newton iterates on
+/// (M/c − J)·δ = f − M(ψ + d)/c, so every step ends with g(t₁, y₁, z₁) = 0 to Newton's tolerance, and
+/// the error test covers z as well (Hairer & Wanner, *Solving ODEs II*, §VI.1 and VII.3; MATLAB's
+/// ode15s with a singular mass matrix). At every restart (t₀ and after each event) z is made consistent
+/// by Newton on g with y held (``DAEConsistency``) and predicted constant over the first step.
+/// Ordinary systems take exactly the paths they took before (one test of an optional per Newton
+/// iteration and per factorisation).
+///
 /// The first step uses Hairer's starting-step estimate for a method of order 2 (BDF1's local error
 /// is ∝ h²). If `SolverOptions.stepSize` is set, the method takes fixed steps with error control off.
 public struct BDF: Integrator {

@@ -35,6 +35,12 @@ final class BDFStepper<F: ODEFunction>: Stepper {
     @usableFromInline let matrixR, matrixU, matrixRU: UnsafeMutablePointer<Double>
     /// I/c − J, factored when c changes and reused across steps.
     @usableFromInline let matrix: IterationMatrix
+    /// Differential–algebraic systems (``ODEFunction/algebraicComponents``): the diagonal of the mass
+    /// matrix M (0 in algebraic rows), so the iteration matrix is M/c − J and the Newton residual
+    /// f − M(ψ + d)/c; and the Newton solver that makes the algebraic components consistent at every
+    /// restart. Nil for ordinary systems, which take the paths they always took.
+    @usableFromInline let mass: UnsafeMutablePointer<Double>?
+    @usableFromInline let consistency: DAEConsistency<F>?
 
     /// Current order k.
     @usableFromInline var order = 1
@@ -98,6 +104,17 @@ final class BDFStepper<F: ODEFunction>: Stepper {
         matrixR = errorConstant + (Self.maxOrder + 2)
         matrixU = matrixR + m * m
         matrixRU = matrixU + m * m
+        let algebraic = function.algebraicComponents
+        if algebraic.isEmpty {
+            mass = nil
+            consistency = nil
+        } else {
+            let diagonal = UnsafeMutablePointer<Double>.allocate(capacity: n)
+            diagonal.initialize(repeating: 1, count: n)
+            for i in algebraic { diagonal[i] = 0 }
+            mass = diagonal
+            consistency = DAEConsistency(function: function)
+        }
         // Klopfenstein–Shampine NDF coefficients κₖ (Shampine & Reichelt 1997, Table 1);
         // κ₅ = 0: order 5 is the plain BDF.
         let kappa = [0, -0.1850, -1.0 / 9, -0.0823, -0.0415, 0, 0]
@@ -112,17 +129,27 @@ final class BDFStepper<F: ODEFunction>: Stepper {
 
     deinit {
         storage.deallocate()
+        mass?.deallocate()
     }
 
     @inlinable
-    func restart(t: Double, y: UnsafePointer<Double>, statistics: inout SolverStatistics) {
+    func restart(t: Double, y: UnsafeMutablePointer<Double>, statistics: inout SolverStatistics) {
         let n = self.n, D = differences
         let rows = Self.maxOrder + 3
+        if let consistency {
+            // Algebraic components consistent with their constraints (after an event too). If Newton
+            // fails here, the steps' own Newton iterations fail and the run stops with their status.
+            _ = consistency.project(t: t, y: y, statistics: &statistics)
+        }
         D.update(repeating: 0, count: rows * n)
         D.update(from: y, count: n)
         // D₁ = h·f(t₀, y₀) with the spacing h = 1 until the first attempt rescales it.
         f.evaluate(t: t, y: y, dydt: D + n)
         statistics.rhsEvaluations += 1
+        if let mass {
+            // Algebraic rows hold residuals, not derivatives: predict those components constant.
+            for i in 0..<n where mass[i] == 0 { D[n + i] = 0 }
+        }
         spacing = 1
         order = 1
         equalSteps = 0
@@ -215,7 +242,7 @@ final class BDFStepper<F: ODEFunction>: Stepper {
     func factorize(coefficient c: Double, statistics: inout SolverStatistics) -> Bool {
         statistics.luDecompositions += 1
         convergenceRate = 1
-        guard matrix.factor(jacobian: jac, diagonal: 1 / c) else {
+        guard matrix.factor(jacobian: jac, diagonal: 1 / c, mass: mass) else {
             factoredCoefficient = 0
             return false
         }
@@ -239,7 +266,9 @@ final class BDFStepper<F: ODEFunction>: Stepper {
         return (s / Double(max(1, n))).squareRoot()
     }
 
-    /// Modified Newton on d − c·f(t₁, ŷ + d) + ψ = 0, iterating on (I/c − J)·δ = f − (ψ + d)/c.
+    /// Modified Newton on d − c·f(t₁, ŷ + d) + ψ = 0, iterating on (I/c − J)·δ = f − (ψ + d)/c
+    /// (with a mass matrix: M·(d + ψ) − c·f = 0 and (M/c − J)·δ = f − M(ψ + d)/c, so the algebraic rows
+    /// are g(t₁, ŷ + d) = 0).
     /// CVODE's test: converged when ‖δ‖·min(1, rate) ≤ tolerance; diverging when ‖δ‖ > 2‖δ_prev‖.
     @inlinable
     func newton(tNew: Double, c: Double, tolerance: Double, statistics: inout SolverStatistics) -> Bool {
@@ -254,7 +283,11 @@ final class BDFStepper<F: ODEFunction>: Stepper {
         for m in 0..<Self.maxNewtonIterations {
             f.evaluate(t: tNew, y: yCurrent, dydt: fCurrent)
             statistics.rhsEvaluations += 1
-            for i in 0..<n { delta[i] = fCurrent[i] - (psi[i] + d[i]) * invC }
+            if let mass {
+                for i in 0..<n { delta[i] = fCurrent[i] - mass[i] * (psi[i] + d[i]) * invC }
+            } else {
+                for i in 0..<n { delta[i] = fCurrent[i] - (psi[i] + d[i]) * invC }
+            }
             solveLinear(delta)
             let size = weightedNorm(delta)
             guard size.isFinite else { return false }

@@ -68,7 +68,7 @@ final class DormandPrince54Stepper<F: ODEFunction>: Stepper {
     }
 
     @inlinable
-    func restart(t: Double, y: UnsafePointer<Double>, statistics: inout SolverStatistics) {
+    func restart(t: Double, y: UnsafeMutablePointer<Double>, statistics: inout SolverStatistics) {
         f.evaluate(t: t, y: y, dydt: k1)
         statistics.rhsEvaluations += 1
     }

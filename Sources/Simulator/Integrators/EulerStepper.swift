@@ -30,7 +30,7 @@ final class EulerStepper<F: ODEFunction>: Stepper {
     }
 
     @inlinable
-    func restart(t: Double, y: UnsafePointer<Double>, statistics: inout SolverStatistics) {}
+    func restart(t: Double, y: UnsafeMutablePointer<Double>, statistics: inout SolverStatistics) {}
 
     @inlinable
     func initialStepSize(

@@ -404,7 +404,7 @@ enum IntegrationDriver {
     /// controller's are forgotten and an adaptive run takes a new starting step (returned; `h` otherwise).
     @inlinable
     static func restart<S: Stepper>(
-        _ stepper: S, at t: Double, state y: UnsafePointer<Double>, controller: inout StepSizeController,
+        _ stepper: S, at t: Double, state y: UnsafeMutablePointer<Double>, controller: inout StepSizeController,
         adaptive: Bool, maxStep: Double, h: Double, statistics stats: inout SolverStatistics
     ) -> Double {
         stepper.restart(t: t, y: y, statistics: &stats)

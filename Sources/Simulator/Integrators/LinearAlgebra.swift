@@ -319,13 +319,18 @@ final class SparseLU {
     /// The number of stored entries of L and U (a measure of the fill).
     var factorEntries: Int { fillCount }
 
-    /// Factors `diagonal·I − J`; false when a pivot is unusable (then use dense partial pivoting).
+    /// Factors `diagonal·M − J` (M = I without `mass`, else diag(mass)); false when a pivot is
+    /// unusable (then use dense partial pivoting).
     @inlinable
-    func factor(jacobian J: UnsafePointer<Double>, diagonal: Double) -> Bool {
+    func factor(jacobian J: UnsafePointer<Double>, diagonal: Double, mass: UnsafePointer<Double>? = nil) -> Bool {
         let n = self.n, a = self.a
         for e in 0..<fillCount { a[Int(fillIndex[e])] = 0 }
         for e in 0..<sourceCount { a[Int(targetIndex[e])] = -J[Int(sourceIndex[e])] }
-        for i in 0..<n { a[i * n + i] += diagonal }
+        if let mass {
+            for i in 0..<n { a[i * n + i] += diagonal * mass[i] }
+        } else {
+            for i in 0..<n { a[i * n + i] += diagonal }
+        }
         for k in 0..<n {
             let pivot = a[k * n + k]
             let start = Int(colStart[k]), end = Int(colStart[k + 1])
@@ -441,16 +446,21 @@ final class IterationMatrix {
         factors.deallocate()
     }
 
-    /// Factors `diagonal·I − J`; false when it is singular.
+    /// Factors `diagonal·M − J` (M = I without `mass`, else the diagonal mass matrix diag(mass) of a
+    /// differential–algebraic system); false when it is singular.
     @inlinable
-    func factor(jacobian J: UnsafePointer<Double>, diagonal: Double) -> Bool {
-        if let sparse, sparse.factor(jacobian: J, diagonal: diagonal) {
+    func factor(jacobian J: UnsafePointer<Double>, diagonal: Double, mass: UnsafePointer<Double>? = nil) -> Bool {
+        if let sparse, sparse.factor(jacobian: J, diagonal: diagonal, mass: mass) {
             usingSparse = true
             return true
         }
         usingSparse = false
         for i in 0..<(n * n) { lu[i] = -J[i] }
-        for i in 0..<n { lu[i * n + i] += diagonal }
+        if let mass {
+            for i in 0..<n { lu[i * n + i] += diagonal * mass[i] }
+        } else {
+            for i in 0..<n { lu[i * n + i] += diagonal }
+        }
         guard DenseLU.factor(lu, order: n, pivots: pivots) else { return false }
         factors.compress(from: lu, order: n)
         return true

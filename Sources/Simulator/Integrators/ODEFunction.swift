@@ -27,6 +27,11 @@ public protocol ODEFunction {
     /// The structural nonzeros of the Jacobian, as dense indices `i*n + j`, when known. Implicit
     /// integrators then factor with a sparse, fill-reducing LU (see ``SparseLU``). Nil: dense.
     var jacobianSparsity: [Int]? { get }
+
+    /// The components that are algebraic: for them `evaluate` writes the residual g of a constraint
+    /// 0 = g(t, y), not a derivative (a semi-explicit differential–algebraic system M·y' = f with
+    /// M = diag(1 for differential, 0 for algebraic components)). Only ``BDF`` solves such systems.
+    var algebraicComponents: [Int] { get }
 }
 
 extension ODEFunction {
@@ -43,4 +48,8 @@ extension ODEFunction {
     /// Default: no sparsity information (dense linear algebra).
     @inlinable
     public var jacobianSparsity: [Int]? { nil }
+
+    /// Default: an ordinary differential system.
+    @inlinable
+    public var algebraicComponents: [Int] { [] }
 }

@@ -63,7 +63,7 @@ final class Rodas4Stepper<F: ODEFunction>: Stepper {
     }
 
     @inlinable
-    func restart(t: Double, y: UnsafePointer<Double>, statistics: inout SolverStatistics) {
+    func restart(t: Double, y: UnsafeMutablePointer<Double>, statistics: inout SolverStatistics) {
         f.evaluate(t: t, y: y, dydt: f0)
         statistics.rhsEvaluations += 1
         haveF0 = true

@@ -38,7 +38,7 @@ final class RungeKutta4Stepper<F: ODEFunction>: Stepper {
     }
 
     @inlinable
-    func restart(t: Double, y: UnsafePointer<Double>, statistics: inout SolverStatistics) {}
+    func restart(t: Double, y: UnsafeMutablePointer<Double>, statistics: inout SolverStatistics) {}
 
     @inlinable
     func initialStepSize(

@@ -9,8 +9,9 @@ protocol Stepper: AnyObject {
     var controllerKind: StepSizeController.Kind { get }
 
     /// (Re)starts at (t, y): forgets FSAL derivatives and Jacobians. Called at t₀ and after
-    /// every event.
-    func restart(t: Double, y: UnsafePointer<Double>, statistics: inout SolverStatistics)
+    /// every event. A method that solves algebraic constraints (``BDF``) makes y's algebraic
+    /// components consistent with them here, in place.
+    func restart(t: Double, y: UnsafeMutablePointer<Double>, statistics: inout SolverStatistics)
 
     /// Hairer's starting step estimate at (t, y); only called after `restart`.
     func initialStepSize(

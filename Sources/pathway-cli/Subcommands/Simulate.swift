@@ -76,7 +76,7 @@ extension Pathway {
             }
             let result: SimulationResult
             do { result = try compiled.simulate(settings, observe: observe) } catch {
-                throw CommandError(error.message)
+                throw stochasticError(error) // `file:line:column: error:` when the error names where it is
             }
             let svg = plot.map { _ in timeCoursePlot(title: model.name.isEmpty ? model.id : model.name, model: model, result: result, logY: logY) }
             try output.write(TableWriter.write(result, format: format.format))
