@@ -238,6 +238,22 @@ enum LibSBML {
         if Model_isSetExtentUnits(m) != 0 { out.extentUnits = borrowedString(Model_getExtentUnits(m)) }
         if Model_isSetConversionFactor(m) != 0 { out.conversionFactor = borrowedString(Model_getConversionFactor(m)) }
 
+        out.unitDefinitions = readUnitDefinitions(m)
+        out.functions = readFunctions(m)
+        out.compartments = readCompartments(m)
+        out.species = readSpecies(m)
+        out.parameters = readParameters(m)
+        out.initialAssignments = readInitialAssignments(m)
+        out.rules = readRules(m)
+        out.constraintCount = Int(Model_getNumConstraints(m))
+        out.reactions = readReactions(m)
+        out.events = readEvents(m)
+        return out
+    }
+
+    /// The unit definitions, each a product of scaled base units.
+    private static func readUnitDefinitions(_ m: OpaquePointer) -> [SBMLTree.UnitDefinitionNode] {
+        var nodes: [SBMLTree.UnitDefinitionNode] = []
         for i in 0..<Model_getNumUnitDefinitions(m) {
             guard let ud = Model_getUnitDefinition(m, i) else { continue }
             var units: [SBMLTree.UnitTerm] = []
@@ -247,9 +263,14 @@ enum LibSBML {
                 units.append(SBMLTree.UnitTerm(kind: kind, exponent: Unit_getExponentAsDouble(u), scale: Int(Unit_getScale(u)),
                                                multiplier: Unit_getMultiplier(u)))
             }
-            out.unitDefinitions.append(.init(id: borrowedString(UnitDefinition_getId(ud)) ?? "", units: units))
+            nodes.append(.init(id: borrowedString(UnitDefinition_getId(ud)) ?? "", units: units))
         }
+        return nodes
+    }
 
+    /// The function definitions (lambdas).
+    private static func readFunctions(_ m: OpaquePointer) -> [SBMLTree.FunctionNode] {
+        var nodes: [SBMLTree.FunctionNode] = []
         for i in 0..<Model_getNumFunctionDefinitions(m) {
             guard let f = Model_getFunctionDefinition(m, i) else { continue }
             var node = SBMLTree.FunctionNode(id: borrowedString(FunctionDefinition_getId(f)) ?? "", name: name(f), position: position(f))
@@ -264,9 +285,14 @@ enum LibSBML {
                     node.math = .unsupported("lambda without a body")
                 }
             }
-            out.functions.append(node)
+            nodes.append(node)
         }
+        return nodes
+    }
 
+    /// The compartments.
+    private static func readCompartments(_ m: OpaquePointer) -> [SBMLTree.CompartmentNode] {
+        var nodes: [SBMLTree.CompartmentNode] = []
         for i in 0..<Model_getNumCompartments(m) {
             guard let c = Model_getCompartment(m, i) else { continue }
             var node = SBMLTree.CompartmentNode(id: borrowedString(Compartment_getId(c)) ?? "", name: name(c))
@@ -279,9 +305,14 @@ enum LibSBML {
             if Compartment_isSetUnits(c) != 0 { node.units = borrowedString(Compartment_getUnits(c)) }
             node.sboTerm = sbo(c)
             node.position = position(c)
-            out.compartments.append(node)
+            nodes.append(node)
         }
+        return nodes
+    }
 
+    /// The species.
+    private static func readSpecies(_ m: OpaquePointer) -> [SBMLTree.SpeciesNode] {
+        var nodes: [SBMLTree.SpeciesNode] = []
         for i in 0..<Model_getNumSpecies(m) {
             guard let s = Model_getSpecies(m, i) else { continue }
             var node = SBMLTree.SpeciesNode(id: borrowedString(Species_getId(s)) ?? "", name: name(s),
@@ -294,9 +325,14 @@ enum LibSBML {
             if Species_isSetConversionFactor(s) != 0 { node.conversionFactor = borrowedString(Species_getConversionFactor(s)) }
             node.sboTerm = sbo(s)
             node.position = position(s)
-            out.species.append(node)
+            nodes.append(node)
         }
+        return nodes
+    }
 
+    /// The global parameters.
+    private static func readParameters(_ m: OpaquePointer) -> [SBMLTree.ParameterNode] {
+        var nodes: [SBMLTree.ParameterNode] = []
         for i in 0..<Model_getNumParameters(m) {
             guard let p = Model_getParameter(m, i) else { continue }
             var node = SBMLTree.ParameterNode(id: borrowedString(Parameter_getId(p)) ?? "", name: name(p))
@@ -305,23 +341,37 @@ enum LibSBML {
             if Parameter_isSetUnits(p) != 0 { node.units = borrowedString(Parameter_getUnits(p)) }
             node.sboTerm = sbo(p)
             node.position = position(p)
-            out.parameters.append(node)
+            nodes.append(node)
         }
+        return nodes
+    }
 
+    /// The initial assignments.
+    private static func readInitialAssignments(_ m: OpaquePointer) -> [SBMLTree.InitialAssignmentNode] {
+        var nodes: [SBMLTree.InitialAssignmentNode] = []
         for i in 0..<Model_getNumInitialAssignments(m) {
             guard let a = Model_getInitialAssignment(m, i) else { continue }
-            out.initialAssignments.append(.init(symbol: borrowedString(InitialAssignment_getSymbol(a)) ?? "",
+            nodes.append(.init(symbol: borrowedString(InitialAssignment_getSymbol(a)) ?? "",
                                                 math: InitialAssignment_getMath(a).map(math), position: position(a)))
         }
+        return nodes
+    }
 
+    /// The rules (assignment, rate and algebraic).
+    private static func readRules(_ m: OpaquePointer) -> [SBMLTree.RuleNode] {
+        var nodes: [SBMLTree.RuleNode] = []
         for i in 0..<Model_getNumRules(m) {
             guard let r = Model_getRule(m, i) else { continue }
             let kind: SBMLTree.RuleNode.Kind = Rule_isAlgebraic(r) != 0 ? .algebraic : Rule_isRate(r) != 0 ? .rate : .assignment
             let variable = kind == .algebraic ? "" : borrowedString(Rule_getVariable(r)) ?? ""
-            out.rules.append(.init(kind: kind, variable: variable, math: Rule_getMath(r).map(math), position: position(r)))
+            nodes.append(.init(kind: kind, variable: variable, math: Rule_getMath(r).map(math), position: position(r)))
         }
-        out.constraintCount = Int(Model_getNumConstraints(m))
+        return nodes
+    }
 
+    /// The reactions with their species references and kinetic laws.
+    private static func readReactions(_ m: OpaquePointer) -> [SBMLTree.ReactionNode] {
+        var nodes: [SBMLTree.ReactionNode] = []
         for i in 0..<Model_getNumReactions(m) {
             guard let r = Model_getReaction(m, i) else { continue }
             var node = SBMLTree.ReactionNode(id: borrowedString(Reaction_getId(r)) ?? "", name: name(r))
@@ -351,9 +401,14 @@ enum LibSBML {
             }
             node.sboTerm = sbo(r)
             node.position = position(r)
-            out.reactions.append(node)
+            nodes.append(node)
         }
+        return nodes
+    }
 
+    /// The events: trigger, delay, priority and assignments.
+    private static func readEvents(_ m: OpaquePointer) -> [SBMLTree.EventNode] {
+        var nodes: [SBMLTree.EventNode] = []
         for i in 0..<Model_getNumEvents(m) {
             guard let e = Model_getEvent(m, i) else { continue }
             var node = SBMLTree.EventNode()
@@ -379,9 +434,9 @@ enum LibSBML {
                                               math: EventAssignment_getMath(a).map(math), position: position(a)))
             }
             node.position = position(e)
-            out.events.append(node)
+            nodes.append(node)
         }
-        return out
+        return nodes
     }
 
     private static func speciesReference(_ sr: OpaquePointer) -> SBMLTree.SpeciesReferenceNode {
