@@ -79,9 +79,65 @@ final class StochasticModel {
     init(_ compiled: CompiledModel, counts conversion: CountConversion) throws(SimulationError) {
         self.compiled = compiled
         let model = compiled.model
-        func refuse(_ what: String, at location: SourceLocation? = nil) -> SimulationError {
-            SimulationError(message: "the stochastic simulation cannot honour \(what)", location: location)
+        try Self.checkSupported(compiled)
+        let inliner = try ExpressionInliner(model)
+        let counts = try CountScale(compiled, conversion: conversion)
+        scale = counts.scale
+        isCount = counts.isCount
+        moleculesPerAmount = counts.molecules
+
+        var channels = ChannelBuilder(compiled, counts: counts, inliner: inliner)
+        for r in model.reactions { try channels.add(r) }
+        if channels.usesTime {
+            throw Self.refuse("propensities that depend on time (exact SSA needs them constant between reaction events)")
         }
+        channelCount = channels.names.count
+        channelNames = channels.names
+        channelLocations = channels.locations
+
+        // Event conditions that change with time alone.
+        triggersUseTime = model.events.contains { e in
+            if case .when(let c) = e.trigger { return inliner.full(c).referencesTime }
+            return false
+        }
+
+        // MARK: Programs and registers
+        let all = channels.builder.program
+        constantsProgram = all.slice(computing: Set(channels.constantRegisters))
+        programs = channels.generalRegisters.map { r in r.map { all.slice(computing: [$0]) } }
+        registerCount = channels.builder.registerCount
+        registers = .allocate(capacity: max(registerCount, 1))
+        registers.initialize(repeating: 0, count: max(registerCount, 1))
+        initialOwnRegisters = channels.builder.constants.map { ($0.register, $0.value) }
+
+        func buffer<T>(_ a: [T]) -> UnsafeMutableBufferPointer<T> {
+            let b = UnsafeMutableBufferPointer<T>.allocate(capacity: max(a.count, 1))
+            _ = b.initialize(from: a)
+            return b
+        }
+        stateRegister = buffer(compiled.stateNames.map { Int32(compiled.symbolRegisters[$0]!) })
+        kind = buffer(channels.kinds)
+        multiplier = buffer(channels.multipliers)
+        valueRegister = buffer(channels.valueRegisters)
+        factorIndex = buffer(channels.factorIndex)
+        factorOrder = buffer(channels.factorOrder)
+        let graph = Self.dependencyGraph(changes: channels.changes, reads: channels.reads)
+        changeStart = buffer(graph.changeStart)
+        changeIndex = buffer(graph.changeIndex)
+        changeDelta = buffer(graph.changeDelta)
+        dependentStart = buffer(graph.dependentStart)
+        dependent = buffer(graph.dependent)
+        conversionNotes = counts.notes
+    }
+
+    static func refuse(_ what: String, at location: SourceLocation? = nil) -> SimulationError {
+        SimulationError(message: "the stochastic simulation cannot honour \(what)", location: location)
+    }
+
+    /// What exact SSA cannot honour: rate rules (continuous change), delays, variable or fractional
+    /// stoichiometries.
+    static func checkSupported(_ compiled: CompiledModel) throws(SimulationError) {
+        let model = compiled.model
         if let rule = model.rateRules.first {
             let what = model.species.contains { $0.id == rule.variable } ? "species '\(rule.variable)'" : "'\(rule.variable)'"
             throw refuse("the rate rule on \(what) (a continuous change; SSA changes counts only by reactions and events)", at: rule.location)
@@ -97,246 +153,19 @@ final class StochasticModel {
                 }
             }
         }
-        let functions = Dictionary(model.functions.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
-        var inlinedObservables: [String: Expression] = [:]
-        do {
-            for o in try CompiledModel.dependencyOrder(model.observables) {
-                inlinedObservables[o.id] = o.expression.inliningFunctions(functions).substituting(inlinedObservables).simplified()
-            }
-        } catch { throw SimulationError(message: error.message) }
-        func full(_ e: Expression) -> Expression {
-            e.inliningFunctions(functions).substituting(inlinedObservables).simplified()
-        }
+    }
 
-        // MARK: Counts
-        let units = model.units
-        let avogadro = 6.022_140_76e23
-        var molecules = 1.0
-        var notes: [String] = []
-        let molar = units.concentration.molar
-        let useAvogadro: Bool
-        switch conversion {
-        case .auto: useAvogadro = molar != nil
-        case .avogadro:
-            guard molar != nil else {
-                throw SimulationError(message: "--counts avogadro needs molar units; the model's concentrations are in '\(units.concentration.rawValue)'")
-            }
-            useAvogadro = true
-        case .asIs: useAvogadro = false
-        }
-        let volumes = Dictionary(model.compartments.map { ($0.id, $0.size) }, uniquingKeysWith: { a, _ in a })
-        let stateIndex = Dictionary(uniqueKeysWithValues: compiled.stateNames.enumerated().map { ($1, $0) })
-        for c in model.compartments where stateIndex[c.id] != nil {
-            throw refuse("the changing size of compartment '\(c.id)'")
-        }
-        if useAvogadro, let molar {
-            molecules = avogadro * molar * units.volume.litres
-            let amount = "\(units.concentration.rawValue)·\(units.volume.rawValue)"
-            notes.append("counts: amounts × Avogadro's number (6.02214076e23/mol): 1 \(amount) = \(shortNumber(molecules)) molecules")
-            for c in model.compartments where model.species.contains(where: { $0.compartment == c.id && !$0.amountValued }) {
-                notes.append("counts: 1 \(units.concentration.rawValue) in '\(c.id)' (\(shortNumber(c.size)) \(units.volume.rawValue)) = \(shortNumber(molecules * c.size)) molecules")
-            }
-        } else {
-            notes.append("counts: amounts as they stand (in '\(units.concentration.rawValue)' × compartment size) are molecule counts")
-        }
-        let speciesByID = Dictionary(model.species.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
-        func speciesScale(_ s: Species) -> Double { s.amountValued ? molecules : molecules * (volumes[s.compartment] ?? 1) }
-        var scale: [Double] = [], isCount: [Bool] = []
-        for name in compiled.stateNames {
-            if let s = speciesByID[name] {
-                scale.append(speciesScale(s))
-                isCount.append(true)
-            } else {
-                scale.append(1)
-                isCount.append(false)
-            }
-        }
-        self.scale = scale
-        self.isCount = isCount
-        moleculesPerAmount = molecules
-
-        // MARK: Channels
-        var builder = ProgramBuilder(symbols: compiled.symbolRegisters, registerCount: compiled.registerCount, timeRegister: 0)
-        var names: [String] = []
-        var kinds: [UInt8] = [], mult: [Double] = [], valueRegs: [Int32] = []
-        var fIndex: [Int32] = [], fOrder: [Int32] = []
-        var reads: [Set<Int>] = []
-        var changes: [[(Int, Double)]] = []
-        var constantRegisters: [Int32] = [], generalRegisters: [Int32?] = []
-        var usesTime = false
-
-        func net(_ r: Reaction, sign: Double) -> [(Int, Double)] {
-            r.netStoichiometry.compactMap { name, c -> (Int, Double)? in
-                guard c != 0, let k = stateIndex[name], let s = speciesByID[name], !s.boundary else { return nil }
-                return (k, sign * c)
-            }
-        }
-        func compile(_ e: Expression) throws(SimulationError) -> Int {
-            do { return try builder.register(for: e) } catch { throw SimulationError(message: error.message) }
-        }
-        /// A mass-action direction: `k · Π [X]^ν` over `terms`, natively when it can be.
-        func massAction(_ r: Reaction, _ k: Expression, _ terms: [StoichiometricTerm], name: String, sign: Double) throws(SimulationError) {
-            let reactionScale = molecules * (r.compartment.flatMap { volumes[$0] } ?? 1)
-            var constant = full(k)
-            var factors: [(Int, Int)] = []
-            var numeric = reactionScale
-            var native = !constant.symbols.contains { speciesByID[$0] != nil || stateIndex[$0] != nil } && !constant.referencesTime
-            var orders: [String: Int] = [:]
-            var order: [String] = []
-            for t in terms {
-                if orders[t.species] == nil { order.append(t.species) }
-                orders[t.species, default: 0] += Int(t.coefficient)
-            }
-            for name in order {
-                let n = orders[name]!
-                guard n > 0 else { continue }
-                if let k = stateIndex[name], let s = speciesByID[name] {
-                    factors.append((k, n))
-                    numeric /= pow(speciesScale(s), Double(n))
-                } else {
-                    constant = constant * .binary(.power, .symbol(name), .number(Double(n)))
-                }
-            }
-            if factors.count > 3 || factors.contains(where: { $0.1 > 3 }) { native = false }
-            names.append(name)
-            changes.append(net(r, sign: sign))
-            if native {
-                kinds.append(0)
-                mult.append(numeric)
-                let reg = try compile(constant.simplified())
-                valueRegs.append(Int32(reg))
-                constantRegisters.append(Int32(reg))
-                generalRegisters.append(nil)
-                for i in 0..<3 {
-                    fIndex.append(i < factors.count ? Int32(factors[i].0) : -1)
-                    fOrder.append(i < factors.count ? Int32(factors[i].1) : 0)
-                }
-                reads.append(Set(factors.map(\.0)))
-            } else {
-                // Powers as they stand, in concentrations (the same propensity for large counts).
-                var e = Expression.number(reactionScale) * k
-                for t in terms { e = e * .binary(.power, .symbol(t.species), .number(t.coefficient)) }
-                try general(full(e), name: name, changes: nil)
-            }
-        }
-        /// The factors of a product (`a·b·c`, `times(a, b)`).
-        func factorsOf(_ e: Expression) -> [Expression] {
-            switch e {
-            case .binary(.multiply, let a, let b): return factorsOf(a) + factorsOf(b)
-            case .call("times", let args): return args.flatMap(factorsOf)
-            default: return [e]
-            }
-        }
-        func general(_ e: Expression, name: String, changes change: [(Int, Double)]?) throws(SimulationError) {
-            if e.referencesTime { usesTime = true }
-            if let change {
-                names.append(name)
-                changes.append(change)
-            }
-            // A product of distinct counted species (each to the first power) and of things that events
-            // alone change runs natively, as mass action does: the same value, without the interpreter.
-            var counted: [Int] = []
-            var rest: [Expression] = []
-            var numeric = 1.0
-            var native = !e.referencesTime
-            for f in factorsOf(e) {
-                if case .symbol(let s) = f, let k = stateIndex[s], isCount[k] {
-                    if counted.contains(k) { native = false }
-                    counted.append(k)
-                    numeric /= scale[k]
-                } else if f.symbols.contains(where: { stateIndex[$0] != nil && speciesByID[$0] != nil }) {
-                    native = false
-                } else {
-                    rest.append(f)
-                }
-            }
-            if native && counted.count <= 3 && change != nil {
-                kinds.append(0)
-                mult.append(numeric)
-                let reg = try compile(Expression.product(rest.isEmpty ? [.number(1)] : rest).simplified())
-                valueRegs.append(Int32(reg))
-                constantRegisters.append(Int32(reg))
-                generalRegisters.append(nil)
-                for i in 0..<3 {
-                    fIndex.append(i < counted.count ? Int32(counted[i]) : -1)
-                    fOrder.append(i < counted.count ? 1 : 0)
-                }
-                reads.append(Set(counted))
-                return
-            }
-            kinds.append(1)
-            mult.append(1)
-            let reg = try compile(e)
-            valueRegs.append(Int32(reg))
-            generalRegisters.append(Int32(reg))
-            for _ in 0..<3 { fIndex.append(-1); fOrder.append(0) }
-            reads.append(Set(e.symbols.compactMap { stateIndex[$0] }))
-        }
-
-        var locations: [SourceLocation] = []
-        for r in model.reactions {
-            defer { while locations.count < names.count { locations.append(r.location) } }
-            var law = r.rateLaw
-            var factor: Expression = .number(1)
-            while case .scaled(let inner, let f) = law {
-                factor = factor * f
-                law = inner
-            }
-            let reactionScale = Expression.number(molecules * (r.compartment.flatMap { volumes[$0] } ?? 1))
-            if case .massAction(let kf, let kr) = law {
-                try massAction(r, factor * kf, r.reactants, name: r.id, sign: 1)
-                if let kr { try massAction(r, factor * kr, r.products, name: r.id + " (backward)", sign: -1) }
-                continue
-            }
-            let e = full(r.rateExpression)
-            if r.reversible, case .binary(.subtract, let f, let b) = e {
-                try general((reactionScale * f).simplified(), name: r.id, changes: net(r, sign: 1))
-                try general((reactionScale * b).simplified(), name: r.id + " (backward)", changes: net(r, sign: -1))
-            } else {
-                try general((reactionScale * e).simplified(), name: r.id, changes: net(r, sign: 1))
-            }
-        }
-        if usesTime {
-            throw refuse("propensities that depend on time (exact SSA needs them constant between reaction events)")
-        }
-        channelCount = names.count
-        channelNames = names
-        channelLocations = locations
-
-        // Event conditions that change with time alone.
-        triggersUseTime = model.events.contains { e in
-            if case .when(let c) = e.trigger { return full(c).referencesTime }
-            return false
-        }
-
-        // MARK: Programs and registers
-        let all = builder.program
-        constantsProgram = all.slice(computing: Set(constantRegisters))
-        programs = generalRegisters.map { r in r.map { all.slice(computing: [$0]) } }
-        registerCount = builder.registerCount
-        registers = .allocate(capacity: max(registerCount, 1))
-        registers.initialize(repeating: 0, count: max(registerCount, 1))
-        initialOwnRegisters = builder.constants.map { ($0.register, $0.value) }
-
-        func buffer<T>(_ a: [T]) -> UnsafeMutableBufferPointer<T> {
-            let b = UnsafeMutableBufferPointer<T>.allocate(capacity: max(a.count, 1))
-            _ = b.initialize(from: a)
-            return b
-        }
-        stateRegister = buffer(compiled.stateNames.map { Int32(compiled.symbolRegisters[$0]!) })
-        kind = buffer(kinds)
-        multiplier = buffer(mult)
-        valueRegister = buffer(valueRegs)
-        factorIndex = buffer(fIndex)
-        factorOrder = buffer(fOrder)
+    /// The changes each channel makes (CSR: `changeStart[j]..<changeStart[j + 1]` into `changeIndex`,
+    /// `changeDelta`) and the dependency graph: the channels whose propensity reads a count channel j
+    /// changes, j itself included, sorted (Gibson & Bruck 2000).
+    static func dependencyGraph(changes: [[(Int, Double)]], reads: [Set<Int>]) -> (
+        changeStart: [Int32], changeIndex: [Int32], changeDelta: [Double], dependentStart: [Int32], dependent: [Int32]
+    ) {
         var cStart: [Int32] = [0], cIndex: [Int32] = [], cDelta: [Double] = []
         for c in changes {
             for (k, d) in c { cIndex.append(Int32(k)); cDelta.append(d) }
             cStart.append(Int32(cIndex.count))
         }
-        changeStart = buffer(cStart)
-        changeIndex = buffer(cIndex)
-        changeDelta = buffer(cDelta)
         var readers: [Int: [Int]] = [:]
         for (j, set) in reads.enumerated() { for k in set { readers[k, default: []].append(j) } }
         var dStart: [Int32] = [0], deps: [Int32] = []
@@ -346,9 +175,7 @@ final class StochasticModel {
             deps += set.sorted().map(Int32.init)
             dStart.append(Int32(deps.count))
         }
-        dependentStart = buffer(dStart)
-        dependent = buffer(deps)
-        conversionNotes = notes
+        return (cStart, cIndex, cDelta, dStart, deps)
     }
 
     deinit {
@@ -392,6 +219,255 @@ final class StochasticModel {
         }
         programs[j].unsafelyUnwrapped.run(registers)
         return registers[Int(valueRegister[j])]
+    }
+}
+
+/// Expressions with the model's functions and observables inlined (what propensities and trigger
+/// conditions are made of).
+struct ExpressionInliner {
+    let functions: [String: FunctionDefinition]
+    let inlinedObservables: [String: Expression]
+
+    init(_ model: Model) throws(SimulationError) {
+        let functions = Dictionary(model.functions.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
+        var inlinedObservables: [String: Expression] = [:]
+        do {
+            for o in try CompiledModel.dependencyOrder(model.observables) {
+                inlinedObservables[o.id] = o.expression.inliningFunctions(functions).substituting(inlinedObservables).simplified()
+            }
+        } catch { throw SimulationError(message: error.message) }
+        self.functions = functions
+        self.inlinedObservables = inlinedObservables
+    }
+
+    func full(_ e: Expression) -> Expression {
+        e.inliningFunctions(functions).substituting(inlinedObservables).simplified()
+    }
+}
+
+/// How values become counts: M molecules per amount unit (Avogadro's number × the unit when it is molar
+/// and asked for, else 1), and each state variable's factor (M for an amount, M·V for a concentration in
+/// a compartment of size V; 1 for what is not a species).
+struct CountScale {
+    let molecules: Double
+    let notes: [String]
+    let scale: [Double]
+    let isCount: [Bool]
+    let volumes: [String: Double]
+    let stateIndex: [String: Int]
+    let speciesByID: [String: Species]
+
+    init(_ compiled: CompiledModel, conversion: CountConversion) throws(SimulationError) {
+        let model = compiled.model
+        let units = model.units
+        let avogadro = 6.022_140_76e23
+        var molecules = 1.0
+        var notes: [String] = []
+        let molar = units.concentration.molar
+        let useAvogadro: Bool
+        switch conversion {
+        case .auto: useAvogadro = molar != nil
+        case .avogadro:
+            guard molar != nil else {
+                throw SimulationError(message: "--counts avogadro needs molar units; the model's concentrations are in '\(units.concentration.rawValue)'")
+            }
+            useAvogadro = true
+        case .asIs: useAvogadro = false
+        }
+        volumes = Dictionary(model.compartments.map { ($0.id, $0.size) }, uniquingKeysWith: { a, _ in a })
+        let stateIndex = Dictionary(uniqueKeysWithValues: compiled.stateNames.enumerated().map { ($1, $0) })
+        for c in model.compartments where stateIndex[c.id] != nil {
+            throw StochasticModel.refuse("the changing size of compartment '\(c.id)'")
+        }
+        if useAvogadro, let molar {
+            molecules = avogadro * molar * units.volume.litres
+            let amount = "\(units.concentration.rawValue)·\(units.volume.rawValue)"
+            notes.append("counts: amounts × Avogadro's number (6.02214076e23/mol): 1 \(amount) = \(shortNumber(molecules)) molecules")
+            for c in model.compartments where model.species.contains(where: { $0.compartment == c.id && !$0.amountValued }) {
+                notes.append("counts: 1 \(units.concentration.rawValue) in '\(c.id)' (\(shortNumber(c.size)) \(units.volume.rawValue)) = \(shortNumber(molecules * c.size)) molecules")
+            }
+        } else {
+            notes.append("counts: amounts as they stand (in '\(units.concentration.rawValue)' × compartment size) are molecule counts")
+        }
+        self.molecules = molecules
+        self.notes = notes
+        self.stateIndex = stateIndex
+        speciesByID = Dictionary(model.species.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
+        var scale: [Double] = [], isCount: [Bool] = []
+        for name in compiled.stateNames {
+            if let s = speciesByID[name] {
+                scale.append(s.amountValued ? molecules : molecules * (volumes[s.compartment] ?? 1))
+                isCount.append(true)
+            } else {
+                scale.append(1)
+                isCount.append(false)
+            }
+        }
+        self.scale = scale
+        self.isCount = isCount
+    }
+
+    /// A species' factor: M for an amount, M·V for a concentration.
+    func speciesScale(_ s: Species) -> Double { s.amountValued ? molecules : molecules * (volumes[s.compartment] ?? 1) }
+}
+
+/// The reaction channels as they are compiled: each one's name, location, kind (0 native product of
+/// counts, 1 a compiled program), multiplier, value register, up to three count factors and their orders,
+/// the counts it reads and the changes it makes.
+struct ChannelBuilder {
+    let counts: CountScale
+    let inliner: ExpressionInliner
+    var builder: ProgramBuilder
+    var names: [String] = []
+    var locations: [SourceLocation] = []
+    var kinds: [UInt8] = [], multipliers: [Double] = [], valueRegisters: [Int32] = []
+    var factorIndex: [Int32] = [], factorOrder: [Int32] = []
+    var reads: [Set<Int>] = []
+    var changes: [[(Int, Double)]] = []
+    var constantRegisters: [Int32] = [], generalRegisters: [Int32?] = []
+    var usesTime = false
+
+    init(_ compiled: CompiledModel, counts: CountScale, inliner: ExpressionInliner) {
+        self.counts = counts
+        self.inliner = inliner
+        builder = ProgramBuilder(symbols: compiled.symbolRegisters, registerCount: compiled.registerCount, timeRegister: 0)
+    }
+
+    /// Reaction r's channels: mass action natively (forward, and backward when reversible), a reversible
+    /// `F − R` as two channels, any other rate as one.
+    mutating func add(_ r: Reaction) throws(SimulationError) {
+        defer { while locations.count < names.count { locations.append(r.location) } }
+        var law = r.rateLaw
+        var factor: Expression = .number(1)
+        while case .scaled(let inner, let f) = law {
+            factor = factor * f
+            law = inner
+        }
+        let reactionScale = Expression.number(counts.molecules * (r.compartment.flatMap { counts.volumes[$0] } ?? 1))
+        if case .massAction(let kf, let kr) = law {
+            try massAction(r, factor * kf, r.reactants, name: r.id, sign: 1)
+            if let kr { try massAction(r, factor * kr, r.products, name: r.id + " (backward)", sign: -1) }
+            return
+        }
+        let e = inliner.full(r.rateExpression)
+        if r.reversible, case .binary(.subtract, let f, let b) = e {
+            try general((reactionScale * f).simplified(), name: r.id, changes: net(r, sign: 1))
+            try general((reactionScale * b).simplified(), name: r.id + " (backward)", changes: net(r, sign: -1))
+        } else {
+            try general((reactionScale * e).simplified(), name: r.id, changes: net(r, sign: 1))
+        }
+    }
+
+    /// The changes reaction r makes to the counts (sign −1 for its backward channel), boundary species aside.
+    func net(_ r: Reaction, sign: Double) -> [(Int, Double)] {
+        r.netStoichiometry.compactMap { name, c -> (Int, Double)? in
+            guard c != 0, let k = counts.stateIndex[name], let s = counts.speciesByID[name], !s.boundary else { return nil }
+            return (k, sign * c)
+        }
+    }
+
+    mutating func compile(_ e: Expression) throws(SimulationError) -> Int {
+        do { return try builder.register(for: e) } catch { throw SimulationError(message: error.message) }
+    }
+
+    /// A native channel: `multiplier · register · Π falling factorials of the counted factors`.
+    mutating func appendNative(multiplier: Double, register reg: Int, factors: [(Int, Int)]) {
+        kinds.append(0)
+        multipliers.append(multiplier)
+        valueRegisters.append(Int32(reg))
+        constantRegisters.append(Int32(reg))
+        generalRegisters.append(nil)
+        for i in 0..<3 {
+            factorIndex.append(i < factors.count ? Int32(factors[i].0) : -1)
+            factorOrder.append(i < factors.count ? Int32(factors[i].1) : 0)
+        }
+        reads.append(Set(factors.map(\.0)))
+    }
+
+    /// A mass-action direction: `k · Π [X]^ν` over `terms`, natively when it can be (at most three species,
+    /// each of order ≤ 3, a constant k), as `k·M·V_r / Π (M·V)^ν · Π x(x − 1)…(x − ν + 1)`.
+    mutating func massAction(_ r: Reaction, _ k: Expression, _ terms: [StoichiometricTerm], name: String, sign: Double) throws(SimulationError) {
+        let stateIndex = counts.stateIndex, speciesByID = counts.speciesByID
+        let reactionScale = counts.molecules * (r.compartment.flatMap { counts.volumes[$0] } ?? 1)
+        var constant = inliner.full(k)
+        var factors: [(Int, Int)] = []
+        var numeric = reactionScale
+        var native = !constant.symbols.contains { speciesByID[$0] != nil || stateIndex[$0] != nil } && !constant.referencesTime
+        var orders: [String: Int] = [:]
+        var order: [String] = []
+        for t in terms {
+            if orders[t.species] == nil { order.append(t.species) }
+            orders[t.species, default: 0] += Int(t.coefficient)
+        }
+        for name in order {
+            let n = orders[name]!
+            guard n > 0 else { continue }
+            if let k = stateIndex[name], let s = speciesByID[name] {
+                factors.append((k, n))
+                numeric /= pow(counts.speciesScale(s), Double(n))
+            } else {
+                constant = constant * .binary(.power, .symbol(name), .number(Double(n)))
+            }
+        }
+        if factors.count > 3 || factors.contains(where: { $0.1 > 3 }) { native = false }
+        names.append(name)
+        changes.append(net(r, sign: sign))
+        if native {
+            appendNative(multiplier: numeric, register: try compile(constant.simplified()), factors: factors)
+        } else {
+            // Powers as they stand, in concentrations (the same propensity for large counts).
+            var e = Expression.number(reactionScale) * k
+            for t in terms { e = e * .binary(.power, .symbol(t.species), .number(t.coefficient)) }
+            try general(inliner.full(e), name: name, changes: nil)
+        }
+    }
+
+    /// The factors of a product (`a·b·c`, `times(a, b)`).
+    static func factorsOf(_ e: Expression) -> [Expression] {
+        switch e {
+        case .binary(.multiply, let a, let b): return factorsOf(a) + factorsOf(b)
+        case .call("times", let args): return args.flatMap(factorsOf)
+        default: return [e]
+        }
+    }
+
+    /// A channel with any propensity e. A product of distinct counted species (each to the first power)
+    /// and of things that events alone change runs natively, as mass action does: the same value, without
+    /// the interpreter; anything else is a compiled program.
+    mutating func general(_ e: Expression, name: String, changes change: [(Int, Double)]?) throws(SimulationError) {
+        let stateIndex = counts.stateIndex
+        if e.referencesTime { usesTime = true }
+        if let change {
+            names.append(name)
+            changes.append(change)
+        }
+        var counted: [Int] = []
+        var rest: [Expression] = []
+        var numeric = 1.0
+        var native = !e.referencesTime
+        for f in Self.factorsOf(e) {
+            if case .symbol(let s) = f, let k = stateIndex[s], counts.isCount[k] {
+                if counted.contains(k) { native = false }
+                counted.append(k)
+                numeric /= counts.scale[k]
+            } else if f.symbols.contains(where: { stateIndex[$0] != nil && counts.speciesByID[$0] != nil }) {
+                native = false
+            } else {
+                rest.append(f)
+            }
+        }
+        if native && counted.count <= 3 && change != nil {
+            let reg = try compile(Expression.product(rest.isEmpty ? [.number(1)] : rest).simplified())
+            appendNative(multiplier: numeric, register: reg, factors: counted.map { ($0, 1) })
+            return
+        }
+        kinds.append(1)
+        multipliers.append(1)
+        let reg = try compile(e)
+        valueRegisters.append(Int32(reg))
+        generalRegisters.append(Int32(reg))
+        for _ in 0..<3 { factorIndex.append(-1); factorOrder.append(0) }
+        reads.append(Set(e.symbols.compactMap { stateIndex[$0] }))
     }
 }
 

@@ -353,76 +353,23 @@ public final class StochasticSimulator {
                 let check = min(tReact, barrier)
                 evaluateSigns(check, into: trial)
                 if changed(trial) {
-                    var lo = t, hi = check
-                    for _ in 0..<200 {
-                        let mid = lo + (hi - lo) / 2
-                        if mid <= lo || mid >= hi { break }
+                    barrier = bisect(from: t, to: check) { mid in
                         evaluateSigns(mid, into: trial)
-                        if changed(trial) { hi = mid } else { lo = mid }
+                        return changed(trial)
                     }
-                    barrier = hi
                     crossing = true
                 }
             }
             if tReact < barrier {
                 record(before: tReact, inclusive: false)
                 t = tReact
-                if direct {
-                    let target = rng.uniform() * a0
-                    var sum = 0.0
-                    mu = channels - 1
-                    for j in 0..<channels {
-                        sum += a[j]
-                        if target < sum { mu = j; break }
-                    }
-                    while a[mu] == 0 && mu > 0 { mu -= 1 } // rounding at the end of the sum
-                }
-                // Fire μ: counts, model values, registers.
-                for e in Int(model.changeStart[mu])..<Int(model.changeStart[mu + 1]) {
-                    let k = Int(model.changeIndex[e])
-                    let v = x[k] + model.changeDelta[e]
-                    if v < 0 {
-                        throw SimulationError(message: "reaction '\(model.channelNames[mu])' fired at \(timeText(t)) with '\(stateName(k))' at \(shortNumber(x[k])) molecules, making it negative\(describeState(for: mu)); its propensity must vanish when a reactant runs out",
-                                              location: model.channelLocations[mu])
-                    }
-                    if v > StochasticModel.maximumCount {
-                        throw SimulationError(message: "the count of '\(stateName(k))' would exceed 2^53 molecules at \(timeText(t)) (reaction '\(model.channelNames[mu])'); the model grows without bound")
-                    }
-                    x[k] = v
-                    let value = v / model.scale[k]
-                    y[k] = value
-                    model.registers[Int(model.stateRegister[k])] = value
-                }
+                if direct { mu = pickChannel(total: a0, &rng) }
+                try fire(mu, at: t)
                 stats.reactionEvents += 1
                 if stats.reactionEvents > options.maxReactionEvents {
                     throw SimulationError(message: "more than \(options.maxReactionEvents) reaction events by \(timeText(t)); shorten the time span or use fewer molecules")
                 }
-                // Propensities the firing touched.
-                if direct {
-                    for d in Int(model.dependentStart[mu])..<Int(model.dependentStart[mu + 1]) {
-                        let j = Int(model.dependent[d])
-                        a[j] = try checked(j, t)
-                    }
-                } else {
-                    for d in Int(model.dependentStart[mu])..<Int(model.dependentStart[mu + 1]) {
-                        let j = Int(model.dependent[d])
-                        let old = a[j]
-                        let new = try checked(j, t)
-                        a[j] = new
-                        if j == mu {
-                            tau[j] = new > 0 ? t + rng.exponential() / new : .infinity
-                        } else if new != old {
-                            if new > 0 {
-                                tau[j] = old > 0 && tau[j] < .infinity ? t + (old / new) * (tau[j] - t) : t + rng.exponential() / new
-                            } else {
-                                tau[j] = .infinity
-                            }
-                        } else {
-                            continue
-                        }
-                        update(j)
-                    }
-                }
+                try updatePropensities(after: mu, at: t, nextReaction: !direct, &rng)
                 if useSigns {
                     evaluateSigns(t, into: trial)
                     if changed(trial) {
@@ -463,6 +410,88 @@ public final class StochasticSimulator {
             }
         }
         return stats
+    }
+
+    /// The time a condition first changes in (lo, hi], by bisection (at most 200 halvings, down to adjacent
+    /// doubles): `changedAt(τ)` says whether it has changed by τ; hi is known to be past the change.
+    private func bisect(from lo: Double, to hi: Double, changedAt: (Double) -> Bool) -> Double {
+        var lo = lo, hi = hi
+        for _ in 0..<200 {
+            let mid = lo + (hi - lo) / 2
+            if mid <= lo || mid >= hi { break }
+            if changedAt(mid) { hi = mid } else { lo = mid }
+        }
+        return hi
+    }
+
+    /// The direct method's choice of the channel that fires: the first j with Σ_{i≤j} aᵢ > u·a₀, u uniform
+    /// on [0, 1) (stepping back over channels of zero propensity that rounding at the end of the sum lands on).
+    @inline(__always)
+    private func pickChannel(total a0: Double, _ rng: inout Xoshiro256) -> Int {
+        let channels = model.channelCount
+        let target = rng.uniform() * a0
+        var sum = 0.0
+        var mu = channels - 1
+        for j in 0..<channels {
+            sum += a[j]
+            if target < sum { mu = j; break }
+        }
+        while a[mu] == 0 && mu > 0 { mu -= 1 } // rounding at the end of the sum
+        return mu
+    }
+
+    /// Fires channel μ at t: its changes to the counts, the model's values and the registers. A count that
+    /// would turn negative or pass 2⁵³ is an error.
+    @inline(__always)
+    private func fire(_ mu: Int, at t: Double) throws(SimulationError) {
+        for e in Int(model.changeStart[mu])..<Int(model.changeStart[mu + 1]) {
+            let k = Int(model.changeIndex[e])
+            let v = x[k] + model.changeDelta[e]
+            if v < 0 {
+                throw SimulationError(message: "reaction '\(model.channelNames[mu])' fired at \(timeText(t)) with '\(stateName(k))' at \(shortNumber(x[k])) molecules, making it negative\(describeState(for: mu)); its propensity must vanish when a reactant runs out",
+                                      location: model.channelLocations[mu])
+            }
+            if v > StochasticModel.maximumCount {
+                throw SimulationError(message: "the count of '\(stateName(k))' would exceed 2^53 molecules at \(timeText(t)) (reaction '\(model.channelNames[mu])'); the model grows without bound")
+            }
+            x[k] = v
+            let value = v / model.scale[k]
+            y[k] = value
+            model.registers[Int(model.stateRegister[k])] = value
+        }
+    }
+
+    /// The propensities firing μ touched (its dependency graph). With the next-reaction method, each one's
+    /// putative time too (Gibson & Bruck 2000): μ draws a new one, τ = t + E/a; another channel whose
+    /// propensity changed from a to a′ rescales its own, τ′ = t + (a/a′)(τ − t), reusing its random number
+    /// (or draws one if it had none); the heap follows.
+    @inline(__always)
+    private func updatePropensities(after mu: Int, at t: Double, nextReaction: Bool, _ rng: inout Xoshiro256) throws(SimulationError) {
+        if !nextReaction {
+            for d in Int(model.dependentStart[mu])..<Int(model.dependentStart[mu + 1]) {
+                let j = Int(model.dependent[d])
+                a[j] = try checked(j, t)
+            }
+            return
+        }
+        for d in Int(model.dependentStart[mu])..<Int(model.dependentStart[mu + 1]) {
+            let j = Int(model.dependent[d])
+            let old = a[j]
+            let new = try checked(j, t)
+            a[j] = new
+            if j == mu {
+                tau[j] = new > 0 ? t + rng.exponential() / new : .infinity
+            } else if new != old {
+                if new > 0 {
+                    tau[j] = old > 0 && tau[j] < .infinity ? t + (old / new) * (tau[j] - t) : t + rng.exponential() / new
+                } else {
+                    tau[j] = .infinity
+                }
+            } else {
+                continue
+            }
+            update(j)
+        }
     }
 
     /// One trajectory as a ``SimulationResult`` (run `index` of the ensemble seeded with `seed`).
