@@ -35,6 +35,16 @@ struct CompiledObservable {
 struct RunOutput {
     var values: [[Double]]
     var sensitivities: [[[Double]]]?
+    /// The integrators' work in units of right-hand-side evaluations (``Run/cost(_:method:dimension:)``):
+    /// the preequilibration's (every horizon) and the simulation's.
+    var preequilibrationCost = 0.0
+    var simulationCost = 0.0
+}
+
+/// Steady states computed during one objective evaluation, by ``Run/steadyStateGroup``: runs that share a
+/// preequilibration (the same condition on the same compiled model) integrate it once.
+final class SteadyStateCache {
+    var states: [Int: [Double]] = [:]
 }
 
 /// One simulation: a pair of (preequilibration, simulation) conditions and its measurements.
@@ -50,8 +60,21 @@ final class Run {
     /// Species set after preequilibration (nil value: keep).
     let stateOverrides: [(String, PEtabProblem.Value)]
     let measurements: [Int]
+    /// This run's own measurement times (for plots).
     let times: [Double]
+    /// The run whose simulation serves this one (its own index, or that of an earlier run with the same
+    /// conditions: identical simulations are run once, at the union of their times).
+    let leader: Int
+    /// The times the leader simulates at (the union over the runs it serves).
+    let outputTimes: [Double]
+    /// Per measurement: its time's position in the leader's `outputTimes`.
     let timeIndex: [Int]
+    /// Runs with the same number share one preequilibration per evaluation (nil: none).
+    let steadyStateGroup: Int?
+    /// The integration methods for the preequilibration and the simulation when the settings ask for
+    /// `auto` (chosen once per problem by ``PEtabObjective/chooseMethods()``).
+    var preequilibrationMethod: Simulator.Method = .auto
+    var simulationMethod: Simulator.Method = .auto
     /// The observed model symbols (shared by all runs), then the sensitivity variables read.
     let observed: [String]
     let observedModelCount: Int
@@ -67,7 +90,7 @@ final class Run {
 
     init(preequilibration: String?, simulation: String, compiled: CompiledModel, firstPhase: [(String, PEtabProblem.Value)],
          simulationPhase: [(String, PEtabProblem.Value)], stateOverrides: [(String, PEtabProblem.Value)], measurements: [Int],
-         times: [Double], timeIndex: [Int], observed: [String], observedModelCount: Int, stateIndex: [String: Int],
+         times: [Double], leader: Int, outputTimes: [Double], timeIndex: [Int], steadyStateGroup: Int?, observed: [String], observedModelCount: Int, stateIndex: [String: Int],
          sensitivities: ForwardSensitivityModel?, sensitivityTheta: [Int], resetAfterPreequilibration: [Int], directTheta: [String: Int]) {
         self.preequilibration = preequilibration
         self.simulation = simulation
@@ -79,7 +102,10 @@ final class Run {
         self.stateOverrides = stateOverrides
         self.measurements = measurements
         self.times = times
+        self.leader = leader
+        self.outputTimes = outputTimes
         self.timeIndex = timeIndex
+        self.steadyStateGroup = steadyStateGroup
         self.observed = observed
         self.observedModelCount = observedModelCount
         self.stateIndex = stateIndex
@@ -91,9 +117,12 @@ final class Run {
 
     struct Failure: Error { var message: String }
 
+    /// Simulates at `outputTimes` (default: the leader's), with steady states from `steadyStates` when
+    /// another run of the same group has computed one in this evaluation.
     func simulate(values resolve: (PEtabProblem.Value) -> Double, settings: PEtabObjective.ObjectiveSettings,
-                  sensitivities: Bool, outputTimes: [Double]? = nil) throws(Failure) -> RunOutput {
-        let times = outputTimes ?? self.times
+                  sensitivities: Bool, outputTimes: [Double]? = nil, steadyStates: SteadyStateCache? = nil) throws(Failure) -> RunOutput {
+        let times = outputTimes ?? self.outputTimes
+        var preequilibrationCost = 0.0
         let names = compiled.stateNames
         for (k, n) in names.enumerated() { compiled.setValue(n, baseState[k]) }
         for (n, v) in firstPhase { compiled.setValue(n, resolve(v)) }
@@ -103,7 +132,15 @@ final class Run {
                                                     rtol: settings.rtol, atol: settings.atol, maxSteps: settings.maxSteps)
         simulationSettings.checkNegative = false
         if let preequilibration {
-            let state = try steadyState(settings: simulationSettings, condition: preequilibration)
+            let state: [Double]
+            if let group = steadyStateGroup, let cached = steadyStates?.states[group] {
+                state = cached
+            } else {
+                var preSettings = simulationSettings
+                if settings.method == .auto { preSettings.method = preequilibrationMethod }
+                state = try steadyState(settings: preSettings, condition: preequilibration, cost: &preequilibrationCost)
+                if let group = steadyStateGroup { steadyStates?.states[group] = state }
+            }
             for (n, v) in simulationPhase { compiled.setValue(n, resolve(v)) }
             for (k, n) in names.enumerated() { compiled.setValue(n, state[k]) }
             for (n, v) in stateOverrides { compiled.setValue(n, resolve(v)) }
@@ -118,6 +155,7 @@ final class Run {
         let end = times.last ?? 0
         simulationSettings.end = end > 0 ? end : 1
         simulationSettings.output = .times(times)
+        if settings.method == .auto { simulationSettings.method = simulationMethod }
         let result: SimulationResult
         do { result = try compiled.simulate(simulationSettings, observe: observed) } catch {
             throw Failure(message: "condition '\(simulation)': \(error.message)")
@@ -132,12 +170,30 @@ final class Run {
                 (0..<s.parameters.count).map { q in Array(row[(observedModelCount + q * n)..<(observedModelCount + (q + 1) * n)]) }
             }
         }
-        return RunOutput(values: result.values.map { Array($0[0..<observedModelCount]) }, sensitivities: sens)
+        return RunOutput(values: result.values.map { Array($0[0..<observedModelCount]) }, sensitivities: sens,
+                         preequilibrationCost: preequilibrationCost,
+                         simulationCost: Self.cost(result.statistics, method: simulationSettings.method, dimension: compiled.dimension))
+    }
+
+    /// The work of an integration in units of right-hand-side evaluations, from its counts alone (so
+    /// that a choice made from it is the same on every machine and every run): each evaluation of f
+    /// counts 1, each implicit (BDF or Rosenbrock) step 4 more (the Newton iteration's linear solves,
+    /// error norms and order selection; measured on the shared PEtab problems, dimension 5–15, an
+    /// implicit step costs 3–5 evaluations of f beyond its own), each Jacobian and each LU
+    /// decomposition n.
+    static func cost(_ s: SolverStatistics, method: Simulator.Method, dimension n: Int) -> Double {
+        let implicitSteps: Int
+        switch method {
+        case .bdf, .rosenbrock: implicitSteps = s.steps
+        case .auto: implicitSteps = s.stepsBeforeSwitch.map { s.steps - $0 } ?? 0
+        case .euler, .rk4, .dopri5: implicitSteps = 0
+        }
+        return Double(s.rhsEvaluations + 4 * implicitSteps + (s.jacobianEvaluations + s.luDecompositions) * n)
     }
 
     /// Runs the model to steady state from its current initial state: integrates over growing horizons
     /// until every state's rate of change is below 1e-8 of its value (plus 1e-12), at most to t = 10¹⁰.
-    func steadyState(settings: SimulationSettings, condition: String) throws(Failure) -> [Double] {
+    func steadyState(settings: SimulationSettings, condition: String, cost: inout Double) throws(Failure) -> [Double] {
         let names = compiled.stateNames
         var state = compiled.initialState
         var horizon = 100.0
@@ -155,6 +211,7 @@ final class Run {
                 throw Failure(message: "preequilibration '\(condition)': \(result.status)")
             }
             state = last
+            cost += Self.cost(result.statistics, method: settings.method, dimension: names.count)
             for (k, n) in names.enumerated() { compiled.setValue(n, state[k]) }
             state.withUnsafeBufferPointer { y in
                 dydt.withUnsafeMutableBufferPointer { f in compiled.evaluate(t: horizon, y: y.baseAddress!, dydt: f.baseAddress!) }
@@ -278,6 +335,23 @@ struct ObjectiveBuilder {
             if case .parameter(let id) = v { return estimatedIndex[id] }
             return nil
         }
+        // Conditions with the same overrides give the same simulation: the first run of each such
+        // group simulates at the union of the group's times and serves the others.
+        func signature(_ condition: String?) -> String {
+            guard let condition else { return "none" }
+            return problem.conditions[condition]!.overrides.map { "\($0.target)=\($0.value.map { "\($0)" } ?? "keep")" }
+                .sorted().joined(separator: ";")
+        }
+        var leaderOf: [String: Int] = [:]
+        var groupTimes: [Int: Set<Double>] = [:]
+        let leaders = pairs.enumerated().map { k, pair in
+            let key = signature(pair.0) + "|" + signature(pair.1)
+            let leader = leaderOf[key] ?? k
+            leaderOf[key] = leader
+            groupTimes[leader, default: []].formUnion(members[k].map { problem.measurements[$0].time })
+            return leader
+        }
+        var steadyStateGroups: [String: Int] = [:]
         var runs: [Run] = []
         // Runs whose models have the same structure (the same species set by conditions, the same
         // sensitivity parameters) share one compiled model: each run sets every value it depends on.
@@ -356,13 +430,22 @@ struct ObjectiveBuilder {
                 for block in s.names { for x in formulaStates { observedNames.append(block[states.firstIndex(of: x)!]) } }
             }
             let times = Array(Set(indices.map { problem.measurements[$0].time })).sorted()
-            let timeIndex = indices.map { times.firstIndex(of: problem.measurements[$0].time)! }
+            let leader = leaders[runs.count]
+            let outputTimes = groupTimes[leader]!.sorted()
+            let timeIndex = indices.map { outputTimes.firstIndex(of: problem.measurements[$0].time)! }
+            var steadyStateGroup: Int?
+            if let pre {
+                let key = "\(ObjectIdentifier(compiled))|\(pre)"
+                steadyStateGroup = steadyStateGroups[key] ?? steadyStateGroups.count
+                steadyStateGroups[key] = steadyStateGroup
+            }
             let simMap = Dictionary(simulationPhase.map { ($0.0, $0.1) }, uniquingKeysWith: { a, _ in a })
             var direct: [String: Int] = [:]
             for (name, v) in simMap { if let k = theta(v) { direct[name] = k } }
             runs.append(Run(preequilibration: pre, simulation: sim, compiled: compiled, firstPhase: firstPhase,
                             simulationPhase: simulationPhase, stateOverrides: stateOverrides, measurements: indices,
-                            times: times, timeIndex: timeIndex, observed: observedNames, observedModelCount: observed.count,
+                            times: times, leader: leader, outputTimes: outputTimes, timeIndex: timeIndex,
+                            steadyStateGroup: steadyStateGroup, observed: observedNames, observedModelCount: observed.count,
                             stateIndex: stateIndex, sensitivities: sensitivityModel, sensitivityTheta: sensitivityTheta,
                             resetAfterPreequilibration: reset, directTheta: direct))
         }
