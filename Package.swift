@@ -77,7 +77,7 @@ let package = Package(
         .testTarget(name: "SBMLTests", dependencies: ["SBML", "Simulator", "PathwayModel", "Conformance", "PathwayTestSupport", "pathway-cli"],
                     exclude: ["Fixtures"]),
 
-        .testTarget(name: "CalibrationTests", dependencies: ["Calibration", "PathwayTestSupport", "pathway-cli"],
+        .testTarget(name: "CalibrationTests", dependencies: ["Calibration", "Simulator", "PathwayTestSupport", "pathway-cli"],
                     exclude: ["Fixtures"]),
 
         // MARK: Benchmarks (run with `make bench`; not tests)
