@@ -92,7 +92,7 @@ public final class PEtabObjective {
     /// Picks, per run and phase, the integration method `auto` stands for: each run is simulated once
     /// at the nominal parameters with the default method (Dormand–Prince switching to BDF when it finds
     /// the problem stiff) and with BDF from the start, and BDF is kept where its work, counted in
-    /// right-hand-side evaluations (``Run/cost(_:method:dimension:)``), is smaller. The default's
+    /// right-hand-side evaluations (``Run/cost(_:method:)``), is smaller. The default's
     /// stiffness test can take hundreds of explicit steps to fire (Schwen 2014: 584 steps before it
     /// switches at t = 9.7 of 60) or never fire on a step-size-limited run (Weber 2015), and an objective
     /// simulates the same conditions many times, so the choice is made once per problem. It depends on
