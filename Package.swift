@@ -77,7 +77,7 @@ let package = Package(
         .testTarget(name: "SBMLTests", dependencies: ["SBML", "Simulator", "PathwayModel", "Conformance", "PathwayTestSupport", "pathway-cli"],
                     exclude: ["Fixtures"]),
 
-        .testTarget(name: "CalibrationTests", dependencies: ["Calibration", "PathwayTestSupport", "pathway-cli"],
+        .testTarget(name: "CalibrationTests", dependencies: ["Calibration", "Simulator", "PathwayTestSupport", "pathway-cli"],
                     exclude: ["Fixtures"]),
 
         // MARK: Benchmarks (run with `make bench`; not tests)
@@ -86,7 +86,7 @@ let package = Package(
         .executableTarget(name: "graphviz-render-bench", dependencies: ["Diagram"], path: "bench/graphviz-render"),
         .executableTarget(name: "chain-bench", dependencies: ["PathwayModel", "SBML", "Simulator"], path: "bench/chain",
                           exclude: ["make-chain.py", "run-chain.sh"]),
-        .executableTarget(name: "petab-bench", dependencies: ["Calibration"], path: "bench/petab",
+        .executableTarget(name: "petab-bench", dependencies: ["Calibration", "Simulator"], path: "bench/petab",
                           exclude: ["petab_roadrunner.py", "run-petab.sh"]),
     ],
     swiftLanguageModes: [.v6]

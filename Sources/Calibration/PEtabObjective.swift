@@ -23,6 +23,9 @@ public final class PEtabObjective {
     public var settings: ObjectiveSettings
     let runs: [Run]
     let observables: [String: CompiledObservable]
+    /// Parameter id → position among the estimated parameters, and among all parameters.
+    let thetaIndex: [String: Int]
+    let allIndex: [String: Int]
 
     public struct ObjectiveSettings: Sendable {
         public var rtol = 1e-8
@@ -61,6 +64,8 @@ public final class PEtabObjective {
         self.settings = settings
         self.runs = runs
         self.observables = observables
+        thetaIndex = Dictionary(uniqueKeysWithValues: estimated.enumerated().map { (problem.parameters[$0.element].id, $0.offset) })
+        allIndex = Dictionary(uniqueKeysWithValues: problem.parameters.enumerated().map { ($1.id, $0) })
     }
 
     /// Builds the objective: one compiled model per pair of conditions (with sensitivity equations
@@ -70,13 +75,51 @@ public final class PEtabObjective {
         let builder = ObjectiveBuilder(problem: problem, gradients: gradients)
         let (runs, observables) = try builder.build()
         self.init(problem: problem, estimated: estimated, settings: settings, runs: runs, observables: observables)
+        chooseMethods()
     }
 
     /// A copy with its own compiled models (for another thread).
     public func copy() throws(CalibrationError) -> PEtabObjective {
         let builder = ObjectiveBuilder(problem: problem, gradients: runs.first?.sensitivities != nil)
         let (runs, observables) = try builder.build()
+        for (run, chosen) in zip(runs, self.runs) {
+            run.preequilibrationMethod = chosen.preequilibrationMethod
+            run.simulationMethod = chosen.simulationMethod
+        }
         return PEtabObjective(problem: problem, estimated: estimated, settings: settings, runs: runs, observables: observables)
+    }
+
+    /// Picks, per run and phase, the integration method `auto` stands for: each run is simulated once
+    /// at the nominal parameters with the default method (Dormand–Prince switching to BDF when it finds
+    /// the problem stiff) and with BDF from the start, and BDF is kept where its work, counted in
+    /// right-hand-side evaluations (``Run/cost(_:method:)``), is smaller. The default's
+    /// stiffness test can take hundreds of explicit steps to fire (Schwen 2014: 584 steps before it
+    /// switches at t = 9.7 of 60) or never fire on a step-size-limited run (Weber 2015), and an objective
+    /// simulates the same conditions many times, so the choice is made once per problem. It depends on
+    /// the problem alone (not on timings), so evaluations are the same on every machine.
+    func chooseMethods() {
+        guard settings.method == .auto else { return }
+        let values = nominal
+        func resolve(_ v: PEtabProblem.Value) -> Double {
+            switch v {
+            case .number(let x): return x
+            case .parameter(let id): return allIndex[id].map { values[$0] } ?? .nan
+            }
+        }
+        var stiff = settings
+        stiff.method = .bdf
+        for run in runs where run.leader == runs.firstIndex(where: { $0 === run }) {
+            let withSensitivities = run.sensitivities != nil
+            guard let standard = try? run.simulate(values: resolve, settings: settings, sensitivities: withSensitivities),
+                  let implicit = try? run.simulate(values: resolve, settings: stiff, sensitivities: withSensitivities)
+            else { continue }
+            if run.preequilibration != nil, implicit.preequilibrationCost < standard.preequilibrationCost { run.preequilibrationMethod = .bdf }
+            if implicit.simulationCost < standard.simulationCost { run.simulationMethod = .bdf }
+        }
+        // Runs served by another simulate nothing; runs sharing a preequilibration take their group's method.
+        for run in runs where run.preequilibration != nil {
+            if let first = runs.first(where: { $0.steadyStateGroup == run.steadyStateGroup }) { run.preequilibrationMethod = first.preequilibrationMethod }
+        }
     }
 
     public var hasGradient: Bool { runs.allSatisfy { $0.sensitivities != nil } }
@@ -152,8 +195,7 @@ public final class PEtabObjective {
         var residuals = [Double](repeating: 0, count: m)
         var jac: [[Double]]? = gradient ? Array(repeating: [Double](repeating: 0, count: np), count: m) : nil
         var simulated = [Simulated](repeating: .init(value: .nan, sigma: .nan), count: m)
-        let thetaIndex = Dictionary(uniqueKeysWithValues: estimated.enumerated().map { (problem.parameters[$0.element].id, $0.offset) })
-        let allIndex = Dictionary(uniqueKeysWithValues: problem.parameters.enumerated().map { ($1.id, $0) })
+        let allIndex = self.allIndex, thetaIndex = self.thetaIndex
         func resolve(_ v: PEtabProblem.Value) -> Double {
             switch v {
             case .number(let x): return x
@@ -164,12 +206,19 @@ public final class PEtabObjective {
             Evaluation(nllh: .infinity, gradient: grad.map { $0.map { _ in .nan } }, residuals: residuals, residualJacobian: nil,
                        simulated: simulated, failure: why, failureLocation: location)
         }
-        for run in runs {
+        let steadyStates = SteadyStateCache()
+        var outputs: [RunOutput?] = Array(repeating: nil, count: runs.count)
+        for (runIndex, run) in runs.enumerated() {
             let useSensitivities = gradient && run.sensitivities != nil
             if gradient && !useSensitivities { return fail("no gradient for this problem") }
             let output: RunOutput
-            do { output = try run.simulate(values: resolve, settings: settings, sensitivities: useSensitivities) } catch {
-                return fail(error.message)
+            if run.leader != runIndex, let shared = outputs[run.leader] {
+                output = shared
+            } else {
+                do { output = try run.simulate(values: resolve, settings: settings, sensitivities: useSensitivities, steadyStates: steadyStates) } catch {
+                    return fail(error.message)
+                }
+                outputs[runIndex] = output
             }
             for (row, mi) in run.measurements.enumerated() {
                 let meas = problem.measurements[mi]

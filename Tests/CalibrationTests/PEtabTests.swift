@@ -98,7 +98,7 @@ struct IL11CalibrationTests {
         let fitted = Dictionary(uniqueKeysWithValues: table.rows.map { ($0[id], Double($0[value])!) })
         let fittedAll = problem.parameters.map { fitted[$0.id] ?? $0.nominal }
         var handTuned = fittedAll
-        for (k, p) in problem.parameters.enumerated() where ["k_JAK_act", "kcat_PP1", "V_SOCS3_tx", "k_mRNA_export"].contains(p.id) {
+        for (k, p) in problem.parameters.enumerated() where ["k_JAK_act", "kcat_PP2", "V_SOCS3_tx", "k_translation"].contains(p.id) {
             handTuned[k] = p.nominal // il11.yaml's values, the problem's nominal ones
         }
         let best = objective.evaluate(fittedAll).nllh
