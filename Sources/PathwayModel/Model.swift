@@ -288,13 +288,18 @@ public struct Reaction: Hashable, Sendable {
     public var kind: ReactionKind?
     public var label: String?
     public var note: String?
+    /// A fast reaction (`fast: true`, SBML Level 2's `fast`): at equilibrium at all times, the other
+    /// reactions moving only what it conserves. The compiler rewrites it as conserved totals and an
+    /// algebraic rule (`Model.resolvingFastReactions()` in Simulator).
+    public var fast: Bool
     public var module: String
     public var location: SourceLocation
 
     public init(id: String, reactants: [StoichiometricTerm], products: [StoichiometricTerm], reversible: Bool,
                 modifiers: [Modifier] = [], rateLaw: RateLaw, compartment: String?, kind: ReactionKind? = nil,
-                label: String? = nil, note: String? = nil, module: String = "",
+                label: String? = nil, note: String? = nil, fast: Bool = false, module: String = "",
                 location: SourceLocation = .synthetic("<model>")) {
+        self.fast = fast
         self.id = id
         self.reactants = reactants
         self.products = products

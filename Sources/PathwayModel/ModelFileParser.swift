@@ -432,7 +432,7 @@ struct ModelFileParser {
 
     static let reactionKeys = [
         "equation", "compartment", "mass-action", "michaelis-menten", "hill", "rate", "rate-units", "modifiers",
-        "activators", "inhibitors", "kind", "label", "note",
+        "activators", "inhibitors", "kind", "label", "note", "fast",
     ]
 
     private mutating func parseReaction(_ id: String, _ key: Node, _ node: Node) -> Reaction? {
@@ -544,13 +544,14 @@ struct ModelFileParser {
                 r.error(k, "unknown reaction kind '\(text)'\(suggestion(for: text, in: ReactionKind.allCases.map(\.rawValue))) (kinds: \(ReactionKind.allCases.map(\.rawValue).joined(separator: ", ")))")
             }
         }
+        let fast = r.bool(v("fast"), "'fast' of \(context)") ?? false
         guard let law else { return nil }
         return Reaction(
             id: id, reactants: equation.reactants, products: equation.products, reversible: equation.reversible,
             modifiers: modifiers, rateLaw: law, compartment: amountRate ? nil : compartment, kind: kind,
             label: v("label").flatMap { r.string($0, "the label of \(context)") },
             note: v("note").flatMap { r.string($0, "the note of \(context)") },
-            module: moduleID, location: r.location(key))
+            fast: fast, module: moduleID, location: r.location(key))
     }
 
     private mutating func parseMassAction(_ node: Node, context: String, reversible: Bool) -> RateLaw? {

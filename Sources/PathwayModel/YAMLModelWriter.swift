@@ -129,6 +129,7 @@ public enum YAMLModelWriter {
                 if let k = r.kind { out.append("    kind: \(k.rawValue)") }
                 if let l = r.label { out.append("    label: \(quote(l))") }
                 if let n = r.note { out.append("    note: \(quote(n))") }
+                if r.fast { out.append("    fast: true") }
             }
         }
         return out

@@ -17,6 +17,8 @@ import PathwayModel
 ///   persistence and `useValuesFromTriggerTime` carry over (`initialValue` too, for `when` triggers).
 /// - Diagram roles and reaction kinds become SBO terms; labels names; sources and notes XHTML notes.
 ///
+/// Fast reactions (`fast: true`) are refused by name: Level 3 Version 2 has no `fast` attribute.
+///
 /// Drugs and scenarios are not SBML: apply a scenario first (``Model/applying(scenario:)``) to export it.
 public enum SBMLExporter {
     /// The model as SBML text.
@@ -117,6 +119,9 @@ public enum SBMLExporter {
             var node = SBMLTree.ReactionNode(id: r.id, name: r.label)
             node.reversible = r.reversible
             node.compartment = r.compartment.flatMap { $0.isEmpty ? nil : $0 }
+            if r.fast {
+                problems.append(Diagnostic(.error, at: r.location, "reaction '\(r.id)' is fast: SBML Level 3 Version 2 has no fast reactions, and writing it as an ordinary one would change what the model does; make it an ordinary reaction (drop 'fast: true') to export it"))
+            }
             for t in r.reactants + r.products {
                 if let e = t.expression {
                     problems.append(Diagnostic(.error, at: r.location, "the stoichiometry of '\(t.species)' in reaction '\(r.id)' is an expression (\(e)), which the export does not write"))

@@ -4,8 +4,8 @@ extension Model {
     /// The algebraic rules that have no closed form (see ``solvingAlgebraicRules()``), which make the
     /// compiled model a differential–algebraic system; empty when there are none or the rules are invalid.
     public var differentialAlgebraicRules: [AlgebraicRule] {
-        guard !algebraicRules.isEmpty else { return [] }
-        return (try? solvingAlgebraicRules().algebraicRules) ?? []
+        guard !algebraicRules.isEmpty || reactions.contains(where: \.fast) else { return [] }
+        return (try? resolvingFastReactions().solvingAlgebraicRules().algebraicRules) ?? []
     }
 }
 

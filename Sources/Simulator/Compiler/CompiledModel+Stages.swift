@@ -149,13 +149,14 @@ extension CompiledModel {
 
     /// The model's rewrites, then the state layout and the symbols' registers.
     ///
-    /// Algebraic rules become observables of their solutions (``Model/solvingAlgebraicRules()``); in a model
+    /// Fast reactions become conserved totals and algebraic rules (``Model/resolvingFastReactions()``);
+    /// algebraic rules become observables of their solutions (``Model/solvingAlgebraicRules()``); in a model
     /// with delays every rate of change read from the history before the run's start is 0; `rateOf(x)` becomes
     /// x's right-hand side (``Model/expandingRateOf()``). The state vector holds every non-constant species
     /// that reactions change (and is not a boundary species), has a rate rule or is an event's target, then
     /// every parameter with a rate rule or assigned by an event.
     static func context(for original: Model) throws(CompileError) -> CompileContext {
-        let source = try original.solvingAlgebraicRules()
+        let source = try original.resolvingFastReactions().solvingAlgebraicRules()
         let hasDelays = source.usesDelay
         let guarded = hasDelays && source.usesRateOf ? source.guardingRateOf() : source
         let model = try guarded.expandingRateOf()

@@ -1,0 +1,45 @@
+import Foundation
+import PathwayTestSupport
+import Testing
+
+@Suite("pathway on a model with a fast reaction")
+struct FastReactionCommandTests {
+    static let fixture = "Tests/SimulatorTests/Fixtures/fast-binding.yaml"
+
+    @Test func simulateKeepsTheFastBindingAtEquilibrium() throws {
+        let r = try PathwayBinary.run(["simulate", Self.fixture, "--t-end", "10s", "--points", "11", "--rtol", "1e-8"], in: Repository.root)
+        #expect(r.status == 0, "\(r.stderr)")
+        let lines = r.stdout.split(separator: "\n")
+        #expect(lines.first == "time,A,B,C")
+        #expect(lines.count == 12)
+        for line in lines.dropFirst() {
+            let v = line.split(separator: ",").compactMap { Double($0) }
+            try #require(v.count == 4)
+            // C = Keq·A·B with Keq = kon/koff = 4/2 (output rows between steps are interpolated, so the
+            // equilibrium holds there to the solver's tolerance).
+            #expect(abs(v[3] - 2 * v[1] * v[2]) <= 1e-6 * v[3], "\(line)")
+        }
+    }
+
+    @Test func convertRefusesTheFastReactionAndWritesNothing() throws {
+        let dir = try makeTemporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let out = dir.appendingPathComponent("fast.xml").path
+        let r = try PathwayBinary.run(["convert", Self.fixture, out], in: Repository.root)
+        #expect(r.status != 0)
+        #expect(r.stderr.contains("\(Self.fixture):25:3: error: reaction 'binding' is fast: SBML Level 3 Version 2 has no fast reactions"), "\(r.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: out))
+    }
+
+    @Test func validateNamesAFastValueThatIsNotABoolean() throws {
+        let dir = try makeTemporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let text = try String(contentsOfFile: Repository.path(Self.fixture), encoding: .utf8)
+        let file = dir.appendingPathComponent("bad.yaml").path
+        try text.replacingOccurrences(of: "fast: true", with: "fast: [yes]").write(toFile: file, atomically: true, encoding: .utf8)
+        let r = try PathwayBinary.run(["validate", file])
+        #expect(r.status == 1)
+        #expect(r.stderr.contains("\(file):28:11: error: 'fast' of reaction 'binding' must be true or false"), "\(r.stderr)")
+        #expect(!r.stderr.contains("Fatal error"))
+    }
+}

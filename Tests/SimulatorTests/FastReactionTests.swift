@@ -1,0 +1,108 @@
+import Foundation
+import PathwayModel
+import SBML
+import Testing
+@testable import Simulator
+
+/// YAML reactions marked `fast: true`: the fast subsystem at equilibrium at all times (SBML Level 2
+/// semantics), the slow reactions moving its conserved totals.
+@Suite("Fast reactions in YAML models")
+struct FastReactionTests {
+    static let fixture = repositoryRoot.appendingPathComponent("Tests/SimulatorTests/Fixtures/fast-binding.yaml").path
+
+    /// The fixture's A + B ⇌ C (fast, Keq = kon/koff) with inflow of A at kin and loss of A, B and C
+    /// at kd: the totals TA = A + C and TB = B + C obey dTA/dt = kin − kd·TA and dTB/dt = −kd·TB.
+    @Test func fastBindingStaysAtEquilibriumWhileTheTotalsFollowTheSlowReactions() throws {
+        let model = try ModelLoader.load(path: Self.fixture).model
+        let p = { (id: String) in model.parameter(named: id)!.value }
+        let keq = p("kon") / p("koff"), kin = p("kin"), kd = p("kd")
+        let a0 = model.species(named: "A")!.initialValue, b0 = model.species(named: "B")!.initialValue
+        let c0 = model.species(named: "C")!.initialValue
+        let ta0 = a0 + c0, tb0 = b0 + c0
+
+        let compiled = try CompiledModel(model)
+        let r = try compiled.simulate(SimulationSettings(end: 20, output: .points(41), method: .auto, rtol: 1e-9, atol: 1e-12),
+                                      observe: ["A", "B", "C"])
+        #expect(r.status == .success)
+        let a = try #require(r.column("A")), b = try #require(r.column("B")), c = try #require(r.column("C"))
+        for (k, t) in r.times.enumerated() {
+            #expect(abs(c[k] - keq * a[k] * b[k]) <= 1e-6 * c[k], "equilibrium at t = \(t)")
+            let ta = kin / kd + (ta0 - kin / kd) * exp(-kd * t), tb = tb0 * exp(-kd * t)
+            #expect(abs(a[k] + c[k] - ta) <= 1e-6 * ta, "A + C at t = \(t)")
+            #expect(abs(b[k] + c[k] - tb) <= 1e-6 * tb, "B + C at t = \(t)")
+        }
+        // At the start the fast reaction has moved the given values onto equilibrium at their totals:
+        // C = Keq·(TA − C)·(TB − C), the root below both totals.
+        let qa = keq, qb = -(keq * (ta0 + tb0) + 1), qc = keq * ta0 * tb0
+        let cStart = (-qb - (qb * qb - 4 * qa * qc).squareRoot()) / (2 * qa)
+        #expect(abs(c[0] - cStart) <= 1e-9 * cStart)
+    }
+
+    /// A fast isomerisation A ⇌ B (kf, kr) with loss of B at kd is linear in A, so its equilibrium is
+    /// solved in closed form and explicit methods run it: B = K·A (K = kf/kr), and the total
+    /// T = A + B decays as T₀·exp(−kd·K/(1 + K)·t).
+    @Test(arguments: [Method.dopri5, .bdf])
+    func fastIsomerisationIsSolvedInClosedForm(_ method: Method) throws {
+        let model = try ModelLoader.load(yaml: """
+            model: iso
+            compartments: {cell: 1.5}
+            species: {A: {compartment: cell, initial: 3}, B: {compartment: cell, initial: 1}}
+            parameters: {kf: 3, kr: 1, kd: 0.2}
+            reactions:
+              iso: {equation: A <-> B, mass-action: {kf: kf, kr: kr}, fast: true}
+              loss: {equation: B ->, mass-action: {kf: kd}}
+            """).model
+        let k = 3.0, kd = 0.2, t0 = 4.0
+        let r = try CompiledModel(model).simulate(SimulationSettings(end: 10, output: .points(11), method: method, rtol: 1e-10, atol: 1e-12),
+                                                  observe: ["A", "B"])
+        #expect(r.status == .success)
+        let a = try #require(r.column("A")), b = try #require(r.column("B"))
+        for (i, t) in r.times.enumerated() {
+            #expect(abs(b[i] - k * a[i]) <= 1e-12 * b[i], "equilibrium at t = \(t)")
+            let total = t0 * exp(-kd * k / (1 + k) * t)
+            #expect(abs(a[i] + b[i] - total) <= 1e-6 * total, "A + B at t = \(t)")
+        }
+    }
+
+    @Test func coupledFastReactionsAreRefusedWithTheReactionsLocation() throws {
+        let model = try ModelLoader.load(yaml: """
+            model: coupled
+            compartments: {cell: 1}
+            species: {A: {compartment: cell, initial: 1}, B: {compartment: cell, initial: 1}, C: {compartment: cell, initial: 0}}
+            parameters: {k: 1}
+            reactions:
+              one: {equation: A <-> B, mass-action: {kf: k, kr: k}, fast: true}
+              two: {equation: B <-> C, mass-action: {kf: k, kr: k}, fast: true}
+            """, file: "coupled.yaml").model
+        #expect {
+            _ = try CompiledModel(model)
+        } throws: { error in
+            "\(error)".hasPrefix("coupled.yaml:7:3: error: reaction 'two' is fast, and species 'B' takes part in another fast reaction")
+        }
+    }
+
+    @Test func fastThatIsNotABooleanIsAnErrorAtItsValue() throws {
+        let text = try String(contentsOfFile: Self.fixture, encoding: .utf8).replacingOccurrences(of: "fast: true", with: "fast: 2")
+        #expect {
+            _ = try ModelLoader.load(yaml: text, file: "bad.yaml")
+        } throws: { error in
+            "\(error)".contains("bad.yaml:28:11: error: 'fast' of reaction 'binding' must be true or false")
+        }
+    }
+
+    @Test func sbmlExportRefusesAFastReactionByName() throws {
+        let model = try ModelLoader.load(path: Self.fixture).model
+        #expect {
+            _ = try SBMLExporter.export(model)
+        } throws: { error in
+            "\(error)".contains("fast-binding.yaml:25:3: error: reaction 'binding' is fast: SBML Level 3 Version 2 has no fast reactions")
+        }
+    }
+
+    @Test func theYAMLWriterKeepsTheFlag() throws {
+        let model = try ModelLoader.load(path: Self.fixture).model
+        let again = try ModelLoader.load(yaml: YAMLModelWriter.write(model)).model
+        #expect(again.reactions.map(\.fast) == model.reactions.map(\.fast))
+        #expect(again.reaction(named: "binding")?.fast == true)
+    }
+}
