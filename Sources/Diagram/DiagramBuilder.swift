@@ -200,7 +200,9 @@ public enum DiagramBuilder {
         ]
         if options.layout == .neato {
             attributes["overlap"] = "false"
-            attributes["splines"] = "true"
+            // Graphviz 2.43's spline router under neato (`splines=true`) routes an edge differently from run to run
+            // (1 in 4–8 runs of the process views, also with ASLR off); polylines are the same every time.
+            attributes["splines"] = "polyline"
             attributes["sep"] = "+6"
         }
         return GraphDescription(

@@ -88,6 +88,14 @@ struct RenderCommandTests {
         #expect(drug.stdout.contains("blocked by"))
     }
 
+    @Test("neato layouts are byte-identical run after run (splines=true routed an edge differently 1 run in 4–8)")
+    func neatoIsDeterministic() throws {
+        let runs = try (0..<6).map { _ in
+            try PathwayBinary.run(["render", Self.model, "--view", "process", "--layout", "neato", "--format", "svg"]).stdout
+        }
+        #expect(runs.allSatisfy { $0 == runs[0] && $0.contains("viewBox=") })
+    }
+
     @Test("an unwritable output path is a one-line error")
     func unwritable() throws {
         let missing = try PathwayBinary.run(["render", Self.model, "-o", "/nonexistent-dir/x.svg"])
