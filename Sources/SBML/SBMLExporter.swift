@@ -34,6 +34,101 @@ public enum SBMLExporter {
         }
     }
 
+    /// The reactions, each with its kinetic law in amount per time (the compartment times the YAML rate) and the
+    /// species its rate reads declared as modifiers; what SBML Level 3 Version 2 cannot say goes to `problems`.
+    private static func reactions(of model: Model, problems: inout [Diagnostic]) -> [SBMLTree.ReactionNode] {
+        var out: [SBMLTree.ReactionNode] = []
+        let speciesIDs = Set(model.species.map(\.id))
+        for r in model.reactions {
+            var node = SBMLTree.ReactionNode(id: r.id, name: r.label)
+            node.reversible = r.reversible
+            node.compartment = r.compartment.flatMap { $0.isEmpty ? nil : $0 }
+            if r.fast {
+                problems.append(Diagnostic(.error, at: r.location, "reaction '\(r.id)' is fast: SBML Level 3 Version 2 has no fast reactions, and writing it as an ordinary one would change what the model does; make it an ordinary reaction (drop 'fast: true') to export it"))
+            }
+            for t in r.reactants + r.products {
+                if let e = t.expression {
+                    problems.append(Diagnostic(.error, at: r.location, "the stoichiometry of '\(t.species)' in reaction '\(r.id)' is an expression (\(e)), which the export does not write"))
+                }
+            }
+            node.reactants = r.reactants.map { .init(species: $0.species, stoichiometry: $0.coefficient) }
+            node.products = r.products.map { .init(species: $0.species, stoichiometry: $0.coefficient) }
+            let rate = r.rateExpression
+            var modifiers = r.modifiers.map(\.species)
+            let participants = Set(r.reactants.map(\.species) + r.products.map(\.species))
+            for s in rate.symbols where speciesIDs.contains(s) && !participants.contains(s) && !modifiers.contains(s) {
+                modifiers.append(s)
+            }
+            node.modifiers = modifiers.filter { !participants.contains($0) }
+            let amountRate: Expression = node.compartment.map { .symbol($0) * rate } ?? rate
+            node.kineticLaw = .init(math: MathNode(amountRate))
+            node.sboTerm = r.kind.flatMap(SBO.term(for:))
+            node.notes = r.note
+            out.append(node)
+        }
+        return out
+    }
+
+    /// The events; a repeated timed event becomes one event per occurrence (or, without a count, a periodic
+    /// trigger true for the first half of each period).
+    private static func events(of model: Model, problems: inout [Diagnostic]) -> [SBMLTree.EventNode] {
+        var out: [SBMLTree.EventNode] = []
+        for e in model.events {
+            if e.delay != nil && e.useValuesFromTriggerTime && e.assignments.contains(where: { $0.mode == .add }) {
+                // SBML would compute `x + value` when the event triggers; the simulator adds at execution.
+                problems.append(Diagnostic(.error, at: e.location, "event '\(e.id)' adds with a delay and values from the trigger time, which SBML cannot express; use 'set'"))
+            }
+            let delay = e.delay.map(MathNode.init)
+            let priority = e.priority.map(MathNode.init)
+            func assignments() -> [SBMLTree.EventAssignmentNode] {
+                e.assignments.map { a in
+                    let value = a.mode == .add ? .symbol(a.target) + a.value : a.value
+                    return .init(variable: a.target, math: MathNode(value))
+                }
+            }
+            switch e.trigger {
+            case .when(let condition):
+                out.append(.init(id: sanitize(e.id), name: e.note, trigger: MathNode(condition), persistent: e.persistent,
+                                      initialValue: e.initialValue, delay: delay, hasDelay: delay != nil,
+                                      priority: priority, hasPriority: priority != nil,
+                                      useValuesFromTriggerTime: e.useValuesFromTriggerTime, assignments: assignments()))
+            case .at(let time, let every, let count):
+                if let every, every > 0 {
+                    if let count {
+                        for k in 0..<max(count, 0) {
+                            let tk = time + Double(k) * every
+                            out.append(.init(id: sanitize(e.id) + "_\(k + 1)", name: e.note,
+                                                  trigger: MathNode(.binary(.greaterEqual, .time, .number(tk))),
+                                                  persistent: true, initialValue: false, delay: delay, hasDelay: delay != nil,
+                                                  priority: priority, hasPriority: priority != nil,
+                                                  useValuesFromTriggerTime: e.useValuesFromTriggerTime,
+                                                  assignments: assignments()))
+                        }
+                    } else {
+                        // Fires at t0, t0 + every, …: true from each occurrence for half a period.
+                        let since = Expression.time - .number(time)
+                        let phase = since - .number(every) * .call("floor", [since / .number(every)])
+                        let condition = Expression.binary(.and, .binary(.greaterEqual, .time, .number(time)),
+                                                          .binary(.less, phase, .number(every / 2)))
+                        out.append(.init(id: sanitize(e.id), name: e.note, trigger: MathNode(condition),
+                                              persistent: true, initialValue: false, delay: delay, hasDelay: delay != nil,
+                                                  priority: priority, hasPriority: priority != nil,
+                                                  useValuesFromTriggerTime: e.useValuesFromTriggerTime,
+                                              assignments: assignments()))
+                    }
+                } else {
+                    out.append(.init(id: sanitize(e.id), name: e.note,
+                                          trigger: MathNode(.binary(.greaterEqual, .time, .number(time))),
+                                          persistent: true, initialValue: false, delay: delay, hasDelay: delay != nil,
+                                                  priority: priority, hasPriority: priority != nil,
+                                                  useValuesFromTriggerTime: e.useValuesFromTriggerTime,
+                                          assignments: assignments()))
+                }
+            }
+        }
+        return out
+    }
+
     static func tree(for model: Model) throws(SBMLExportError) -> SBMLTree {
         var problems: [Diagnostic] = []
         var t = SBMLTree()
@@ -114,88 +209,8 @@ public enum SBMLExporter {
             m.initialAssignments.append(.init(symbol: ia.variable, math: MathNode(ia.expression)))
         }
 
-        let speciesIDs = Set(model.species.map(\.id))
-        for r in model.reactions {
-            var node = SBMLTree.ReactionNode(id: r.id, name: r.label)
-            node.reversible = r.reversible
-            node.compartment = r.compartment.flatMap { $0.isEmpty ? nil : $0 }
-            if r.fast {
-                problems.append(Diagnostic(.error, at: r.location, "reaction '\(r.id)' is fast: SBML Level 3 Version 2 has no fast reactions, and writing it as an ordinary one would change what the model does; make it an ordinary reaction (drop 'fast: true') to export it"))
-            }
-            for t in r.reactants + r.products {
-                if let e = t.expression {
-                    problems.append(Diagnostic(.error, at: r.location, "the stoichiometry of '\(t.species)' in reaction '\(r.id)' is an expression (\(e)), which the export does not write"))
-                }
-            }
-            node.reactants = r.reactants.map { .init(species: $0.species, stoichiometry: $0.coefficient) }
-            node.products = r.products.map { .init(species: $0.species, stoichiometry: $0.coefficient) }
-            let rate = r.rateExpression
-            var modifiers = r.modifiers.map(\.species)
-            let participants = Set(r.reactants.map(\.species) + r.products.map(\.species))
-            for s in rate.symbols where speciesIDs.contains(s) && !participants.contains(s) && !modifiers.contains(s) {
-                modifiers.append(s)
-            }
-            node.modifiers = modifiers.filter { !participants.contains($0) }
-            let amountRate: Expression = node.compartment.map { .symbol($0) * rate } ?? rate
-            node.kineticLaw = .init(math: MathNode(amountRate))
-            node.sboTerm = r.kind.flatMap(SBO.term(for:))
-            node.notes = r.note
-            m.reactions.append(node)
-        }
-
-        for e in model.events {
-            if e.delay != nil && e.useValuesFromTriggerTime && e.assignments.contains(where: { $0.mode == .add }) {
-                // SBML would compute `x + value` when the event triggers; the simulator adds at execution.
-                problems.append(Diagnostic(.error, at: e.location, "event '\(e.id)' adds with a delay and values from the trigger time, which SBML cannot express; use 'set'"))
-            }
-            let delay = e.delay.map(MathNode.init)
-            let priority = e.priority.map(MathNode.init)
-            func assignments() -> [SBMLTree.EventAssignmentNode] {
-                e.assignments.map { a in
-                    let value = a.mode == .add ? .symbol(a.target) + a.value : a.value
-                    return .init(variable: a.target, math: MathNode(value))
-                }
-            }
-            switch e.trigger {
-            case .when(let condition):
-                m.events.append(.init(id: sanitize(e.id), name: e.note, trigger: MathNode(condition), persistent: e.persistent,
-                                      initialValue: e.initialValue, delay: delay, hasDelay: delay != nil,
-                                      priority: priority, hasPriority: priority != nil,
-                                      useValuesFromTriggerTime: e.useValuesFromTriggerTime, assignments: assignments()))
-            case .at(let time, let every, let count):
-                if let every, every > 0 {
-                    if let count {
-                        for k in 0..<max(count, 0) {
-                            let tk = time + Double(k) * every
-                            m.events.append(.init(id: sanitize(e.id) + "_\(k + 1)", name: e.note,
-                                                  trigger: MathNode(.binary(.greaterEqual, .time, .number(tk))),
-                                                  persistent: true, initialValue: false, delay: delay, hasDelay: delay != nil,
-                                                  priority: priority, hasPriority: priority != nil,
-                                                  useValuesFromTriggerTime: e.useValuesFromTriggerTime,
-                                                  assignments: assignments()))
-                        }
-                    } else {
-                        // Fires at t0, t0 + every, …: true from each occurrence for half a period.
-                        let since = Expression.time - .number(time)
-                        let phase = since - .number(every) * .call("floor", [since / .number(every)])
-                        let condition = Expression.binary(.and, .binary(.greaterEqual, .time, .number(time)),
-                                                          .binary(.less, phase, .number(every / 2)))
-                        m.events.append(.init(id: sanitize(e.id), name: e.note, trigger: MathNode(condition),
-                                              persistent: true, initialValue: false, delay: delay, hasDelay: delay != nil,
-                                                  priority: priority, hasPriority: priority != nil,
-                                                  useValuesFromTriggerTime: e.useValuesFromTriggerTime,
-                                              assignments: assignments()))
-                    }
-                } else {
-                    m.events.append(.init(id: sanitize(e.id), name: e.note,
-                                          trigger: MathNode(.binary(.greaterEqual, .time, .number(time))),
-                                          persistent: true, initialValue: false, delay: delay, hasDelay: delay != nil,
-                                                  priority: priority, hasPriority: priority != nil,
-                                                  useValuesFromTriggerTime: e.useValuesFromTriggerTime,
-                                          assignments: assignments()))
-                }
-            }
-        }
+        m.reactions = reactions(of: model, problems: &problems)
+        m.events = events(of: model, problems: &problems)
 
         let ids = m.compartments.map(\.id) + m.species.map(\.id) + m.parameters.map(\.id) + m.reactions.map(\.id)
             + m.functions.map(\.id) + m.events.compactMap(\.id)
