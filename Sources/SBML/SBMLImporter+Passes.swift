@@ -192,6 +192,16 @@ extension Importer {
         return name
     }
 
+    /// A species set by an assignment rule is a quantity computed from the state: an observable.
+    private mutating func observeRuleSpecies(_ s: SBMLTree.SpeciesNode, _ rule: SBMLTree.RuleNode) {
+        ruleSpecies.insert(s.id)
+        if let e = expression(rule.math, "the assignment rule for '\(s.id)'", at: rule.position) {
+            observables.append(Observable(id: rename(s.id), expression: e, label: s.name,
+                                          note: "SBML species in compartment '\(s.compartment)' set by an assignment rule",
+                                          location: location(rule.position)))
+        }
+    }
+
     /// Species. In a compartment that changes size the amount is what reactions change and what stays
     /// put when the size changes; the concentration is amount / size. So such a species (unless a rule
     /// sets it, or it is constant) is a model species holding its amount, named `<id>_amount`, and its
@@ -252,12 +262,7 @@ extension Importer {
                                               note: "the \(amountValued ? "concentration" : "amount") of species '\(s.id)'",
                                               location: location(s.position)))
                 if let rule = assignmentRules[s.id] {
-                    ruleSpecies.insert(s.id)
-                    if let e = expression(rule.math, "the assignment rule for '\(s.id)'", at: rule.position) {
-                        observables.append(Observable(id: rename(s.id), expression: e, label: s.name,
-                                                      note: "SBML species in compartment '\(s.compartment)' set by an assignment rule",
-                                                      location: location(rule.position)))
-                    }
+                    observeRuleSpecies(s, rule)
                     continue
                 }
                 var initial = amountValued ? s.initialAmount : s.initialConcentration
@@ -282,13 +287,7 @@ extension Importer {
             speciesFactor[s.id] = factor
             let display = DisplayInfo(role: s.sboTerm.flatMap(SBO.role(for:)), label: s.name == s.id ? nil : s.name)
             if let rule = assignmentRules[s.id] {
-                // A species set by an assignment rule is a quantity computed from the state: an observable.
-                ruleSpecies.insert(s.id)
-                if let e = expression(rule.math, "the assignment rule for '\(s.id)'", at: rule.position) {
-                    observables.append(Observable(id: rename(s.id), expression: e, label: s.name,
-                                                  note: "SBML species in compartment '\(s.compartment)' set by an assignment rule",
-                                                  location: location(rule.position)))
-                }
+                observeRuleSpecies(s, rule)
                 continue
             }
             var initial: Double?
