@@ -417,15 +417,38 @@ public struct RateRule: Hashable, Sendable {
 }
 
 /// An algebraic rule (SBML's `algebraicRule`): `0 = expression` at all times, determining the parameter
-/// `variable`, which must appear in it linearly (the simulator solves the rule for it).
+/// `variable` (the simulator solves the rule for it: in closed form when it is linear in `variable`,
+/// else as a differential–algebraic system).
 public struct AlgebraicRule: Hashable, Sendable {
     public var variable: String
     public var expression: Expression
     public var location: SourceLocation
+    /// A switched rule (the equilibrium of a fast reaction whose rate has a factor that events can set
+    /// to 0): the rule holds while `switch.condition` is non-zero; while it is 0 the rule says nothing
+    /// (the fast reaction carries no flux) and `variable` changes at `switch.rateWhileOff` instead.
+    /// The condition may change only at events (it reads no species and not time). Nil: always on.
+    public var `switch`: Switch?
+    /// The rule is the equilibrium of fast reactions and `expression` is the rate at which they move
+    /// `variable` (dvariable/dt of the fast process): consistent values are where that process comes to
+    /// rest from the current state, found by following it, not any root of the rule.
+    public var isFastFlow = false
 
-    public init(variable: String, expression: Expression, location: SourceLocation = .synthetic("<model>")) {
+    public struct Switch: Hashable, Sendable {
+        public var condition: Expression
+        public var rateWhileOff: Expression
+
+        public init(condition: Expression, rateWhileOff: Expression) {
+            self.condition = condition
+            self.rateWhileOff = rateWhileOff
+        }
+    }
+
+    public init(variable: String, expression: Expression, switch: Switch? = nil, isFastFlow: Bool = false,
+                location: SourceLocation = .synthetic("<model>")) {
         self.variable = variable
         self.expression = expression
+        self.switch = `switch`
+        self.isFastFlow = isFastFlow
         self.location = location
     }
 }

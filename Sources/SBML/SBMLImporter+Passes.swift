@@ -33,15 +33,15 @@ extension Importer {
                             warnings: libsbmlWarnings)
     }
 
-    /// Fast reactions become conserved moieties and an equilibrium constraint (see FastReactions),
-    /// and algebraic rules the assignment rules they imply (see AlgebraicRules). Returns how many
-    /// reactions were fast.
+    /// Algebraic rules become the assignment rules they imply (see AlgebraicRules). Fast reactions are
+    /// imported as they are, marked fast: the compiler replaces each by its equilibrium constraint
+    /// (`Model.resolvingFastReactions()` in the Simulator target), for SBML and YAML models alike.
+    /// Returns how many reactions are fast.
     mutating func rewriteFastReactionsAndAlgebraicRules() throws(SBMLImportError) -> Int {
         let fastCount = m.reactions.filter(\.fast).count
-        let fastRefusals = FastReactions.transform(&m)
         let (solvedRules, algebraicRefusals) = AlgebraicRules.solve(m)
         m.rules = solvedRules
-        for r in fastRefusals + algebraicRefusals {
+        for r in algebraicRefusals {
             if r.invalid {
                 problems.append(Diagnostic(.error, at: location(r.position), "\(r.construct): \(r.detail)"))
             } else {
@@ -386,10 +386,12 @@ extension Importer {
             }
             guard let rate = expression(law.math, "the kinetic law of \(context)", at: law.position, local: local) else { continue }
             let modifiers = r.modifiers.filter { !ruleSpecies.contains($0) }.map { Modifier(amountSpecies[$0] ?? rename($0), .modifier) }
-            reactions.append(Reaction(id: rename(r.id), reactants: reactants, products: products, reversible: r.reversible,
-                                      modifiers: modifiers, rateLaw: .expression(rate), compartment: nil,
-                                      kind: r.sboTerm.flatMap(SBO.reactionKind(for:)), label: r.name == r.id ? nil : r.name,
-                                      location: location(r.position)))
+            var reaction = Reaction(id: rename(r.id), reactants: reactants, products: products, reversible: r.reversible,
+                                    modifiers: modifiers, rateLaw: .expression(rate), compartment: nil,
+                                    kind: r.sboTerm.flatMap(SBO.reactionKind(for:)), label: r.name == r.id ? nil : r.name,
+                                    location: location(r.position))
+            reaction.fast = r.fast
+            reactions.append(reaction)
         }
         return reactions
     }

@@ -41,23 +41,17 @@ struct SuiteCaseTests {
         #expect(prioritised.model.events.allSatisfy { $0.priority != nil })
     }
 
-    /// A fast reaction the simulator cannot reduce (01571: its stoichiometry is set by a rule) is refused
-    /// with the construct and the element named.
-    @Test(arguments: [
-        ("01571", "fast reaction", "reaction 'J0'"),
-    ])
-    func refusesUnsupportedConstructs(_ id: String, _ construct: String, _ element: String) throws {
-        let testCase = try TestSuiteCase(directory: Paths.testCase(id))
+    /// A comp external model definition whose file is missing (01165 is vendored, as the subset has it,
+    /// without its `enzyme_model-l3v1.xml`) is refused with the definition named, at its line.
+    @Test func aMissingExternalModelIsNamedAtItsLine() throws {
+        let testCase = try TestSuiteCase(directory: Paths.testCase("01165"))
         do {
             _ = try SBMLImporter.importFile(path: testCase.modelPath)
-            Issue.record("case \(id) was imported, but it uses \(construct)")
+            Issue.record("case 01165 was imported without its external model file")
         } catch {
-            #expect(error.kind == .unsupported)
-            #expect(error.constructs.contains(construct), "\(error.constructs)")
+            #expect(error.kind == .missingFile)
             let message = error.diagnostics.map(\.description).joined(separator: "\n")
-            #expect(message.contains("unsupported SBML: \(construct)"))
-            #expect(message.contains(element))
-            #expect(error.diagnostics.allSatisfy { $0.location.line > 0 }, "refusals carry the element's line")
+            #expect(message.contains("01165-sbml-l3v1.xml:63:111: error: comp external model definition 'ExtMod1': its source 'enzyme_model-l3v1.xml' is not there"), "\(message)")
         }
     }
 }
@@ -220,10 +214,10 @@ struct CommandLineTests {
 
     @Test(.enabled(if: Paths.hasSuite)) func sbmlTestRunsCases() throws {
         let dir = try temporaryDirectory()
-        let r = try runPathway(["sbml-test", Paths.testCase("00001"), Paths.testCase("01571"), "--output-dir", dir.path])
+        let r = try runPathway(["sbml-test", Paths.testCase("00001"), Paths.testCase("01399"), "--output-dir", dir.path])
         #expect(r.status == 0, "\(r.err)")
         #expect(r.out.contains("00001 passed"))
-        #expect(r.out.contains("01571 unsupported: fast reaction"), "\(r.out)")
+        #expect(r.out.contains("01399 unsupported: fast reaction (declared by the case; not in its model file)"), "\(r.out)")
         #expect(r.out.contains("sbml-test: 1 passed, 0 failed, 1 unsupported"))
         #expect(FileManager.default.fileExists(atPath: dir.appendingPathComponent("00001.csv").path))
         let json = try runPathway(["sbml-test", Paths.testCase("00001"), "--format", "json"])

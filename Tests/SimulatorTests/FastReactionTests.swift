@@ -64,20 +64,46 @@ struct FastReactionTests {
         }
     }
 
-    @Test func coupledFastReactionsAreRefusedWithTheReactionsLocation() throws {
+    /// A coupled fast subsystem, A ⇌ B ⇌ C (both at k forward and back), C degraded slowly at kd: at
+    /// equilibrium A = B = C = T/3, so the total falls as dT/dt = −kd·T/3, T = 2·e^(−kd·t/3).
+    @Test func aCoupledFastSubsystemHoldsBothEquilibria() throws {
         let model = try ModelLoader.load(yaml: """
             model: coupled
+            compartments: {cell: 1}
+            species: {A: {compartment: cell, initial: 1}, B: {compartment: cell, initial: 1}, C: {compartment: cell, initial: 0}}
+            parameters: {k: 1, kd: 0.3}
+            reactions:
+              one: {equation: A <-> B, mass-action: {kf: k, kr: k}, fast: true}
+              two: {equation: B <-> C, mass-action: {kf: k, kr: k}, fast: true}
+              loss: {equation: C ->, mass-action: {kf: kd}}
+            """, file: "coupled.yaml").model
+        let r = try CompiledModel(model).simulate(SimulationSettings(end: 10, output: .points(11), rtol: 1e-10, atol: 1e-12),
+                                                  observe: ["A", "B", "C"])
+        #expect(r.status == .success)
+        for (i, t) in r.times.enumerated() {
+            let third = 2 * exp(-0.3 * t / 3) / 3
+            for (k, name) in ["A", "B", "C"].enumerated() {
+                #expect(abs(r.values[i][k] - third) <= 1e-7 * third, "\(name)(\(t)) = \(r.values[i][k]), expected \(third)")
+            }
+        }
+    }
+
+    /// A ⇌ B, B ⇌ C and A ⇌ C all fast: three equilibria for two independent species over-determine them.
+    @Test func linearlyDependentFastReactionsAreRefusedWithTheReactionsLocation() throws {
+        let model = try ModelLoader.load(yaml: """
+            model: cycle
             compartments: {cell: 1}
             species: {A: {compartment: cell, initial: 1}, B: {compartment: cell, initial: 1}, C: {compartment: cell, initial: 0}}
             parameters: {k: 1}
             reactions:
               one: {equation: A <-> B, mass-action: {kf: k, kr: k}, fast: true}
               two: {equation: B <-> C, mass-action: {kf: k, kr: k}, fast: true}
-            """, file: "coupled.yaml").model
+              three: {equation: A <-> C, mass-action: {kf: k, kr: k}, fast: true}
+            """, file: "cycle.yaml").model
         #expect {
             _ = try CompiledModel(model)
         } throws: { error in
-            "\(error)".hasPrefix("coupled.yaml:7:3: error: reaction 'two' is fast, and species 'B' takes part in another fast reaction")
+            "\(error)".hasPrefix("cycle.yaml:6:3: error: reaction 'one' is fast, and the stoichiometries of fast reactions 'one', 'two', 'three' are linearly dependent (rank 2 of 3)")
         }
     }
 

@@ -10,7 +10,9 @@ extension Model {
     /// variables) stays in ``Model/algebraicRules`` and x becomes an algebraic state variable: a rate
     /// rule `x' = f` marks its row, which holds the residual f, not a derivative, and
     /// ``CompiledModel/algebraicComponents`` lists it, so that BDF solves the system as the
-    /// semi-explicit differential–algebraic system it is (mass matrix diag(1, …, 0)).
+    /// semi-explicit differential–algebraic system it is (mass matrix diag(1, …, 0)). A switched rule
+    /// (``AlgebraicRule/Switch``) always goes there, its row `piecewise(f, condition ≠ 0, rateWhileOff)`:
+    /// the residual while it is on, a derivative (mass 1) while it is off.
     func solvingAlgebraicRules() throws(CompileError) -> Model {
         guard !algebraicRules.isEmpty else { return self }
         var m = self
@@ -26,7 +28,7 @@ extension Model {
             let x = rule.variable
             let a = f.derivative(with: x)
             expanded.append(f)
-            if a.symbols.contains(x) || a == .number(0) {
+            if a.symbols.contains(x) || a == .number(0) || rule.switch != nil {
                 solutions.append(nil)
             } else {
                 solutions.append((.negate(f.substituting([x: .number(0)])) / a).simplified())
@@ -53,8 +55,17 @@ extension Model {
                 m.observables.append(Observable(id: x, expression: solution, unit: p.unit, note: p.note, module: p.module,
                                                 location: rule.location))
             } else {
-                differentialAlgebraic.append(AlgebraicRule(variable: x, expression: expanded[r], location: rule.location))
-                m.rateRules.append(RateRule(variable: x, expression: expanded[r], location: rule.location))
+                var row = expanded[r]
+                var switched: AlgebraicRule.Switch?
+                if let s = rule.switch {
+                    // A switched rule's row: the residual while on, x's rate of change while off.
+                    switched = AlgebraicRule.Switch(condition: s.condition.inliningFunctions(functions),
+                                                    rateWhileOff: s.rateWhileOff.inliningFunctions(functions))
+                    row = .call("piecewise", [row, .binary(.notEqual, switched!.condition, .number(0)), switched!.rateWhileOff])
+                }
+                differentialAlgebraic.append(AlgebraicRule(variable: x, expression: expanded[r], switch: switched,
+                                                           isFastFlow: rule.isFastFlow, location: rule.location))
+                m.rateRules.append(RateRule(variable: x, expression: row, location: rule.location))
             }
         }
         m.algebraicRules = differentialAlgebraic

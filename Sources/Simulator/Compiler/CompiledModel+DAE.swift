@@ -13,9 +13,36 @@ extension CompiledModel {
     /// The state components that algebraic rules determine (the rules ``Model/solvingAlgebraicRules()``
     /// could not solve in closed form): their rows hold the rules' residuals. Empty for ordinary models.
     public var algebraicComponents: [Int] {
+        algebraicRuleComponents.map(\.component)
+    }
+
+    /// The algebraic rules' state components, each with its rule's switch register (−1: always on).
+    var algebraicRuleComponents: [(component: Int, switchRegister: Int)] {
         guard !model.algebraicRules.isEmpty else { return [] }
         let index = Dictionary(stateNames.enumerated().map { ($1, $0) }, uniquingKeysWith: { a, _ in a })
-        return model.algebraicRules.compactMap { index[$0.variable] }
+        return model.algebraicRules.indices.compactMap { k in
+            index[model.algebraicRules[k].variable].map { ($0, algebraicSwitchRegisters[k]) }
+        }
+    }
+
+    /// Per algebraic component: its rule is a fast reaction's equilibrium whose residual is the fast
+    /// flow of the component (consistent values by following it, see ``DAEConsistency``).
+    public var algebraicComponentsFollowFlow: [Bool] {
+        guard !model.algebraicRules.isEmpty else { return [] }
+        let index = Set(stateNames)
+        return model.algebraicRules.filter { index.contains($0.variable) }.map(\.isFastFlow)
+    }
+
+    /// Whether each algebraic component's rule holds at (t, y): a switched rule (a fast reaction whose
+    /// rate has a factor events set to 0) is off while its condition is 0. Evaluated at restarts.
+    public func algebraicActivity(t: Double, y: UnsafePointer<Double>, into active: UnsafeMutablePointer<Bool>) {
+        let rules = algebraicRuleComponents
+        guard rules.contains(where: { $0.switchRegister >= 0 }) else {
+            for k in rules.indices { active[k] = true }
+            return
+        }
+        refreshEventValues(t: t, state: y)
+        for (k, rule) in rules.enumerated() { active[k] = rule.switchRegister < 0 || registers[rule.switchRegister] != 0 }
     }
 
     /// Makes the algebraic components of `state` consistent with their rules at time `t` (Newton on

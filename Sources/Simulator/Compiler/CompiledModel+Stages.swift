@@ -349,6 +349,17 @@ extension CompiledModel {
         return compiled
     }
 
+    /// The conditions of switched algebraic rules (``AlgebraicRule/Switch``), one register per rule of
+    /// the model's algebraic rules (−1: always on), appended to the event program.
+    static func algebraicSwitches(_ context: CompileContext, builder: inout ProgramBuilder) throws(CompileError) -> [Int] {
+        var registers: [Int] = []
+        for rule in context.model.algebraicRules {
+            guard let s = rule.switch else { registers.append(-1); continue }
+            registers.append(try builder.register(for: context.inlined(s.condition)))
+        }
+        return registers
+    }
+
     /// The initial assignments' program (evaluated once, in ``settleInitialAssignments``).
     static func initialAssignments(
         _ context: CompileContext, builder: inout ProgramBuilder
@@ -412,7 +423,7 @@ extension CompiledModel {
     static func useCounts(
         registerCount: Int, programs: [Program], context: CompileContext, rhs: RightHandSideParts,
         stoichiometry: [StoichiometricEntry], jacobian: JacobianParts, events: [CompiledEvent],
-        initialAssignments: [(target: Int, value: Int)]
+        initialAssignments: [(target: Int, value: Int)], switches: [Int]
     ) -> [Int] {
         var reads = [Int](repeating: 0, count: registerCount)
         for program in programs { program.countReads(into: &reads) }
@@ -430,6 +441,7 @@ extension CompiledModel {
             if let p = e.priorityRegister { reads[p] += 2 }
         }
         for a in initialAssignments { reads[a.value] += 2 }
+        for r in switches where r >= 0 { reads[r] += 2 }
         return reads
     }
 

@@ -59,6 +59,9 @@ public final class CompiledModel: ODEFunction {
     let differentiableRates: [Expression]
     /// Compiled events (programs that compute assigned values, and where to put them).
     let events: [CompiledEvent]
+    /// Per rule of ``Model/algebraicRules``: the register of its switch's condition (computed by the
+    /// event program), or −1 for a rule that always holds.
+    let algebraicSwitchRegisters: [Int]
     let eventProgram: Program
 
     /// Components that are concentrations or amounts (checked for negativity), as opposed to parameters.
@@ -95,7 +98,9 @@ public final class CompiledModel: ODEFunction {
         differentiableRates = jacobian.differentiableRates
         jacobianSparsity = Array(Set(jacobian.index.map(Int.init))).sorted()
         let compiledEvents = try Self.events(context, builder: &builder)
+        let switches = try Self.algebraicSwitches(context, builder: &builder)
         let eventRaw = builder.program
+        algebraicSwitchRegisters = switches
         events = compiledEvents
         let initial = try Self.initialAssignments(context, builder: &builder)
         let delayed = try Self.delayedExpressions(
@@ -107,7 +112,7 @@ public final class CompiledModel: ODEFunction {
         let reads = Self.useCounts(
             registerCount: registerCount, programs: [mainRaw, jacobian.program, eventRaw, initial.program],
             context: context, rhs: rhs, stoichiometry: stoichiometry, jacobian: jacobian, events: compiledEvents,
-            initialAssignments: initial.assignments)
+            initialAssignments: initial.assignments, switches: switches)
         mainProgram = mainRaw.fused(useCount: reads)
         jacobianProgram = jacobian.program.fused(useCount: reads)
         eventProgram = eventRaw.fused(useCount: reads)

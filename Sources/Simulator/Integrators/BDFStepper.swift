@@ -140,6 +140,10 @@ final class BDFStepper<F: ODEFunction>: Stepper {
             // Algebraic components consistent with their constraints (after an event too). If Newton
             // fails here, the steps' own Newton iterations fail and the run stops with their status.
             _ = consistency.project(t: t, y: y, statistics: &statistics)
+            // A switched-off constraint leaves its component to its derivative: mass 1.
+            if let mass {
+                for (k, i) in consistency.algebraic.enumerated() { mass[i] = consistency.active[k] ? 0 : 1 }
+            }
         }
         D.update(repeating: 0, count: rows * n)
         D.update(from: y, count: n)

@@ -32,6 +32,16 @@ public protocol ODEFunction {
     /// 0 = g(t, y), not a derivative (a semi-explicit differential–algebraic system M·y' = f with
     /// M = diag(1 for differential, 0 for algebraic components)). Only ``BDF`` solves such systems.
     var algebraicComponents: [Int] { get }
+
+    /// Whether the constraint of each algebraic component holds at (t, y) (`active[k]` for
+    /// `algebraicComponents[k]`). One that does not (a switched constraint, off) has a derivative in
+    /// its row, mass 1. Asked at the start and after events only: constraints switch at events.
+    func algebraicActivity(t: Double, y: UnsafePointer<Double>, into active: UnsafeMutablePointer<Bool>)
+
+    /// Per algebraic component (empty: none): its residual is the rate at which a fast process moves it
+    /// (a fast reaction's equilibrium), so its consistent value is where that process comes to rest from
+    /// the current state (``DAEConsistency`` follows it), not any root of the residual.
+    var algebraicComponentsFollowFlow: [Bool] { get }
 }
 
 extension ODEFunction {
@@ -52,4 +62,14 @@ extension ODEFunction {
     /// Default: an ordinary differential system.
     @inlinable
     public var algebraicComponents: [Int] { [] }
+
+    /// Default: no algebraic component follows a flow.
+    @inlinable
+    public var algebraicComponentsFollowFlow: [Bool] { [] }
+
+    /// Default: every constraint always holds.
+    @inlinable
+    public func algebraicActivity(t: Double, y: UnsafePointer<Double>, into active: UnsafeMutablePointer<Bool>) {
+        for k in algebraicComponents.indices { active[k] = true }
+    }
 }
