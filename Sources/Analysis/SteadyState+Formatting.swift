@@ -56,69 +56,81 @@ extension SteadyState {
         let equilibria = model.fastEquilibria
         let rows = rows(model: model, equilibria: equilibria)
         let internalNames = Set(equilibria.flatMap(\.internalNames))
-        let algebraicWritten = algebraic.filter { !internalNames.contains($0) }
-        let differentialAlgebraic = !algebraic.isEmpty
+        let algebraicVariables = algebraic.filter { !internalNames.contains($0) }
         switch format {
         case .csv:
             return "species,value\n" + rows.map { "\($0.name),\(NumberFormat.exact($0.value))\n" }.joined()
         case .json:
-            var out = "{\n  \"method\": \(JSON.string(method)),\n  \"residual\": \(JSON.number(residual)),\n"
-            if differentialAlgebraic { out += "  \"algebraic_residual\": \(JSON.number(algebraicResidual)),\n" }
-            out += "  \"stability\": \"\(stability.rawValue)\",\n"
-            out += "  \"eigenvalues\": [" + eigenvalues.map { "[\(JSON.number($0.real)), \(JSON.number($0.imaginary))]" }.joined(separator: ", ") + "],\n"
-            out += "  \"conservation_laws\": [" + conservationLaws.map { JSON.string($0.description) }.joined(separator: ", ") + "],\n"
-            if !algebraicWritten.isEmpty {
-                out += "  \"algebraic_variables\": [" + algebraicWritten.map(JSON.string).joined(separator: ", ") + "],\n"
-            }
-            if !equilibria.isEmpty {
-                out += "  \"fast_reactions\": [" + equilibria.map { e in
-                    "{\"reaction\": \(JSON.string(e.reaction)), \"species\": [\(e.species.map(JSON.string).joined(separator: ", "))], "
-                        + "\"conserved_totals\": [\(totals(of: e).map(JSON.string).joined(separator: ", "))]}"
-                }.joined(separator: ", ") + "],\n"
-            }
-            out += "  \"values\": {\n" + rows.map { "    \(JSON.string($0.name)): \(JSON.number($0.value))" }.joined(separator: ",\n") + "\n  }\n}\n"
-            return out
+            return json(rows, equilibria: equilibria, algebraicVariables: algebraicVariables)
         case .text:
-            let unit = model.units.concentration.rawValue, time = model.units.time.rawValue
-            var out = "Steady state of \(model.name.isEmpty ? model.id : model.name)\n"
-            out += "  found by: \(method)\n"
-            out += "  residual ‖f‖∞ = \(NumberFormat.short(residual)) \(unit)/\(time); "
-            if differentialAlgebraic { out += "algebraic rules ‖g‖∞ = \(NumberFormat.short(algebraicResidual)); " }
-            out += "conservation error \(NumberFormat.short(conservationResidual))\n"
-            let top = eigenvalues.prefix(3).map { e in
-                e.imaginary == 0 ? NumberFormat.short(e.real) : "\(NumberFormat.short(e.real)) ± \(NumberFormat.short(abs(e.imaginary)))i"
-            }
-            var seen = Set<String>()
-            let distinct = top.filter { seen.insert($0).inserted }
-            let jacobian = differentialAlgebraic
-                ? "the Jacobian reduced by \(conservationLaws.isEmpty ? "" : "the conservation laws and ")the algebraic rules" : "the reduced Jacobian"
-            if stability == .unknown {
-                out += "  stability: unknown (the eigenvalues of \(jacobian) could not be computed"
-                out += differentialAlgebraic ? "; ∂g/∂z may be singular there, i.e. the system not of index 1)\n" : ")\n"
-            } else if eigenvalues.isEmpty {
-                out += "  stability: nothing changes (no independent state variables)\n"
-            } else {
-                out += "  stability: \(stability.rawValue) (largest eigenvalues of \(jacobian): \(distinct.joined(separator: ", ")); \(eigenvalues.count) in all, per \(time))\n"
-            }
-            if !conservationLaws.isEmpty {
-                out += "  conserved moieties (amounts):\n" + conservationLaws.map { "    \($0)\n" }.joined()
-            }
-            if !algebraicWritten.isEmpty {
-                out += "  held by algebraic rules (0 = g, not rates of change; eliminated for the stability): \(algebraicWritten.joined(separator: ", "))\n"
-            }
-            for e in equilibria {
-                out += "  fast reaction '\(e.reaction)' at equilibrium: \(e.species.joined(separator: ", ")) follow from its conserved totals (amounts)"
-                out += e.totals.isEmpty ? "\n" : ":\n" + totals(of: e).map { "    \($0)\n" }.joined()
-            }
-            if rows.contains(where: { $0.determinedBy != nil }) {
-                out += "\n" + TextTable.render(header: ["species", "value (\(unit))", "determined by"],
-                                               rows: rows.map { [$0.name, NumberFormat.short($0.value, digits: 6), $0.determinedBy ?? ""] },
-                                               rightAligned: [1])
-            } else {
-                out += "\n" + TextTable.render(header: ["species", "value (\(unit))"],
-                                               rows: rows.map { [$0.name, NumberFormat.short($0.value, digits: 6)] }, rightAligned: [1])
-            }
-            return out
+            return text(rows, model: model, equilibria: equilibria, algebraicVariables: algebraicVariables)
         }
+    }
+
+    /// JSON; the keys about algebraic rules and fast reactions only for a model that has them.
+    func json(_ rows: [Row], equilibria: [FastEquilibrium], algebraicVariables: [String]) -> String {
+        func list(_ items: [String]) -> String { "[" + items.joined(separator: ", ") + "]" }
+        var out = "{\n  \"method\": \(JSON.string(method)),\n  \"residual\": \(JSON.number(residual)),\n"
+        if !algebraic.isEmpty { out += "  \"algebraic_residual\": \(JSON.number(algebraicResidual)),\n" }
+        out += "  \"stability\": \"\(stability.rawValue)\",\n"
+        out += "  \"eigenvalues\": " + list(eigenvalues.map { "[\(JSON.number($0.real)), \(JSON.number($0.imaginary))]" }) + ",\n"
+        out += "  \"conservation_laws\": " + list(conservationLaws.map { JSON.string($0.description) }) + ",\n"
+        if !algebraicVariables.isEmpty { out += "  \"algebraic_variables\": " + list(algebraicVariables.map(JSON.string)) + ",\n" }
+        if !equilibria.isEmpty {
+            out += "  \"fast_reactions\": " + list(equilibria.map { e in
+                "{\"reaction\": \(JSON.string(e.reaction)), \"species\": \(list(e.species.map(JSON.string))), "
+                    + "\"conserved_totals\": \(list(totals(of: e).map(JSON.string)))}"
+            }) + ",\n"
+        }
+        out += "  \"values\": {\n" + rows.map { "    \(JSON.string($0.name)): \(JSON.number($0.value))" }.joined(separator: ",\n") + "\n  }\n}\n"
+        return out
+    }
+
+    /// The text report: how it was found, the stability, what holds the values, the table.
+    func text(_ rows: [Row], model: Model, equilibria: [FastEquilibrium], algebraicVariables: [String]) -> String {
+        let unit = model.units.concentration.rawValue, time = model.units.time.rawValue
+        let differentialAlgebraic = !algebraic.isEmpty
+        var out = "Steady state of \(model.name.isEmpty ? model.id : model.name)\n"
+        out += "  found by: \(method)\n"
+        out += "  residual ‖f‖∞ = \(NumberFormat.short(residual)) \(unit)/\(time); "
+        if differentialAlgebraic { out += "algebraic rules ‖g‖∞ = \(NumberFormat.short(algebraicResidual)); " }
+        out += "conservation error \(NumberFormat.short(conservationResidual))\n"
+        let top = eigenvalues.prefix(3).map { e in
+            e.imaginary == 0 ? NumberFormat.short(e.real) : "\(NumberFormat.short(e.real)) ± \(NumberFormat.short(abs(e.imaginary)))i"
+        }
+        var seen = Set<String>()
+        let distinct = top.filter { seen.insert($0).inserted }
+        let jacobian = !differentialAlgebraic ? "the reduced Jacobian"
+            : "the Jacobian reduced by \(conservationLaws.isEmpty ? "" : "the conservation laws and ")the algebraic rules"
+        if stability == .unknown {
+            out += "  stability: unknown (the eigenvalues of \(jacobian) could not be computed"
+            out += differentialAlgebraic ? "; ∂g/∂z may be singular there, i.e. the system not of index 1)\n" : ")\n"
+        } else if eigenvalues.isEmpty {
+            out += "  stability: nothing changes (no independent state variables)\n"
+        } else {
+            out += "  stability: \(stability.rawValue) (largest eigenvalues of \(jacobian): \(distinct.joined(separator: ", ")); "
+                + "\(eigenvalues.count) in all, per \(time))\n"
+        }
+        if !conservationLaws.isEmpty {
+            out += "  conserved moieties (amounts):\n" + conservationLaws.map { "    \($0)\n" }.joined()
+        }
+        if !algebraicVariables.isEmpty {
+            out += "  held by algebraic rules (0 = g, not rates of change; eliminated for the stability): "
+                + algebraicVariables.joined(separator: ", ") + "\n"
+        }
+        for e in equilibria {
+            out += "  fast reaction '\(e.reaction)' at equilibrium: \(e.species.joined(separator: ", ")) follow from its conserved totals (amounts)"
+            out += e.totals.isEmpty ? "\n" : ":\n" + totals(of: e).map { "    \($0)\n" }.joined()
+        }
+        let value = "value (\(unit))"
+        if rows.contains(where: { $0.determinedBy != nil }) {
+            out += "\n" + TextTable.render(header: ["species", value, "determined by"],
+                                           rows: rows.map { [$0.name, NumberFormat.short($0.value, digits: 6), $0.determinedBy ?? ""] },
+                                           rightAligned: [1])
+        } else {
+            out += "\n" + TextTable.render(header: ["species", value], rows: rows.map { [$0.name, NumberFormat.short($0.value, digits: 6)] },
+                                           rightAligned: [1])
+        }
+        return out
     }
 }

@@ -104,9 +104,9 @@ public struct SteadyStateOptions: Sendable {
 ///     δy' = (J_yy − J_yz·J_zz⁻¹·J_zy)·δy,
 ///
 /// and stability is decided by the eigenvalues of that Schur complement, the finite eigenvalues of the
-/// pencil (J, diag(1, …, 0)). Scaling a rule leaves it unchanged. It is taken after the conservation
-/// laws' reduction (dependent species eliminated in every row, g's included); a singular J_zz (not of
-/// index 1 at the steady state) leaves the stability unknown.
+/// pencil (J, diag(1, …, 0)); scaling a rule (g → c·g) leaves it unchanged. It is taken after the
+/// conservation laws' reduction (dependent species eliminated in every row, g's included); a singular
+/// J_zz (not of index 1 at the steady state) leaves the stability unknown.
 public struct SteadyStateSolver {
     public var options: SteadyStateOptions
 
