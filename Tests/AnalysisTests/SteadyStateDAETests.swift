@@ -1,5 +1,6 @@
 import Foundation
 import PathwayModel
+import PathwayTestSupport
 import Simulator
 import Testing
 @testable import Analysis
@@ -111,6 +112,21 @@ struct SteadyStateDAETests {
         for (row, expected) in zip(rows, [1.0, 2, 1]) {
             #expect(approximately(Double(String(row[1]))!, expected, relative: 1e-8), "\(row)")
         }
+    }
+
+    /// 0 = z² + Y + 1 has no real root: refused at the rule, as `simulate` refuses it, with nothing on
+    /// standard output.
+    @Test func aRuleWithNoConsistentValueIsRefusedAtTheRule() throws {
+        let dir = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let file = dir.appendingPathComponent("no-root.yaml").path
+        let text = try String(contentsOfFile: Repository.path("\(Self.fixtures)/algebraic-rule.yaml"), encoding: .utf8)
+            .replacingOccurrences(of: "z: \"z^2 + z*Y - c\"", with: "z: \"z^2 + Y + 1\"")
+        try text.write(toFile: file, atomically: true, encoding: .utf8)
+        let r = try pathway(["steady-state", file])
+        #expect(r.status == 1)
+        #expect(r.stdout.isEmpty)
+        #expect(r.stderr.hasPrefix("\(file):23:3: error: the algebraic rule 0 = z^2 + Y + 1 for 'z'"), "\(r.stderr)")
     }
 
     @Test func theCommandNamesTheSpeciesOfAFastReaction() throws {

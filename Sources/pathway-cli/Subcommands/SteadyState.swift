@@ -50,6 +50,8 @@ extension Pathway {
             do { compiled = try CompiledModel(model) } catch {
                 throw CommandError("cannot compile '\(file)': \(error.message)")
             }
+            // Algebraic rules with no consistent values at the start are refused at the rule, as `simulate` refuses them.
+            do { _ = try compiled.consistentInitialState() } catch { throw stochasticError(error) }
             let end = try parseDuration(tMax, option: "--t-max", unit: model.units.time)
             let solver = SteadyStateSolver(options: SteadyStateOptions(tolerance: tolerance, integrationEnd: end))
             let state = try analysis { () throws(AnalysisError) in try solver.solve(compiled) }
