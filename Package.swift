@@ -73,7 +73,8 @@ let package = Package(
         .testTarget(name: "DiagramTests", dependencies: ["Diagram", "PathwayModel", "PathwayTestSupport"], exclude: ["Golden"]),
         .testTarget(name: "SimulatorTests", dependencies: ["Simulator", "PathwayModel", "SBML"], exclude: ["Fixtures"]),
         .testTarget(name: "CLITests", dependencies: ["pathway-cli", "PathwayTestSupport"]),
-        .testTarget(name: "AnalysisTests", dependencies: ["Analysis", "Plot", "Simulator", "PathwayModel", "PathwayTestSupport", "pathway-cli"]),
+        .testTarget(name: "AnalysisTests", dependencies: ["Analysis", "Plot", "Simulator", "PathwayModel", "PathwayTestSupport", "pathway-cli"],
+                    exclude: ["Fixtures"]),
         .testTarget(name: "SBMLTests", dependencies: ["SBML", "Simulator", "PathwayModel", "Conformance", "PathwayTestSupport", "pathway-cli"],
                     exclude: ["Fixtures"]),
 

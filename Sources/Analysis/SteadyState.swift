@@ -2,7 +2,8 @@ import PathwayModel
 import Simulator
 
 /// How a steady state responds to small perturbations, from the eigenvalues of the Jacobian of the
-/// system reduced by its conservation laws.
+/// system reduced by its conservation laws (and, in a differential–algebraic system, by its algebraic
+/// rules: see ``SteadyStateSolver``).
 public enum Stability: String, Sendable {
     /// Every eigenvalue has a negative real part: small perturbations die out.
     case stable
@@ -19,22 +20,35 @@ public struct SteadyState: Sendable {
     /// State variables, in the compiled model's order.
     public var names: [String]
     public var values: [Double]
-    /// ‖f(x)‖∞: the largest rate of change left, in concentration per time unit.
+    /// The state variables that algebraic rules determine (``CompiledModel/algebraicComponents``): their
+    /// rows hold the rules' residuals g, not rates of change. Empty for an ordinary model.
+    public var algebraic: [String]
+    /// The compiled model's observables at the steady state, among them the species that fast reactions
+    /// determine (``FastEquilibrium``), which are not state variables.
+    public var observableNames: [String]
+    public var observableValues: [Double]
+    /// ‖f(x)‖∞ over the differential state variables: the largest rate of change left, in concentration
+    /// per time unit.
     public var residual: Double
+    /// ‖g(x)‖∞: the largest residual of an algebraic rule (0 without algebraic rules).
+    public var algebraicResidual: Double
     /// The largest violation of a conservation law (amount units).
     public var conservationResidual: Double
     /// The strategy that succeeded, e.g. "Newton" or "integration to t = 1e+04, then Newton".
     public var method: String
     /// Every strategy tried, in order, with its outcome.
     public var attempts: [String]
-    /// Eigenvalues of the reduced Jacobian, by descending real part.
+    /// Eigenvalues of the reduced Jacobian (conservation laws and algebraic rules eliminated), by
+    /// descending real part.
     public var eigenvalues: [ComplexValue]
     public var stability: Stability
     /// The conserved moieties and the totals the steady state keeps.
     public var conservationLaws: [ConservationLaw]
 
+    /// A state variable's value, else an observable's (a species a fast reaction determines is one).
     public func value(of name: String) -> Double? {
-        names.firstIndex(of: name).map { values[$0] }
+        if let k = names.firstIndex(of: name) { return values[k] }
+        return observableNames.firstIndex(of: name).map { observableValues[$0] }
     }
 }
 
@@ -73,6 +87,26 @@ public struct SteadyStateOptions: Sendable {
 ///
 /// Stability comes from the eigenvalues of the reduced Jacobian (dependent species eliminated through
 /// their laws), so the laws' zero eigenvalues do not count.
+///
+/// **Differential–algebraic models.** Algebraic rules with no closed form (and fast reactions with a
+/// non-linear equilibrium) compile to a semi-explicit system y' = f(y, z), 0 = g(y, z), whose rows for
+/// the algebraic variables z hold the residual g (``CompiledModel/algebraicComponents``). A steady state
+/// is f = 0 and g = 0 together, so Newton runs on the whole system as it is; it starts from the initial
+/// state made consistent (g = 0 with y held, ``CompiledModel/consistentInitialState(at:)``), so that the
+/// root the model's starting values pick is the one followed. The fallback integration uses "auto",
+/// which integrates such a model with BDF and a mass matrix diag(1, …, 0): the g rows are never
+/// integrated as derivatives.
+///
+/// The eigenvalues of the full Jacobian mean nothing there: the g rows are not rates. Linearising at
+/// the steady state, δy' = J_yy·δy + J_yz·δz and 0 = J_zy·δy + J_zz·δz; when J_zz = ∂g/∂z is
+/// invertible (the system is of index 1), δz = −J_zz⁻¹·J_zy·δy, so
+///
+///     δy' = (J_yy − J_yz·J_zz⁻¹·J_zy)·δy,
+///
+/// and stability is decided by the eigenvalues of that Schur complement, the finite eigenvalues of the
+/// pencil (J, diag(1, …, 0)); scaling a rule (g → c·g) leaves it unchanged. It is taken after the
+/// conservation laws' reduction (dependent species eliminated in every row, g's included); a singular
+/// J_zz (not of index 1 at the steady state) leaves the stability unknown.
 public struct SteadyStateSolver {
     public var options: SteadyStateOptions
 
@@ -84,14 +118,24 @@ public struct SteadyStateSolver {
     public func solve(_ compiled: CompiledModel) throws(AnalysisError) -> SteadyState {
         compiled.reset() // parameters as set, not as a previous run's events left them
         let system = ReducedSystem(compiled)
-        let x0 = compiled.initialState
         var attempts: [String] = []
         var best: (x: [Double], residual: Double)? = nil
+        var x0 = compiled.initialState
+        if !system.algebraic.isEmpty {
+            do { x0 = try compiled.consistentInitialState() } catch {
+                attempts.append("consistent initial values for the algebraic rules: not found (\(error.message)); Newton starts from the values given")
+            }
+        }
 
         func finish(_ x: [Double], method: String) -> SteadyState {
             let r = system.residual(x)
             let eig = system.reducedEigenvalues(at: x)
-            return SteadyState(names: compiled.stateNames, values: x, residual: r.rate,
+            let observables = compiled.model.observables.map(\.id)
+            var observed = [Double](repeating: .nan, count: observables.count)
+            if let reader = try? compiled.values(of: observables) { reader.read(t: 0, state: x, into: &observed) }
+            return SteadyState(names: compiled.stateNames, values: x, algebraic: system.algebraic.map { compiled.stateNames[$0] },
+                               observableNames: observables, observableValues: observed,
+                               residual: r.differential, algebraicResidual: r.algebraic,
                                conservationResidual: r.conservation, method: method, attempts: attempts,
                                eigenvalues: eig ?? [], stability: Self.stability(eig),
                                conservationLaws: system.laws)
@@ -196,6 +240,10 @@ struct ReducedSystem {
     let dependent: [Int]
     /// State indices held at their initial value.
     let fixed: [Int]
+    /// State indices of algebraic variables (rows holding an algebraic rule's residual).
+    let algebraic: [Int]
+    /// `isAlgebraic[i]`: whether state i is algebraic.
+    let isAlgebraic: [Bool]
     /// `isFixed[i]`: whether state i is held.
     let isFixed: [Bool]
     let initial: [Double]
@@ -238,21 +286,29 @@ struct ReducedSystem {
         var mask = [Bool](repeating: false, count: n)
         for k in fixed { mask[k] = true }
         isFixed = mask
+        algebraic = compiled.algebraicComponents
+        var algebraicMask = [Bool](repeating: false, count: n)
+        for k in algebraic { algebraicMask[k] = true }
+        isAlgebraic = algebraicMask
     }
 
-    /// ‖f‖∞ of the original equations (free components only) and the largest conservation violation.
-    func residual(_ x: [Double]) -> (rate: Double, conservation: Double) {
+    /// ‖f‖∞ of the original equations (free components only, algebraic rules' residuals included), the
+    /// same over the differential and over the algebraic rows, and the largest conservation violation.
+    func residual(_ x: [Double]) -> (rate: Double, differential: Double, algebraic: Double, conservation: Double) {
         var f = [Double](repeating: 0, count: n)
         evaluate(x, &f)
-        var r = 0.0
-        for i in 0..<n where !isFixed[i] { r = max(r, abs(f[i])) }
+        var d = 0.0, a = 0.0
+        for i in 0..<n where !isFixed[i] {
+            let v = f[i].isNaN ? Double.infinity : abs(f[i])
+            if isAlgebraic[i] { a = max(a, v) } else { d = max(d, v) }
+        }
         var c = 0.0
         for l in laws.indices {
             var s = -lawTotals[l]
             for (k, w) in zip(lawIndices[l], lawWeights[l]) { s += w * x[k] }
             c = max(c, abs(s))
         }
-        return (r.isNaN ? .infinity : r, c)
+        return (max(d, a), d, a, c)
     }
 
     func evaluate(_ x: [Double], _ f: inout [Double]) {
@@ -354,7 +410,8 @@ struct ReducedSystem {
     }
 
     /// Eigenvalues of the Jacobian on the free, independent coordinates: dependent species are replaced
-    /// through their laws, fixed components dropped.
+    /// through their laws, fixed components dropped, then algebraic variables eliminated through their
+    /// rules (the Schur complement J_yy − J_yz·J_zz⁻¹·J_zy; nil when J_zz is singular).
     func reducedEigenvalues(at x: [Double]) -> [ComplexValue]? {
         var j = [Double](repeating: 0, count: n * n)
         guard n > 0 else { return [] }
@@ -377,6 +434,35 @@ struct ReducedSystem {
                 }
             }
         }
-        return Eigenvalues.of(r, order: m)
+        return Self.eliminating(keep.indices.filter { isAlgebraic[keep[$0]] }, from: r, order: m)
+            .flatMap { Eigenvalues.of($0.matrix, order: $0.order) }
+    }
+
+    /// The Schur complement S = A_yy − A_yz·A_zz⁻¹·A_zy of the rows and columns `z` of the m×m row-major
+    /// matrix `a` (y the others, in order), or nil when A_zz is singular; `a` itself without any.
+    static func eliminating(_ z: [Int], from a: [Double], order m: Int) -> (matrix: [Double], order: Int)? {
+        guard !z.isEmpty else { return (a, m) }
+        let isZ = Set(z)
+        let y = (0..<m).filter { !isZ.contains($0) }
+        let p = z.count, q = y.count
+        var azz = [Double](repeating: 0, count: p * p)
+        for (i, zi) in z.enumerated() { for (j, zj) in z.enumerated() { azz[i * p + j] = a[zi * m + zj] } }
+        var pivots = [Int](repeating: 0, count: p)
+        guard DenseLinearSystem.factor(&azz, order: p, pivots: &pivots) else { return nil }
+        var s = [Double](repeating: 0, count: q * q)
+        for (i, yi) in y.enumerated() { for (j, yj) in y.enumerated() { s[i * q + j] = a[yi * m + yj] } }
+        var column = [Double](repeating: 0, count: p)
+        for (j, yj) in y.enumerated() {
+            // A_zz⁻¹ times column j of A_zy, then S[:, j] −= A_yz · that.
+            for (i, zi) in z.enumerated() { column[i] = a[zi * m + yj] }
+            DenseLinearSystem.solve(azz, order: p, pivots: pivots, &column)
+            guard column.allSatisfy(\.isFinite) else { return nil }
+            for (i, yi) in y.enumerated() {
+                var sum = 0.0
+                for (k, zk) in z.enumerated() { sum += a[yi * m + zk] * column[k] }
+                s[i * q + j] -= sum
+            }
+        }
+        return (s, q)
     }
 }

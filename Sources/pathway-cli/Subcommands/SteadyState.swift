@@ -12,8 +12,13 @@ extension Pathway {
             discussion: """
                 Tries Newton from the initial state, then integrates towards t = --t-max looking for a settled \
                 state to finish with Newton. Conserved moieties keep the totals of the initial state. The \
-                stability comes from the eigenvalues of the reduced Jacobian. When no steady state is found \
-                it says why: the residual, the strategies tried and the conserved moieties.
+                stability comes from the eigenvalues of the reduced Jacobian. A model with algebraic rules that \
+                have no closed form, or fast reactions with a non-linear equilibrium, is a differential–algebraic \
+                system: Newton solves the rates and the rules together, the fallback integration uses BDF, and \
+                the stability comes from the Jacobian with the algebraic variables eliminated \
+                (J_yy − J_yz·J_zz⁻¹·J_zy); a fast reaction's species are shown, not the compiler's variables for \
+                them. When no steady state is found it says why: the residual, the strategies tried and the \
+                conserved moieties.
                 Examples:
                   pathway steady-state models/huang-ferrell-1996.yaml
                   pathway steady-state models/il11.yaml --scenario socs3-knockout --format csv
@@ -45,6 +50,8 @@ extension Pathway {
             do { compiled = try CompiledModel(model) } catch {
                 throw CommandError("cannot compile '\(file)': \(error.message)")
             }
+            // Algebraic rules with no consistent values at the start are refused at the rule, as `simulate` refuses them.
+            do { _ = try compiled.consistentInitialState() } catch { throw stochasticError(error) }
             let end = try parseDuration(tMax, option: "--t-max", unit: model.units.time)
             let solver = SteadyStateSolver(options: SteadyStateOptions(tolerance: tolerance, integrationEnd: end))
             let state = try analysis { () throws(AnalysisError) in try solver.solve(compiled) }
