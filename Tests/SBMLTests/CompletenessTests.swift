@@ -591,6 +591,17 @@ struct YAMLAlgebraicRuleTests {
         }
     }
 
+    /// rateOf(x) of a variable the differential–algebraic path solves for would read the rule's residual
+    /// (its row), not a rate: refused at the rule.
+    @Test func rateOfAVariableAnAlgebraicRuleDeterminesIsRefusedAtTheRule() throws {
+        let model = try ModelLoader.load(yaml: Self.yaml(rule: "x * x - A", extra: "observables:\n  dx: \"rateOf(x)\""), file: "dae.yaml").model
+        #expect {
+            _ = try CompiledModel(model)
+        } throws: { error in
+            "\(error)".hasPrefix("dae.yaml:13:3: error: rateOf(x): 'x' is determined by the algebraic rule 0 = x * x - A")
+        }
+    }
+
     @Test func aRuleForWhatIsNotAParameterOrAlsoSetElsewhereIsAnError() throws {
         #expect(throws: ModelError.self) { _ = try ModelLoader.load(yaml: Self.yaml().replacingOccurrences(of: "  x: \"A", with: "  y: \"A"), file: "dae.yaml") }
         do {

@@ -50,7 +50,12 @@ extension Model {
             }
         }
 
+        let algebraic = Dictionary(algebraicRules.map { ($0.variable, $0) }, uniquingKeysWith: { a, _ in a })
         func rightHandSide(of x: String) throws(CompileError) -> Expression {
+            if let rule = algebraic[x] {
+                // Its row holds the rule's residual, not a rate: reading it as one would be silently wrong.
+                throw CompileError(message: "\(rule.location): error: rateOf(\(x)): '\(x)' is determined by the algebraic rule 0 = \(rule.expression), solved as a differential–algebraic system; its rate of change is not supported")
+            }
             if let rule = ruled[x] { return rule }
             if let s = speciesByID[x] {
                 if s.constant || s.boundary { return .number(0) }
