@@ -22,14 +22,14 @@ extension SteadyState {
             return zip(names, values).map { Row(name: $0, value: $1) }
         }
         var fastReaction: [String: String] = [:]
-        for e in equilibria { for s in e.species { fastReaction[s] = e.reaction } }
+        for e in equilibria { for s in e.species { fastReaction[s] = e.label } }
         let stateIndex = Dictionary(names.enumerated().map { ($1, $0) }, uniquingKeysWith: { a, _ in a })
         var rows: [Row] = [], shown = Set<String>()
         for s in model.species {
             if let k = stateIndex[s.id], !internalNames.contains(s.id) {
                 rows.append(Row(name: s.id, value: values[k], determinedBy: algebraicSet.contains(s.id) ? "algebraic rule" : nil))
             } else if let reaction = fastReaction[s.id], let v = value(of: s.id) {
-                rows.append(Row(name: s.id, value: v, determinedBy: "fast reaction '\(reaction)'"))
+                rows.append(Row(name: s.id, value: v, determinedBy: reaction))
             } else {
                 continue
             }
@@ -41,12 +41,18 @@ extension SteadyState {
         return rows
     }
 
-    /// A fast reaction's conserved totals Qᵢ = aᵢ − (Nᵢ/Nᵣ)·aᵣ at the steady state, as `B - A = -0.5`.
+    /// A fast subsystem's conserved totals Qᵢ = aᵢ − Σₗ wᵢₗ·a_rₗ at the steady state, as `B - A = -0.5`
+    /// (a total whose weights are expressions is named by its species alone: `total of B = 2`).
     func totals(of equilibrium: FastEquilibrium) -> [String] {
         equilibrium.totals.map { t in
-            let w = abs(t.ratio), coefficient = w == 1 ? "" : "\(NumberFormat.short(w)) "
             let total = value(of: t.variable).map { NumberFormat.short($0, digits: 6) } ?? "?"
-            return "\(t.species) \(t.ratio > 0 ? "-" : "+") \(coefficient)\(equilibrium.reference) = \(total)"
+            guard let weights = t.weights else { return "total of \(t.species) = \(total)" }
+            var text = t.species
+            for (w, r) in zip(weights, equilibrium.references) where w != 0 {
+                let coefficient = abs(w) == 1 ? "" : "\(NumberFormat.short(abs(w))) "
+                text += " \(w > 0 ? "-" : "+") \(coefficient)\(r.species)"
+            }
+            return "\(text) = \(total)"
         }
     }
 
@@ -78,7 +84,7 @@ extension SteadyState {
         if !algebraicVariables.isEmpty { out += "  \"algebraic_variables\": " + list(algebraicVariables.map(JSON.string)) + ",\n" }
         if !equilibria.isEmpty {
             out += "  \"fast_reactions\": " + list(equilibria.map { e in
-                "{\"reaction\": \(JSON.string(e.reaction)), \"species\": \(list(e.species.map(JSON.string))), "
+                "{\"reactions\": \(list(e.reactions.map(JSON.string))), \"species\": \(list(e.species.map(JSON.string))), "
                     + "\"conserved_totals\": \(list(totals(of: e).map(JSON.string)))}"
             }) + ",\n"
         }
@@ -119,7 +125,7 @@ extension SteadyState {
                 + algebraicVariables.joined(separator: ", ") + "\n"
         }
         for e in equilibria {
-            out += "  fast reaction '\(e.reaction)' at equilibrium: \(e.species.joined(separator: ", ")) follow from its conserved totals (amounts)"
+            out += "  \(e.label) at equilibrium: \(e.species.joined(separator: ", ")) follow from \(e.reactions.count == 1 ? "its" : "their") conserved totals (amounts)"
             out += e.totals.isEmpty ? "\n" : ":\n" + totals(of: e).map { "    \($0)\n" }.joined()
         }
         let value = "value (\(unit))"

@@ -139,7 +139,8 @@ extension CompiledModel {
     public static let maximumOutputPoints = 10_000_000
 
     /// Integrates the model and reports `observe` (species, observables, parameters) at the output times.
-    /// With an empty `observe`, every species and observable is reported.
+    /// With an empty `observe`, every species and observable is reported (but the fast-reaction rewrite's
+    /// own variables, ``internalNames``).
     public func simulate(_ settings: SimulationSettings, observe: [String] = []) throws(SimulationError) -> SimulationResult {
         guard settings.end > settings.start, settings.end.isFinite, settings.start.isFinite else {
             throw SimulationError(message: "the time span must be positive: end \(settings.end) is not after start \(settings.start)")
@@ -147,7 +148,7 @@ extension CompiledModel {
         guard settings.rtol > 0, settings.rtol < 1, settings.atol > 0, settings.atol.isFinite else {
             throw SimulationError(message: "tolerances must be positive, with rtol below 1 (got rtol \(settings.rtol), atol \(settings.atol))")
         }
-        let names = observe.isEmpty ? model.species.map(\.id) + model.observables.map(\.id) : observe
+        let names = observe.isEmpty ? model.species.map(\.id) + model.observables.map(\.id).filter { !internalNames.contains($0) } : observe
         let reader: ValueReader
         do { reader = try values(of: names) } catch { throw SimulationError(message: error.message) }
         // Check the output grid before building it: its size must be sensible.

@@ -80,6 +80,9 @@ struct FastReactionTests {
         let r = try CompiledModel(model).simulate(SimulationSettings(end: 10, output: .points(11), rtol: 1e-10, atol: 1e-12),
                                                   observe: ["A", "B", "C"])
         #expect(r.status == .success)
+        // By default the species are reported, not the rewrite's own variables.
+        let all = try CompiledModel(model).simulate(SimulationSettings(end: 1, output: .points(2)))
+        #expect(all.names == ["A", "B", "C"])
         for (i, t) in r.times.enumerated() {
             let third = 2 * exp(-0.3 * t / 3) / 3
             for (k, name) in ["A", "B", "C"].enumerated() {

@@ -1,59 +1,54 @@
 import PathwayModel
 
-/// A fast reaction as the compiler rewrites it (``Model/resolvingFastReactions()``), in the terms of the
-/// model as written: the parameters the rewrite introduces and the species they stand for, so that
+/// A fast subsystem as the compiler rewrites it (``Model/resolvingFastReactions()``), in the terms of
+/// the model as written: the parameters the rewrite introduces and the species they stand for, so that
 /// results can be shown as the species the modeller wrote rather than as the compiler's variables.
 ///
-/// For net stoichiometries Nᵢ over the reaction's species, the reference species r (the first with
-/// Nᵣ ≠ 0) is held in ``variable``, determined by the equilibrium (an algebraic rule); every other
-/// species i is ``Total/variable``, its conserved total Qᵢ = aᵢ − (Nᵢ/Nᵣ)·aᵣ in amounts.
+/// Each reference species rₗ is held in a parameter determined by the equilibria (algebraic rules);
+/// every other species i of the subsystem by its conserved total Qᵢ = aᵢ − Σₗ wᵢₗ·a_rₗ in amounts
+/// (for a single reaction w = Nᵢ/N_r).
 public struct FastEquilibrium: Sendable, Equatable {
-    /// A conserved total Qᵢ = aᵢ − ``ratio``·aᵣ (amounts).
+    /// A reference species and the parameter that holds its value (an algebraic state variable, or an
+    /// observable of the equilibrium's closed-form solution).
+    public struct Reference: Sendable, Equatable {
+        public var species: String
+        public var variable: String
+    }
+
+    /// A conserved total Qᵢ = aᵢ − Σₗ ``weights``ₗ·a_rₗ (amounts).
     public struct Total: Sendable, Equatable {
         /// The parameter that holds it (a state variable with a rate rule).
         public var variable: String
         /// The species i.
         public var species: String
-        /// Nᵢ/Nᵣ.
-        public var ratio: Double
+        /// wᵢₗ, one per reference; nil where a stoichiometry is an expression (not a number).
+        public var weights: [Double]?
     }
 
-    /// The fast reaction's id.
-    public var reaction: String
-    /// The reference species r.
-    public var reference: String
-    /// The parameter holding r's value (an algebraic state variable).
-    public var variable: String
-    /// One per other species the reaction changes, in the reaction's order.
+    /// The fast reactions' ids, in the model's order.
+    public var reactions: [String]
+    public var references: [Reference]
+    /// One per other species the reactions change, in the order they first appear.
     public var totals: [Total]
 
-    /// The species the equilibrium determines, the reference first.
-    public var species: [String] { [reference] + totals.map(\.species) }
+    /// "fast reaction 'bind'", or "fast reactions 'a', 'b'" for a coupled subsystem.
+    public var label: String {
+        "fast reaction\(reactions.count == 1 ? "" : "s") " + reactions.map { "'\($0)'" }.joined(separator: ", ")
+    }
+    /// The species the equilibrium determines, the references first.
+    public var species: [String] { references.map(\.species) + totals.map(\.species) }
     /// The names the rewrite introduced.
-    public var internalNames: [String] { [variable] + totals.map(\.variable) }
+    public var internalNames: [String] { references.map(\.variable) + totals.map(\.variable) }
 }
 
 extension Model {
-    /// The fast reactions of the model as the compiler rewrites them (see ``FastEquilibrium``), found by
-    /// comparing the model with its rewrite: the parameter a fast species' observable reads that the
-    /// model did not have. Empty without fast reactions, or when the rewrite refuses the model.
+    /// The model's fast subsystems as the compiler rewrites them (see ``FastEquilibrium``), recorded by
+    /// the rewrite itself. Empty without fast reactions, or when the rewrite refuses the model.
     public var fastEquilibria: [FastEquilibrium] {
-        guard reactions.contains(where: \.fast), let rewritten = try? resolvingFastReactions() else { return [] }
-        let written = Set(symbolNames)
-        let added = Set(rewritten.parameters.map(\.id).filter { !written.contains($0) })
-        let observables = Dictionary(rewritten.observables.map { ($0.id, $0.expression) }, uniquingKeysWith: { a, _ in a })
-        var out: [FastEquilibrium] = []
-        for reaction in reactions where reaction.fast {
-            let net = reaction.netStoichiometry.filter { $0.coefficient != 0 }
-            guard let (reference, nr) = net.first, case .symbol(let z)? = observables[reference], added.contains(z) else { continue }
-            var totals: [FastEquilibrium.Total] = []
-            for (species, ni) in net.dropFirst() {
-                guard let q = observables[species]?.symbols.first(where: { added.contains($0) && $0 != z }) else { continue }
-                totals.append(FastEquilibrium.Total(variable: q, species: species, ratio: ni / nr))
-            }
-            out.append(FastEquilibrium(reaction: reaction.id, reference: reference, variable: z, totals: totals))
-        }
-        return out
+        guard reactions.contains(where: \.fast) else { return [] }
+        var rewrite = FastReactionRewrite(self)
+        guard (try? rewrite.run()) != nil else { return [] }
+        return rewrite.equilibria
     }
 }
 

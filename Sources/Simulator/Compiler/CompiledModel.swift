@@ -59,6 +59,9 @@ public final class CompiledModel: ODEFunction {
     let differentiableRates: [Expression]
     /// Compiled events (programs that compute assigned values, and where to put them).
     let events: [CompiledEvent]
+    /// The names the fast-reaction rewrite introduced (``FastEquilibrium/internalNames``): not reported
+    /// unless asked for by name (the species they stand for are).
+    public let internalNames: Set<String>
     /// Per rule of ``Model/algebraicRules``: the register of its switch's condition (computed by the
     /// event program), or −1 for a rule that always holds.
     let algebraicSwitchRegisters: [Int]
@@ -82,6 +85,7 @@ public final class CompiledModel: ODEFunction {
     public init(_ original: Model) throws(CompileError) {
         let context = try Self.context(for: original)
         let model = context.model
+        internalNames = Set(original.fastEquilibria.flatMap(\.internalNames))
         self.model = model
         stateNames = context.stateNames
         dimension = context.stateNames.count

@@ -56,6 +56,8 @@ struct FastReactionRewrite {
     var claimed = Set<String>()
     var speciesObservables: [String: Observable] = [:]
     var newParameters: [Parameter] = []
+    /// What the rewrite made of each fast subsystem, for reports in the model's own terms.
+    var equilibria: [FastEquilibrium] = []
 
     init(_ model: Model) {
         original = model
@@ -257,9 +259,11 @@ struct FastReactionRewrite {
         }
         let slow = original.reactions.indices.filter { j in !members.contains { $0.index == j } && !original.reactions[j].fast }
         let slowNet = Dictionary(slow.map { j in (j, Dictionary(Self.net(original.reactions[j]), uniquingKeysWith: +)) }, uniquingKeysWith: { a, _ in a })
+        var totalParameters: [(String, String)] = []
         for i in speciesOrder where !references.contains(i) {
             let s = speciesByID[i]!, c = combination[i]!
             let q = fresh("\(references[0])_\(i)_fast_total")
+            totalParameters.append((i, q))
             // Q = aᵢ − Σ cₗ·a_rₗ at t₀, and dQ/dt over the other reactions.
             let q0 = (initialAmount(s) - .sum(zip(references, c).map { .product([$0.1, initialAmount(speciesByID[$0.0]!)]) })).simplified()
             if case .number(let v) = q0 {
@@ -283,6 +287,12 @@ struct FastReactionRewrite {
                                                module: s.module, location: s.location)
         }
         m.initialAssignments.removeAll { speciesOrder.contains($0.variable) }
+        equilibria.append(FastEquilibrium(
+            reactions: reactions.map(\.id), references: references.map { .init(species: $0, variable: parameterOf[$0]!) },
+            totals: totalParameters.map { i, q in
+                let weights = combination[i]!.map { number($0) }
+                return .init(variable: q, species: i, weights: weights.contains(nil) ? nil : weights.map { $0! })
+            }))
 
         // One equilibrium per reference: the rate at which the fast reactions move it,
         // dr/dt = Σ_f N_rf·v_f (N_R is invertible, so these vanish exactly where every v_f does).
