@@ -436,6 +436,7 @@ public final class StochasticSimulator {
 
     /// Writes the rows of the output times before `limit` (or at it, if `inclusive`) from the current state,
     /// from row `next` on.
+    @inline(__always)
     private func record(before limit: Double, inclusive: Bool, next: inout Int, into out: UnsafeMutableBufferPointer<Double>) {
         let columns = names.count
         while next < times.count && (times[next] < limit || (inclusive && times[next] <= limit)) {
