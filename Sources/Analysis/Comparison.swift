@@ -199,18 +199,5 @@ extension String {
 /// infinities (JSON has neither), strings escaped.
 public enum JSON {
     public static func number(_ v: Double) -> String { v.isFinite ? NumberFormat.exact(v) : "null" }
-    public static func string(_ s: String) -> String {
-        var out = "\""
-        for u in s.unicodeScalars {
-            switch u {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\t": out += "\\t"
-            default:
-                if u.value < 0x20 { out += "\\u" + String(repeating: "0", count: 4 - String(u.value, radix: 16).count) + String(u.value, radix: 16) } else { out.unicodeScalars.append(u) }
-            }
-        }
-        return out + "\""
-    }
+    public static func string(_ s: String) -> String { doubleQuoted(s) }
 }

@@ -30,17 +30,8 @@ public struct DoseResponse: Sendable {
         guard steps >= 4 else { throw AnalysisError(.invalidValue, "a dose–response needs at least 4 steps, not \(steps)") }
         _ = try ReadoutEvaluator(model: model, readout: readout, variables: [input])
         let doses = axis.values
-        let box = ResultBox<ReadoutEvaluator.Outcome>(count: steps)
-        do {
-            try Parallel.orderedMap(Array(0..<steps), jobs: jobs, makeContext: {
-                try ReadoutEvaluator(model: model, readout: readout, variables: [input])
-            }, work: { evaluator, i in evaluator.evaluate([doses[i]]) }, deliver: { i, o in box.set(i, o) })
-        } catch let error as AnalysisError {
-            throw error
-        } catch {
-            throw AnalysisError(.numerical, "\(error)")
-        }
-        let outcomes = box.values
+        let outcomes = try ReadoutEvaluator.outcomes(
+            model: model, readout: readout, variables: [input], runs: steps, jobs: jobs) { i in [doses[i]] }
         var result = analyse(doses: doses, responses: outcomes.map(\.value))
         result.input = input
         result.readout = readout.label

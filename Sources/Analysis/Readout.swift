@@ -120,6 +120,23 @@ public final class ReadoutEvaluator {
         public var spread: Double?
     }
 
+    /// `runs` evaluations on `jobs` threads (an evaluator of `readout` over `variables` on each), run i with
+    /// the values `values(i)`; the outcomes in run order.
+    static func outcomes(model: Model, readout: Readout, variables: [String], runs: Int, jobs: Int,
+                         values: @Sendable (Int) -> [Double]) throws(AnalysisError) -> [Outcome] {
+        let box = ResultBox<Outcome>(count: runs)
+        do {
+            try Parallel.orderedMap(Array(0..<runs), jobs: jobs, makeContext: {
+                try ReadoutEvaluator(model: model, readout: readout, variables: variables)
+            }, work: { evaluator, i in evaluator.evaluate(values(i)) }, deliver: { i, o in box.set(i, o) })
+        } catch let error as AnalysisError {
+            throw error
+        } catch {
+            throw AnalysisError(.numerical, "\(error)")
+        }
+        return box.values
+    }
+
     /// The readout with `values[i]` assigned to `variables[i]`.
     public func evaluate(_ values: [Double]) -> Outcome {
         precondition(values.count == variables.count)

@@ -41,24 +41,14 @@ public struct SensitivityAnalysis: Sendable {
         _ = try ReadoutEvaluator(model: model, readout: frozen, variables: names)
         // Run 0: baseline; runs 2k+1 and 2k+2: parameter k up and down.
         let runs = 1 + 2 * names.count
-        let box = ResultBox<ReadoutEvaluator.Outcome>(count: runs)
-        do {
-            try Parallel.orderedMap(Array(0..<runs), jobs: jobs, makeContext: {
-                try ReadoutEvaluator(model: model, readout: frozen, variables: names)
-            }, work: { evaluator, i in
-                var v = base
-                if i > 0 {
-                    let k = (i - 1) / 2
-                    v[k] *= (i % 2 == 1) ? 1 + relativeStep : 1 - relativeStep
-                }
-                return evaluator.evaluate(v)
-            }, deliver: { i, o in box.set(i, o) })
-        } catch let error as AnalysisError {
-            throw error
-        } catch {
-            throw AnalysisError(.numerical, "\(error)")
+        let o = try ReadoutEvaluator.outcomes(model: model, readout: frozen, variables: names, runs: runs, jobs: jobs) { i in
+            var v = base
+            if i > 0 {
+                let k = (i - 1) / 2
+                v[k] *= (i % 2 == 1) ? 1 + relativeStep : 1 - relativeStep
+            }
+            return v
         }
-        let o = box.values
         guard o[0].failure == nil else { throw AnalysisError(.numerical, "the baseline run failed: \(o[0].failure!)") }
         let m0 = o[0].value
         var entries: [SensitivityEntry] = []

@@ -1,3 +1,4 @@
+import PathwayModel
 import Plot
 
 /// SVG fit for a wiki page: Graphviz 2.43's SVG document (as its core renderer writes it, one element
@@ -90,13 +91,4 @@ public enum WikiSVG {
 
     /// `text` escaped for XML character data and attribute values.
     static func escape(_ text: String) -> String { XMLText.escape(text) }
-}
-
-extension String {
-    fileprivate var trimmingWhitespace: String {
-        var s = Substring(self)
-        while let f = s.first, f.isWhitespace { s = s.dropFirst() }
-        while let l = s.last, l.isWhitespace { s = s.dropLast() }
-        return String(s)
-    }
 }

@@ -18,15 +18,8 @@ public struct ChemicalEquation: Hashable, Sendable {
         var arrowStart: Int?, arrowEnd = 0, reversible = false
         var i = 0
         while i < scalars.count {
-            if scalars[i] == "<", i + 2 < scalars.count, scalars[i + 1] == "-", scalars[i + 2] == ">" {
-                if arrowStart != nil { throw SyntaxError(offset: i, message: "more than one arrow in the equation") }
-                arrowStart = i
-                arrowEnd = i + 3
-                reversible = true
-                i += 3
-                continue
-            }
-            if scalars[i] == "<", i + 2 < scalars.count, scalars[i + 1] == "=", scalars[i + 2] == ">" {
+            // `<->` or `<=>`.
+            if scalars[i] == "<", i + 2 < scalars.count, (scalars[i + 1] == "-" || scalars[i + 1] == "="), scalars[i + 2] == ">" {
                 if arrowStart != nil { throw SyntaxError(offset: i, message: "more than one arrow in the equation") }
                 arrowStart = i
                 arrowEnd = i + 3

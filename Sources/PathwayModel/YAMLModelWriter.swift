@@ -310,17 +310,5 @@ public enum YAMLModelWriter {
         specialWords.contains(s.lowercased()) ? quote(s) : s
     }
 
-    static func quote(_ s: String) -> String {
-        var out = "\""
-        for c in s.unicodeScalars {
-            switch c {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\t": out += "\\t"
-            default: out.unicodeScalars.append(c)
-            }
-        }
-        return out + "\""
-    }
+    static func quote(_ s: String) -> String { doubleQuoted(s) }
 }

@@ -83,7 +83,7 @@ for argument in arguments {
     let e2 = clock.now
     let name = (path as NSString).lastPathComponent
     let ps = compiled.programStatistics
-    print("\(name)\tprogram\trhs \(ps.rhs) instructions, jacobian \(ps.jacobian); \(ps.histogram.sorted { $0.value > $1.value }.map { "\($0.key) \($0.value)" }.joined(separator: ", "))")
+    print("\(name)\tprogram\trhs \(ps.rhs) instructions, jacobian \(ps.jacobian); \(ps.histogram.sorted { ($0.value, $1.key) > ($1.value, $0.key) }.map { "\($0.key) \($0.value)" }.joined(separator: ", "))")
     print("\(name)\trhs\t\(String(format: "%.4f", milliseconds(e1 - e0) * 1e6 / Double(evaluations)))\tns per evaluation")
     print("\(name)\tjacobian\t\(String(format: "%.4f", milliseconds(e2 - e1) * 1e6 / Double(evaluations / 10)))\tns per evaluation")
     print("\(name)\tload+compile\t\(String(format: "%.4f", median(loadTimes) + median(compileTimes)))\t\(loadTimes.count)")

@@ -434,18 +434,19 @@ final class SVGRenderer: @unchecked Sendable {
 
     fileprivate func beginCluster(_ job: UnsafeMutablePointer<GVJ_t>) {
         guard let obj = job.pointee.obj else { return }
-        let g = UnsafeMutableRawPointer(obj.pointee.u.sg)
-        group(id: obj.pointee.id, kind: "cluster", object: g)
-        put(">\n")
-        title(agnameof(g))
+        beginNamedGroup(id: obj.pointee.id, kind: "cluster", object: UnsafeMutableRawPointer(obj.pointee.u.sg))
     }
 
     fileprivate func beginNode(_ job: UnsafeMutablePointer<GVJ_t>) {
         guard let obj = job.pointee.obj else { return }
-        let n = UnsafeMutableRawPointer(obj.pointee.u.n)
-        group(id: obj.pointee.id, kind: "node", object: n)
+        beginNamedGroup(id: obj.pointee.id, kind: "node", object: UnsafeMutableRawPointer(obj.pointee.u.n))
+    }
+
+    /// A cluster's or node's group, titled with its name.
+    private func beginNamedGroup(id: UnsafeMutablePointer<CChar>?, kind: StaticString, object: UnsafeMutableRawPointer) {
+        group(id: id, kind: kind, object: object)
         put(">\n")
-        title(agnameof(n))
+        title(agnameof(object))
     }
 
     fileprivate func beginEdge(_ job: UnsafeMutablePointer<GVJ_t>) {

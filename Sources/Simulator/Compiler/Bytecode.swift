@@ -231,33 +231,24 @@ extension Program {
                   Int(r) < useCount.count, useCount[Int(r)] == 1 else { return nil }
             return out[p]
         }
+        // Instruction i with the single-use product m that is one of its operands: `first`(m.a, m.b, other)
+        // when m is its first operand, else `second`(m.a, m.b, other) when m is its second.
+        func fuseProduct(_ i: Int, first: Instruction.Op, second: Instruction.Op) {
+            let ins = out[i]
+            if let m = single(ins.a, before: i, op: .mul) {
+                out[i] = Instruction(first, Int(ins.dst), Int(m.a), Int(m.b), Int(ins.b))
+                removed.insert(producer[ins.a]!)
+            } else if let m = single(ins.b, before: i, op: .mul) {
+                out[i] = Instruction(second, Int(ins.dst), Int(m.a), Int(m.b), Int(ins.a))
+                removed.insert(producer[ins.b]!)
+            }
+        }
         for i in out.indices {
             let ins = out[i]
             switch ins.op {
-            case .mul:
-                if let m = single(ins.a, before: i, op: .mul) {
-                    out[i] = Instruction(.mul3, Int(ins.dst), Int(m.a), Int(m.b), Int(ins.b))
-                    removed.insert(producer[ins.a]!)
-                } else if let m = single(ins.b, before: i, op: .mul) {
-                    out[i] = Instruction(.mul3, Int(ins.dst), Int(m.a), Int(m.b), Int(ins.a))
-                    removed.insert(producer[ins.b]!)
-                }
-            case .add:
-                if let m = single(ins.a, before: i, op: .mul) {
-                    out[i] = Instruction(.mulAdd, Int(ins.dst), Int(m.a), Int(m.b), Int(ins.b))
-                    removed.insert(producer[ins.a]!)
-                } else if let m = single(ins.b, before: i, op: .mul) {
-                    out[i] = Instruction(.mulAdd, Int(ins.dst), Int(m.a), Int(m.b), Int(ins.a))
-                    removed.insert(producer[ins.b]!)
-                }
-            case .sub:
-                if let m = single(ins.a, before: i, op: .mul) {
-                    out[i] = Instruction(.mulSub, Int(ins.dst), Int(m.a), Int(m.b), Int(ins.b))
-                    removed.insert(producer[ins.a]!)
-                } else if let m = single(ins.b, before: i, op: .mul) {
-                    out[i] = Instruction(.subMul, Int(ins.dst), Int(m.a), Int(m.b), Int(ins.a))
-                    removed.insert(producer[ins.b]!)
-                }
+            case .mul: fuseProduct(i, first: .mul3, second: .mul3)
+            case .add: fuseProduct(i, first: .mulAdd, second: .mulAdd)
+            case .sub: fuseProduct(i, first: .mulSub, second: .subMul)
             case .div:
                 if let s = single(ins.b, before: i, op: .add) {
                     out[i] = Instruction(.divSum, Int(ins.dst), Int(ins.a), Int(s.a), Int(s.b))

@@ -4,7 +4,7 @@
 /// interpolation: values at output times are exactly what an Euler step to that time would
 /// give, without the step grid depending on the output times.
 @usableFromInline
-final class EulerStepper<F: ODEFunction>: Stepper {
+final class EulerStepper<F: ODEFunction>: ExplicitOneStepStepper {
     @usableFromInline let f: F
     @usableFromInline let n: Int
     @usableFromInline let storage: UnsafeMutablePointer<Double>
@@ -30,14 +30,6 @@ final class EulerStepper<F: ODEFunction>: Stepper {
     }
 
     @inlinable
-    func restart(t: Double, y: UnsafeMutablePointer<Double>, statistics: inout SolverStatistics) {}
-
-    @inlinable
-    func initialStepSize(
-        t: Double, y: UnsafePointer<Double>, maxStep: Double, statistics: inout SolverStatistics
-    ) -> Double { maxStep }
-
-    @inlinable
     func attempt(
         t: Double, h: Double, y: UnsafePointer<Double>, yNew: UnsafeMutablePointer<Double>,
         statistics: inout SolverStatistics
@@ -47,15 +39,6 @@ final class EulerStepper<F: ODEFunction>: Stepper {
         statistics.rhsEvaluations += 1
         for i in 0..<n { yNew[i] = y[i] + h * k1[i] }
         return .completed(errorNorm: 0)
-    }
-
-    @inlinable
-    func accept(
-        t: Double, h: Double, y: UnsafePointer<Double>, yNew: UnsafePointer<Double>,
-        statistics: inout SolverStatistics
-    ) {
-        tOld = t
-        yOld.update(from: y, count: n)
     }
 
     @inlinable

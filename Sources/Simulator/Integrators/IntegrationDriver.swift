@@ -142,8 +142,9 @@ enum IntegrationDriver {
     ///
     /// The loop's own state (t, h, the step-size controller, the stepper, the state buffers, the output
     /// arrays) lives in this function's locals; the stages that are cold or self-contained are the
-    /// functions below, which take what they need and return what they found: ``actAtStart``,
-    /// ``acceptanceFailure``, ``locateEvents``, ``applyEvents``, ``finish``. (A version that carried the
+    /// functions below, which take what they need and return what they found: ``begin`` (with
+    /// ``actAtStart``), ``planStep``, ``rejected``, ``acceptanceFailure``, ``locateEvents``, `emitOutput(upTo:)`,
+    /// ``actOnEvents`` (``applyEvents``, ``restart``), ``finish``. (A version that carried the
     /// loop's state in a struct passed `inout` through its stages cost IL-11 a fifth of its solve:
     /// BENCHMARKS.md.)
     @inlinable
@@ -158,47 +159,29 @@ enum IntegrationDriver {
         let outTimes: [Double], everyStep: Bool
         if case let .times(ts) = output { (outTimes, everyStep) = (ts, false) } else { (outTimes, everyStep) = ([], true) }
         var times = recordedTimes, states = recordedStates
-        let continuesEveryStep = everyStep && times.last == t0
-        times.reserveCapacity(times.count + (everyStep ? 256 : outTimes.count))
-        states.reserveCapacity(states.count + (everyStep ? 256 : outTimes.count) * n)
 
-        let timed = problem.timedEvents
-        let schedule = ScheduledEvent.schedule(timed, from: t0, to: tEnd)
+        let schedule = ScheduledEvent.schedule(problem.timedEvents, from: t0, to: tEnd)
         let triggers = problem.triggeredEvents
         let m = triggers.count
         let handler = problem.eventHandler
         let recorder = problem.stepRecorder
 
         // Work buffers, allocated once per solve.
-        let bufferSize = max(1, 4 * n)
-        let buffer = UnsafeMutablePointer<Double>.allocate(capacity: bufferSize)
-        buffer.initialize(repeating: 0, count: bufferSize)
+        let buffer = UnsafeMutablePointer<Double>.allocate(capacity: max(1, 4 * n))
+        buffer.initialize(repeating: 0, count: max(1, 4 * n))
         defer { buffer.deallocate() }
-        var y = buffer
-        var yNew = buffer + n
-        let scratch = buffer + 2 * n
-        let largest = buffer + 3 * n
-        for i in 0..<n { y[i] = problem.initialState[i] }
+        var y = buffer, yNew = buffer + n
+        let scratch = buffer + 2 * n, largest = buffer + 3 * n
         var work = TriggerWork(count: m)
-        var t = t0
-        var outIndex = 0
-        var (nextTimed, status) = actAtStart(
-            problem: problem, schedule: schedule, state: y, work: &work, statistics: &stats)
-        for i in 0..<n { largest[i] = abs(y[i]) }
-        if let carried = options.initialMagnitudes, carried.count == n {
-            for i in 0..<n { largest[i] = max(largest[i], carried[i]) }
-        }
+        var t = t0, outIndex = 0
+        var (nextTimed, status, h) = begin(
+            problem: problem, options: options, everyStep: everyStep, outputCount: outTimes.count,
+            schedule: schedule, state: y, largest: largest, stepper: stepper, work: &work, times: &times,
+            states: &states, statistics: &stats)
         let checked = checkedComponents(options, dimension: n)
         let noiseFactor = options.negativeNoiseFactor(dimension: n)
-        if everyStep && !continuesEveryStep { appendRow(t, y, dimension: n, times: &times, states: &states) }
-        stepper.restart(t: t, y: y, statistics: &stats)
         var controller = StepSizeController(kind: stepper.controllerKind)
-        var h = fixedStep ?? options.initialStep ?? 0
-        if fixedStep == nil && options.initialStep == nil && tEnd > t {
-            h = stepper.initialStepSize(t: t, y: y, maxStep: min(options.maxStep, tEnd - t), statistics: &stats)
-        }
-        var gridIndex = 0
-        var consecutiveSingular = 0
+        var gridIndex = 0, consecutiveSingular = 0
 
         mainLoop: while t < tEnd && status.isSuccess {
             var stop = nextTimed < schedule.count ? min(schedule[nextTimed].time, tEnd) : tEnd
@@ -206,12 +189,8 @@ enum IntegrationDriver {
             let (tTarget, hStep, onGrid, underflow) = planStep(
                 from: t, stop: stop, h: h, maxStep: options.maxStep, fixedStep: fixedStep, gridStart: t0,
                 gridIndex: gridIndex)
-            if underflow {
-                status = .stepSizeUnderflow(time: t, stepSize: hStep)
-                break mainLoop
-            }
-            if stats.steps >= options.maxSteps {
-                status = .maxStepsReached(time: t, steps: stats.steps)
+            if underflow || stats.steps >= options.maxSteps {
+                status = underflow ? .stepSizeUnderflow(time: t, stepSize: hStep) : .maxStepsReached(time: t, steps: stats.steps)
                 break mainLoop
             }
             stats.steps += 1
@@ -244,8 +223,7 @@ enum IntegrationDriver {
             recorder?.record(t: tTarget, state: yNew)
 
             // Triggered events: the step ends at the earliest root found in it, if any.
-            var tReached = tTarget
-            var triggered = false
+            var tReached = tTarget, triggered = false
             if m > 0 {
                 let found = locateEvents(
                     stepper: stepper, triggers: triggers, work: &work, from: t, to: tTarget, step: hStep,
@@ -269,24 +247,16 @@ enum IntegrationDriver {
             if everyStep { appendRow(t, y, dimension: n, times: &times, states: &states) }
 
             // Event actions, then a fresh start of the method from the state they left.
-            guard let acted = applyEvents(
-                at: t, state: y, dimension: n, triggered: triggered, triggers: triggers, work: work,
-                timed: timed, schedule: schedule, nextTimed: &nextTimed, handler: handler, statistics: &stats)
+            guard let next = actOnEvents(
+                at: t, state: y, dimension: n, end: tEnd, triggered: triggered, triggers: triggers, work: &work,
+                timed: problem.timedEvents, schedule: schedule, nextTimed: &nextTimed, handler: handler,
+                recorder: recorder, everyStep: everyStep, times: &times, states: &states, stepper: stepper,
+                controller: &controller, adaptive: fixedStep == nil, maxStep: options.maxStep, h: h, statistics: &stats)
             else {
                 status = .eventsDidNotSettle(time: t)
                 break mainLoop
             }
-            if acted {
-                recorder?.record(t: t, state: y)
-                work.restartSigns(at: t, state: y, dimension: n, triggers: triggers, triggered: triggered)
-                if everyStep { appendRow(t, y, dimension: n, times: &times, states: &states) }
-                if t < tEnd {
-                    h = restart(stepper, at: t, state: y, controller: &controller, adaptive: fixedStep == nil,
-                                maxStep: min(options.maxStep, tEnd - t), h: h, statistics: &stats)
-                }
-            } else if m > 0 {
-                work.carrySigns()
-            }
+            h = next
             for i in 0..<n { largest[i] = max(largest[i], abs(y[i])) }
             if options.stopWhenStiff && stepper.detectedStiffness && t < tEnd {
                 status = .stiffnessDetected(time: t)
@@ -400,16 +370,24 @@ enum IntegrationDriver {
         }
     }
 
-    /// The method starts afresh from (t, y) after events changed the state: its history and the
-    /// controller's are forgotten and an adaptive run takes a new starting step (returned; `h` otherwise).
+    /// After events changed the state at t: the recorder and an every-step output see the new state, the
+    /// conditions' signs start again from it (``TriggerWork/restartSigns``), and, before t₁, the method starts
+    /// afresh from (t, y): its history and the controller's are forgotten and an adaptive run takes a new
+    /// starting step (returned; `h` otherwise).
     @inlinable
     static func restart<S: Stepper>(
-        _ stepper: S, at t: Double, state y: UnsafeMutablePointer<Double>, controller: inout StepSizeController,
+        _ stepper: S, at t: Double, state y: UnsafeMutablePointer<Double>, dimension n: Int, end tEnd: Double,
+        triggers: [TriggeredEvent], triggered: Bool, work: inout TriggerWork, recorder: (any StepRecorder)?,
+        everyStep: Bool, times: inout [Double], states: inout [Double], controller: inout StepSizeController,
         adaptive: Bool, maxStep: Double, h: Double, statistics stats: inout SolverStatistics
     ) -> Double {
+        recorder?.record(t: t, state: y)
+        work.restartSigns(at: t, state: y, dimension: n, triggers: triggers, triggered: triggered)
+        if everyStep { appendRow(t, y, dimension: n, times: &times, states: &states) }
+        guard t < tEnd else { return h }
         stepper.restart(t: t, y: y, statistics: &stats)
         controller.reset()
-        return adaptive ? stepper.initialStepSize(t: t, y: y, maxStep: maxStep, statistics: &stats) : h
+        return adaptive ? stepper.initialStepSize(t: t, y: y, maxStep: min(maxStep, tEnd - t), statistics: &stats) : h
     }
 
     /// Appends the row (t, y) to the output.
@@ -419,6 +397,38 @@ enum IntegrationDriver {
     ) {
         times.append(t)
         states.append(contentsOf: UnsafeBufferPointer(start: y, count: n))
+    }
+
+    /// The run's start: room in the output arrays, the initial state, the events at t₀ (``actAtStart``), each
+    /// component's largest magnitude so far (carried over from an earlier run too), t₀'s row (unless an
+    /// every-step run continues one that ends at t₀), the method's start and the first step size. Returns the
+    /// first timed event still to come, the status and h.
+    @inlinable
+    static func begin<F: ODEFunction, S: Stepper>(
+        problem: ODEProblem<F>, options: SolverOptions, everyStep: Bool, outputCount: Int,
+        schedule: [ScheduledEvent], state y: UnsafeMutablePointer<Double>, largest: UnsafeMutablePointer<Double>,
+        stepper: S, work: inout TriggerWork, times: inout [Double], states: inout [Double],
+        statistics stats: inout SolverStatistics
+    ) -> (nextTimed: Int, status: SolverStatus, h: Double) {
+        let n = problem.function.dimension
+        let t = problem.timeSpan.lowerBound, tEnd = problem.timeSpan.upperBound
+        let continuesEveryStep = everyStep && times.last == t
+        times.reserveCapacity(times.count + (everyStep ? 256 : outputCount))
+        states.reserveCapacity(states.count + (everyStep ? 256 : outputCount) * n)
+        for i in 0..<n { y[i] = problem.initialState[i] }
+        let (nextTimed, status) = actAtStart(
+            problem: problem, schedule: schedule, state: y, work: &work, statistics: &stats)
+        for i in 0..<n { largest[i] = abs(y[i]) }
+        if let carried = options.initialMagnitudes, carried.count == n {
+            for i in 0..<n { largest[i] = max(largest[i], carried[i]) }
+        }
+        if everyStep && !continuesEveryStep { appendRow(t, y, dimension: n, times: &times, states: &states) }
+        stepper.restart(t: t, y: y, statistics: &stats)
+        var h = options.stepSize ?? options.initialStep ?? 0
+        if options.stepSize == nil && options.initialStep == nil && tEnd > t {
+            h = stepper.initialStepSize(t: t, y: y, maxStep: min(options.maxStep, tEnd - t), statistics: &stats)
+        }
+        return (nextTimed, status, h)
     }
 
     /// Before the first step: the timed events due at t₀ act on the state (the recorder sees it before and
@@ -614,6 +624,31 @@ enum IntegrationDriver {
             }
         }
         return acted
+    }
+
+    /// The events at the end of a step at t: ``applyEvents``, then, if anything acted, ``restart`` (the new
+    /// step size returned), else the conditions' values at the step's end carried to the next step's start.
+    /// nil if the handler's events did not settle.
+    @inlinable
+    static func actOnEvents<S: Stepper>(
+        at t: Double, state y: UnsafeMutablePointer<Double>, dimension n: Int, end tEnd: Double, triggered: Bool,
+        triggers: [TriggeredEvent], work: inout TriggerWork, timed: [TimedEvent], schedule: [ScheduledEvent],
+        nextTimed: inout Int, handler: (any EventHandler)?, recorder: (any StepRecorder)?, everyStep: Bool,
+        times: inout [Double], states: inout [Double], stepper: S, controller: inout StepSizeController,
+        adaptive: Bool, maxStep: Double, h: Double, statistics stats: inout SolverStatistics
+    ) -> Double? {
+        guard let acted = applyEvents(
+            at: t, state: y, dimension: n, triggered: triggered, triggers: triggers, work: work, timed: timed,
+            schedule: schedule, nextTimed: &nextTimed, handler: handler, statistics: &stats)
+        else { return nil }
+        if acted {
+            return restart(
+                stepper, at: t, state: y, dimension: n, end: tEnd, triggers: triggers, triggered: triggered,
+                work: &work, recorder: recorder, everyStep: everyStep, times: &times, states: &states,
+                controller: &controller, adaptive: adaptive, maxStep: maxStep, h: h, statistics: &stats)
+        }
+        if !triggers.isEmpty { work.carrySigns() }
+        return h
     }
 
     /// The solution at the end of the run, keeping the final state, time and each component's largest

@@ -51,11 +51,9 @@ enum DenseLU {
         return true
     }
 
-    /// Solves A·x = b in place (`b` becomes x) with the output of ``factor(_:order:pivots:)``.
+    /// Applies the row interchanges of a factorisation to b, in order: b[k] ↔ b[pivots[k]], k = 0…n−1.
     @inlinable
-    static func solve(
-        _ lu: UnsafePointer<Double>, order n: Int, pivots: UnsafePointer<Int>, _ b: UnsafeMutablePointer<Double>
-    ) {
+    static func permute(_ b: UnsafeMutablePointer<Double>, pivots: UnsafePointer<Int>, count n: Int) {
         for k in 0..<n {
             let p = pivots[k]
             if p != k {
@@ -64,6 +62,14 @@ enum DenseLU {
                 b[p] = tmp
             }
         }
+    }
+
+    /// Solves A·x = b in place (`b` becomes x) with the output of ``factor(_:order:pivots:)``.
+    @inlinable
+    static func solve(
+        _ lu: UnsafePointer<Double>, order n: Int, pivots: UnsafePointer<Int>, _ b: UnsafeMutablePointer<Double>
+    ) {
+        DenseLU.permute(b, pivots: pivots, count: n)
         for i in 0..<n {
             let row = lu + i * n
             var s = b[i]
@@ -162,14 +168,7 @@ struct CompressedLU {
     /// Solves A·x = b in place, with the pivots of the factorisation.
     @inlinable
     func solve(pivots: UnsafePointer<Int>, _ b: UnsafeMutablePointer<Double>) {
-        for k in 0..<n {
-            let p = pivots[k]
-            if p != k {
-                let tmp = b[k]
-                b[k] = b[p]
-                b[p] = tmp
-            }
-        }
+        DenseLU.permute(b, pivots: pivots, count: n)
         for i in 0..<n {
             var s = b[i]
             var e = Int(lowerStart[i])

@@ -8,7 +8,7 @@
 /// (three extra evaluations of f, k₁ reused): a continuous, fourth-order extension that
 /// lands exactly on output times and event roots without changing the step grid.
 @usableFromInline
-final class RungeKutta4Stepper<F: ODEFunction>: Stepper {
+final class RungeKutta4Stepper<F: ODEFunction>: ExplicitOneStepStepper {
     @usableFromInline let f: F
     @usableFromInline let n: Int
     @usableFromInline let storage: UnsafeMutablePointer<Double>
@@ -37,14 +37,6 @@ final class RungeKutta4Stepper<F: ODEFunction>: Stepper {
         .proportionalIntegral(alpha: 0.2, beta: 0, minFactor: 0.2, maxFactor: 10)
     }
 
-    @inlinable
-    func restart(t: Double, y: UnsafeMutablePointer<Double>, statistics: inout SolverStatistics) {}
-
-    @inlinable
-    func initialStepSize(
-        t: Double, y: UnsafePointer<Double>, maxStep: Double, statistics: inout SolverStatistics
-    ) -> Double { maxStep }
-
     /// One RK4 step from (t, y) with k₁ = f(t, y) already in `k1`.
     @inlinable
     func step(t: Double, h: Double, y: UnsafePointer<Double>, into out: UnsafeMutablePointer<Double>) {
@@ -69,15 +61,6 @@ final class RungeKutta4Stepper<F: ODEFunction>: Stepper {
         step(t: t, h: h, y: y, into: yNew)
         statistics.rhsEvaluations += 4
         return .completed(errorNorm: 0)
-    }
-
-    @inlinable
-    func accept(
-        t: Double, h: Double, y: UnsafePointer<Double>, yNew: UnsafePointer<Double>,
-        statistics: inout SolverStatistics
-    ) {
-        tOld = t
-        yOld.update(from: y, count: n)
     }
 
     @inlinable

@@ -58,6 +58,35 @@ extension Stepper {
     var proposedStepSize: Double { 0 }
 }
 
+/// An explicit one-step method without an error estimate or a start-up of its own (``Euler``,
+/// ``RungeKutta4``): nothing to restart, the first step is `maxStep`, and accepting a step keeps its start
+/// (`tOld`, `yOld`), from which the method's dense output steps to the requested time.
+@usableFromInline
+protocol ExplicitOneStepStepper: Stepper {
+    var n: Int { get }
+    var yOld: UnsafeMutablePointer<Double> { get }
+    var tOld: Double { get set }
+}
+
+extension ExplicitOneStepStepper {
+    @inlinable
+    func restart(t: Double, y: UnsafeMutablePointer<Double>, statistics: inout SolverStatistics) {}
+
+    @inlinable
+    func initialStepSize(
+        t: Double, y: UnsafePointer<Double>, maxStep: Double, statistics: inout SolverStatistics
+    ) -> Double { maxStep }
+
+    @inlinable
+    func accept(
+        t: Double, h: Double, y: UnsafePointer<Double>, yNew: UnsafePointer<Double>,
+        statistics: inout SolverStatistics
+    ) {
+        tOld = t
+        yOld.update(from: y, count: n)
+    }
+}
+
 /// Result of a step attempt.
 @usableFromInline
 enum StepOutcome {

@@ -44,6 +44,8 @@ final class StochasticModel {
     let registers: UnsafeMutablePointer<Double>
     let registerCount: Int
     private var initialOwnRegisters: [(Int, Double)]
+    /// Owns the register file and the tables below (views into it).
+    private let storage: StochasticStorage
 
     // Mass-action channels, computed natively: a = multiplier · r[constantRegister] · Π ff(x_k, order).
     /// 0: mass action (native), 1: a program's result.
@@ -106,27 +108,28 @@ final class StochasticModel {
         constantsProgram = all.slice(computing: Set(channels.constantRegisters))
         programs = channels.generalRegisters.map { r in r.map { all.slice(computing: [$0]) } }
         registerCount = channels.builder.registerCount
-        registers = .allocate(capacity: max(registerCount, 1))
-        registers.initialize(repeating: 0, count: max(registerCount, 1))
         initialOwnRegisters = channels.builder.constants.map { ($0.register, $0.value) }
-
-        func buffer<T>(_ a: [T]) -> UnsafeMutableBufferPointer<T> {
-            let b = UnsafeMutableBufferPointer<T>.allocate(capacity: max(a.count, 1))
-            _ = b.initialize(from: a)
-            return b
-        }
-        stateRegister = buffer(compiled.stateNames.map { Int32(compiled.symbolRegisters[$0]!) })
-        kind = buffer(channels.kinds)
-        multiplier = buffer(channels.multipliers)
-        valueRegister = buffer(channels.valueRegisters)
-        factorIndex = buffer(channels.factorIndex)
-        factorOrder = buffer(channels.factorOrder)
         let graph = Self.dependencyGraph(changes: channels.changes, reads: channels.reads)
-        changeStart = buffer(graph.changeStart)
-        changeIndex = buffer(graph.changeIndex)
-        changeDelta = buffer(graph.changeDelta)
-        dependentStart = buffer(graph.dependentStart)
-        dependent = buffer(graph.dependent)
+        let tables = StochasticStorage.channels(StochasticStorage.ChannelTables(
+            registerCount: registerCount,
+            stateRegister: compiled.stateNames.map { Int32(compiled.symbolRegisters[$0]!) },
+            kind: channels.kinds, multiplier: channels.multipliers, valueRegister: channels.valueRegisters,
+            factorIndex: channels.factorIndex, factorOrder: channels.factorOrder,
+            changeStart: graph.changeStart, changeIndex: graph.changeIndex, changeDelta: graph.changeDelta,
+            dependentStart: graph.dependentStart, dependent: graph.dependent))
+        storage = tables.storage
+        registers = tables.registers
+        stateRegister = tables.stateRegister
+        kind = tables.kind
+        multiplier = tables.multiplier
+        valueRegister = tables.valueRegister
+        factorIndex = tables.factorIndex
+        factorOrder = tables.factorOrder
+        changeStart = tables.changeStart
+        changeIndex = tables.changeIndex
+        changeDelta = tables.changeDelta
+        dependentStart = tables.dependentStart
+        dependent = tables.dependent
         conversionNotes = counts.notes
     }
 
@@ -176,21 +179,6 @@ final class StochasticModel {
             dStart.append(Int32(deps.count))
         }
         return (cStart, cIndex, cDelta, dStart, deps)
-    }
-
-    deinit {
-        registers.deallocate()
-        stateRegister.deallocate()
-        kind.deallocate()
-        multiplier.deallocate()
-        valueRegister.deallocate()
-        factorIndex.deallocate()
-        factorOrder.deallocate()
-        changeStart.deallocate()
-        changeIndex.deallocate()
-        changeDelta.deallocate()
-        dependentStart.deallocate()
-        dependent.deallocate()
     }
 
     /// Loads the compiled model's registers (after its reset) and our constants.

@@ -66,13 +66,16 @@ public final class StochasticSimulator {
     private let fixedCounts: [Double]
     private var row: [Double]
 
-    // Work buffers of a run (allocated once).
+    // Work buffers of a run (allocated once, views into `storage`; see ``StochasticStorage/WorkBuffers``).
+    private let storage: StochasticStorage
     private let x: UnsafeMutableBufferPointer<Double>
     private let y: UnsafeMutableBufferPointer<Double>
     private let a: UnsafeMutableBufferPointer<Double>
     private let tau: UnsafeMutableBufferPointer<Double>
     private let heap: UnsafeMutableBufferPointer<Int32>
     private let position: UnsafeMutableBufferPointer<Int32>
+    private let signs: UnsafeMutableBufferPointer<Double>
+    private let trial: UnsafeMutableBufferPointer<Double>
 
     /// Channels up to which ``SSAAlgorithm/auto`` runs the direct method.
     public static let autoThreshold = 64
@@ -135,17 +138,11 @@ public final class StochasticSimulator {
         }
         notes.append("method: exact SSA, \(algorithm == .direct ? "direct method" : "next-reaction method"), \(model.channelCount) reaction channels")
         self.notes = notes
-        let n = max(compiled.dimension, 1), channels = max(model.channelCount, 1)
-        x = .allocate(capacity: n); x.initialize(repeating: 0)
-        y = .allocate(capacity: n); y.initialize(repeating: 0)
-        a = .allocate(capacity: channels); a.initialize(repeating: 0)
-        tau = .allocate(capacity: channels); tau.initialize(repeating: .infinity)
-        heap = .allocate(capacity: channels); heap.initialize(repeating: 0)
-        position = .allocate(capacity: channels); position.initialize(repeating: 0)
-    }
-
-    deinit {
-        x.deallocate(); y.deallocate(); a.deallocate(); tau.deallocate(); heap.deallocate(); position.deallocate()
+        let work = StochasticStorage.work(
+            dimension: compiled.dimension, channels: model.channelCount,
+            conditions: compiled.integratorEvents().triggered.count)
+        (storage, x, y, a, tau) = (work.storage, work.x, work.y, work.a, work.tau)
+        (heap, position, signs, trial) = (work.heap, work.position, work.signs, work.trial)
     }
 
     /// Species names in the order of the state vector that are counts (for messages).
@@ -256,84 +253,60 @@ public final class StochasticSimulator {
 
     // MARK: A run
 
-    /// Runs one trajectory with `rng`, writing `times.count × names.count` values (row by row) to `out`.
-    public func run(_ rng: inout Xoshiro256, into out: UnsafeMutableBufferPointer<Double>) throws(SimulationError) -> StochasticRunStatistics {
-        precondition(out.count >= times.count * names.count)
-        let compiled = model.compiled
-        compiled.reset()
-        model.resetRegisters()
-        let n = compiled.dimension
-        let start = settings.start, end = settings.end
-        var stats = StochasticRunStatistics()
-        for k in 0..<n { y[k] = compiled.initialState[k] }
-        try syncFromValues(start)
+    /// The timed events of a run and how many of each one's occurrences are done.
+    struct TimedOccurrences {
+        let events: [TimedEvent]
+        var done: [Int]
 
-        // Events: the integrators' events, with the same handler.
-        let (timed, triggered, handler) = compiled.integratorEvents()
-        var timedNext = [Int](repeating: 0, count: timed.count) // occurrences done
+        init(_ events: [TimedEvent]) {
+            self.events = events
+            done = [Int](repeating: 0, count: events.count)
+        }
+
+        /// Event i's next occurrence (infinity when it has none left).
         func occurrence(_ i: Int) -> Double {
-            let e = timed[i]
-            let k = timedNext[i]
+            let e = events[i]
+            let k = done[i]
             if let c = e.count, k >= c { return .infinity }
             if k > 0 && e.interval == nil { return .infinity }
             return e.time + Double(k) * (e.interval ?? 0)
         }
-        var nextTimed: Double {
+
+        /// The earliest next occurrence.
+        var next: Double {
             var m = Double.infinity
-            for i in timed.indices { m = min(m, occurrence(i)) }
+            for i in events.indices { m = min(m, occurrence(i)) }
             return m
         }
-        let signs = UnsafeMutableBufferPointer<Double>.allocate(capacity: max(triggered.count, 1))
-        let trial = UnsafeMutableBufferPointer<Double>.allocate(capacity: max(triggered.count, 1))
-        defer { signs.deallocate(); trial.deallocate() }
-        func evaluateSigns(_ t: Double, into s: UnsafeMutableBufferPointer<Double>) {
-            let state = UnsafeBufferPointer(y)
-            for i in triggered.indices { s[i] = triggered[i].condition(t, state) }
-        }
-        func changed(_ s: UnsafeMutableBufferPointer<Double>) -> Bool {
-            for i in triggered.indices where (s[i] > 0) != (signs[i] > 0) { return true }
-            return false
-        }
-        func settle(_ t: Double) throws(SimulationError) {
-            guard let done = handler.settle(t: t, state: y, previousSigns: UnsafeBufferPointer(signs)) else {
-                throw SimulationError(message: "events at \(timeText(t)) did not settle: they kept triggering each other")
+
+        /// Carries out every occurrence due by t on `state`, in the events' order.
+        mutating func act(at t: Double, state: UnsafeMutableBufferPointer<Double>) {
+            for i in events.indices where occurrence(i) <= t {
+                events[i].action(t, state)
+                done[i] += 1
             }
-            stats.eventExecutions += done
         }
+    }
+
+    /// Runs one trajectory with `rng`, writing `times.count × names.count` values (row by row) to `out`.
+    ///
+    /// The loop's state (t, the counters, the next output row) is in this function's locals; set-up,
+    /// output, event instants and the check of conditions after a reaction are the functions below.
+    public func run(_ rng: inout Xoshiro256, into out: UnsafeMutableBufferPointer<Double>) throws(SimulationError) -> StochasticRunStatistics {
+        precondition(out.count >= times.count * names.count)
+        // Events: the integrators' events, with the same handler.
+        let (timedEvents, triggered, handler) = model.compiled.integratorEvents()
+        var timed = TimedOccurrences(timedEvents)
+        let start = settings.start, end = settings.end
+        let direct = algorithm == .direct
+        var stats = StochasticRunStatistics()
+        stats.eventExecutions = try begin(timed: &timed, triggered: triggered, handler: handler, nextReaction: !direct, &rng)
 
         var t = start
-        // Timed events at the start act before the handler starts the run.
-        for i in timed.indices where occurrence(i) <= start {
-            timed[i].action(start, y)
-            timedNext[i] += 1
-        }
-        guard let started = handler.start(t: start, state: y) else {
-            throw SimulationError(message: "events at the start did not settle: they kept triggering each other")
-        }
-        stats.eventExecutions += started
-        try syncFromValues(start)
-        try computeAll(start)
-        evaluateSigns(start, into: signs)
-        let direct = algorithm == .direct
-        if !direct { drawAll(start, &rng) }
-
         var nextOut = 0
-        let columns = names.count
-        func record(before limit: Double, inclusive: Bool) {
-            while nextOut < times.count && (times[nextOut] < limit || (inclusive && times[nextOut] <= limit)) {
-                let time = times[nextOut]
-                reader.read(t: time, y: UnsafePointer(y.baseAddress!), into: &row)
-                let base = nextOut * columns
-                for c in 0..<columns {
-                    let k = columnState[c]
-                    out[base + c] = k >= 0 ? x[k] : (k == -2 ? fixedCounts[c] : row[c])
-                }
-                nextOut += 1
-            }
-        }
-
         let channels = model.channelCount
         let useSigns = !triggered.isEmpty
+        let locateCrossings = useSigns && model.triggersUseTime
         while true {
             // The next reaction, if nothing else comes first.
             var tReact = Double.infinity
@@ -346,22 +319,14 @@ public final class StochasticSimulator {
                 mu = Int(heap[0])
                 tReact = tau[mu]
             }
-            var barrier = min(end, nextTimed, handler.nextScheduledTime)
+            var barrier = min(end, timed.next, handler.nextScheduledTime)
             var crossing = false
-            if useSigns && model.triggersUseTime {
-                // A condition of time may change before the next reaction: locate it by bisection.
-                let check = min(tReact, barrier)
-                evaluateSigns(check, into: trial)
-                if changed(trial) {
-                    barrier = bisect(from: t, to: check) { mid in
-                        evaluateSigns(mid, into: trial)
-                        return changed(trial)
-                    }
-                    crossing = true
-                }
+            if locateCrossings, let tCross = firstCrossing(triggered, from: t, to: min(tReact, barrier)) {
+                barrier = tCross
+                crossing = true
             }
             if tReact < barrier {
-                record(before: tReact, inclusive: false)
+                record(before: tReact, inclusive: false, next: &nextOut, into: out)
                 t = tReact
                 if direct { mu = pickChannel(total: a0, &rng) }
                 try fire(mu, at: t)
@@ -371,45 +336,118 @@ public final class StochasticSimulator {
                 }
                 try updatePropensities(after: mu, at: t, nextReaction: !direct, &rng)
                 if useSigns {
-                    evaluateSigns(t, into: trial)
-                    if changed(trial) {
-                        let before = stats.eventExecutions
-                        try settle(t)
-                        if stats.eventExecutions > before {
-                            try syncFromValues(t)
-                            try computeAll(t)
-                            if !direct { drawAll(t, &rng) }
-                        }
-                        evaluateSigns(t, into: signs)
-                    }
+                    stats.eventExecutions += try checkConditions(
+                        triggered, handler: handler, at: t, nextReaction: !direct, &rng)
                 }
                 continue
             }
             // An instant of the events (or the end).
-            let timedDue = nextTimed <= barrier
-            let scheduledDue = handler.nextScheduledTime <= barrier
-            if !timedDue && !scheduledDue && !crossing {
+            if !(timed.next <= barrier) && !(handler.nextScheduledTime <= barrier) && !crossing {
                 // The end: the state holds to it.
-                record(before: end, inclusive: true)
+                record(before: end, inclusive: true, next: &nextOut, into: out)
                 break
             }
-            record(before: barrier, inclusive: false)
+            record(before: barrier, inclusive: false, next: &nextOut, into: out)
             t = barrier
-            for i in timed.indices where occurrence(i) <= t {
-                timed[i].action(t, y)
-                timedNext[i] += 1
-            }
-            try settle(t)
-            try syncFromValues(t)
-            try computeAll(t)
-            if !direct { drawAll(t, &rng) }
-            evaluateSigns(t, into: signs)
-            if t >= end && nextTimed > end && handler.nextScheduledTime > end {
-                record(before: end, inclusive: true)
+            timed.act(at: t, state: y)
+            stats.eventExecutions += try settle(handler, at: t)
+            try restart(triggered, at: t, nextReaction: !direct, &rng)
+            if t >= end && timed.next > end && handler.nextScheduledTime > end {
+                record(before: end, inclusive: true, next: &nextOut, into: out)
                 break
             }
         }
         return stats
+    }
+
+    /// The start of a run: the compiled model reset, the initial counts, timed events at the start (they act
+    /// before the handler starts the run), the handler's start, then propensities, signs and (next-reaction)
+    /// putative times. Returns the event executions at the start.
+    private func begin(timed: inout TimedOccurrences, triggered: [TriggeredEvent], handler: any EventHandler,
+                       nextReaction: Bool, _ rng: inout Xoshiro256) throws(SimulationError) -> Int {
+        let compiled = model.compiled
+        compiled.reset()
+        model.resetRegisters()
+        let start = settings.start
+        for k in 0..<compiled.dimension { y[k] = compiled.initialState[k] }
+        try syncFromValues(start)
+        timed.act(at: start, state: y)
+        guard let started = handler.start(t: start, state: y) else {
+            throw SimulationError(message: "events at the start did not settle: they kept triggering each other")
+        }
+        try restart(triggered, at: start, nextReaction: nextReaction, &rng)
+        return started
+    }
+
+    /// After events changed the model's values at t: counts and registers from them, every propensity,
+    /// (next-reaction) every putative time, and the conditions' signs.
+    private func restart(_ triggered: [TriggeredEvent], at t: Double, nextReaction: Bool, _ rng: inout Xoshiro256) throws(SimulationError) {
+        try syncFromValues(t)
+        try computeAll(t)
+        if nextReaction { drawAll(t, &rng) }
+        evaluateSigns(triggered, at: t, into: signs)
+    }
+
+    /// Lets the handler carry out what is due at t (executions, and what they trigger); returns how many
+    /// executions it made.
+    private func settle(_ handler: any EventHandler, at t: Double) throws(SimulationError) -> Int {
+        guard let done = handler.settle(t: t, state: y, previousSigns: UnsafeBufferPointer(signs)) else {
+            throw SimulationError(message: "events at \(timeText(t)) did not settle: they kept triggering each other")
+        }
+        return done
+    }
+
+    /// After a reaction event at t: if a condition changed sign, the handler settles the instant, and when
+    /// events were executed the run restarts from the values they left. Returns the executions.
+    private func checkConditions(_ triggered: [TriggeredEvent], handler: any EventHandler, at t: Double,
+                                 nextReaction: Bool, _ rng: inout Xoshiro256) throws(SimulationError) -> Int {
+        evaluateSigns(triggered, at: t, into: trial)
+        guard signsChanged(triggered) else { return 0 }
+        let done = try settle(handler, at: t)
+        if done > 0 {
+            try restart(triggered, at: t, nextReaction: nextReaction, &rng)
+        } else {
+            evaluateSigns(triggered, at: t, into: signs)
+        }
+        return done
+    }
+
+    private func evaluateSigns(_ triggered: [TriggeredEvent], at t: Double, into s: UnsafeMutableBufferPointer<Double>) {
+        let state = UnsafeBufferPointer(y)
+        for i in triggered.indices { s[i] = triggered[i].condition(t, state) }
+    }
+
+    /// Whether a condition's sign in `trial` differs from `signs`.
+    private func signsChanged(_ triggered: [TriggeredEvent]) -> Bool {
+        for i in triggered.indices where (trial[i] > 0) != (signs[i] > 0) { return true }
+        return false
+    }
+
+    /// A condition of time may change before the next reaction: the time it first does in (t, check], by
+    /// bisection, or nil if none has changed by `check`.
+    private func firstCrossing(_ triggered: [TriggeredEvent], from t: Double, to check: Double) -> Double? {
+        evaluateSigns(triggered, at: check, into: trial)
+        guard signsChanged(triggered) else { return nil }
+        return bisect(from: t, to: check) { mid in
+            evaluateSigns(triggered, at: mid, into: trial)
+            return signsChanged(triggered)
+        }
+    }
+
+    /// Writes the rows of the output times before `limit` (or at it, if `inclusive`) from the current state,
+    /// from row `next` on.
+    @inline(__always)
+    private func record(before limit: Double, inclusive: Bool, next: inout Int, into out: UnsafeMutableBufferPointer<Double>) {
+        let columns = names.count
+        while next < times.count && (times[next] < limit || (inclusive && times[next] <= limit)) {
+            reader.read(t: times[next], y: UnsafePointer(y.baseAddress!), into: &row)
+            let base = next * columns
+            for c in 0..<columns {
+                let k = columnState[c]
+                out[base + c] = k >= 0 ? x[k] : (k == -2 ? fixedCounts[c] : row[c])
+            }
+            next += 1
+        }
     }
 
     /// The time a condition first changes in (lo, hi], by bisection (at most 200 halvings, down to adjacent
