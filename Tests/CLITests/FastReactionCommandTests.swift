@@ -21,6 +21,17 @@ struct FastReactionCommandTests {
         }
     }
 
+    @Test func theStochasticSimulationRefusesTheFastReactionAtItsLocation() throws {
+        let dir = try makeTemporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let out = dir.appendingPathComponent("ssa.csv").path
+        let r = try PathwayBinary.run(["simulate", Self.fixture, "--method", "ssa", "-o", out], in: Repository.root)
+        #expect(r.status != 0)
+        #expect(r.stderr.contains("\(Self.fixture):25:3: error: the stochastic simulation cannot honour the fast reaction 'binding' (held at equilibrium at all times"), "\(r.stderr)")
+        #expect(!r.stderr.contains("_fast"), "\(r.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: out))
+    }
+
     @Test func convertRefusesTheFastReactionAndWritesNothing() throws {
         let dir = try makeTemporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }

@@ -59,6 +59,8 @@ public final class CompiledModel: ODEFunction {
     let differentiableRates: [Expression]
     /// Compiled events (programs that compute assigned values, and where to put them).
     let events: [CompiledEvent]
+    /// The model's fast subsystems as the compiler rewrote them (``Model/fastEquilibria``).
+    public let fastEquilibria: [FastEquilibrium]
     /// The names the fast-reaction rewrite introduced (``FastEquilibrium/internalNames``): not reported
     /// unless asked for by name (the species they stand for are).
     public let internalNames: Set<String>
@@ -85,7 +87,8 @@ public final class CompiledModel: ODEFunction {
     public init(_ original: Model) throws(CompileError) {
         let context = try Self.context(for: original)
         let model = context.model
-        internalNames = Set(original.fastEquilibria.flatMap(\.internalNames))
+        fastEquilibria = original.fastEquilibria
+        internalNames = Set(fastEquilibria.flatMap(\.internalNames))
         self.model = model
         stateNames = context.stateNames
         dimension = context.stateNames.count

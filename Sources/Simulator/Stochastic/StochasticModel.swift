@@ -137,10 +137,19 @@ final class StochasticModel {
         SimulationError(message: "the stochastic simulation cannot honour \(what)", location: location)
     }
 
-    /// What exact SSA cannot honour: rate rules (continuous change), delays, variable or fractional
+    /// What exact SSA cannot honour: fast reactions (an equilibrium at all times), algebraic rules
+    /// solved as constraints, rate rules (continuous change), delays, variable or fractional
     /// stoichiometries.
     static func checkSupported(_ compiled: CompiledModel) throws(SimulationError) {
         let model = compiled.model
+        if let e = compiled.fastEquilibria.first {
+            let location = model.rateRules.first { compiled.internalNames.contains($0.variable) }?.location
+                ?? model.algebraicRules.first { compiled.internalNames.contains($0.variable) }?.location
+            throw refuse("the \(e.label) (held at equilibrium at all times, a deterministic limit that reactions firing one at a time do not have; drop 'fast: true' to simulate \(e.reactions.count == 1 ? "it" : "them") as ordinary reactions)", at: location)
+        }
+        if let rule = model.algebraicRules.first {
+            throw refuse("the algebraic rule 0 = \(rule.expression) for '\(rule.variable)' (a constraint at all times, solved as a differential–algebraic system; SSA changes counts only by reactions and events)", at: rule.location)
+        }
         if let rule = model.rateRules.first {
             let what = model.species.contains { $0.id == rule.variable } ? "species '\(rule.variable)'" : "'\(rule.variable)'"
             throw refuse("the rate rule on \(what) (a continuous change; SSA changes counts only by reactions and events)", at: rule.location)
