@@ -91,6 +91,52 @@ struct FastReactionTests {
         }
     }
 
+    /// An event that adds to a fast species: A ⇌ B fast (k·A = 3k·B, so A = 3B), concentrations in a
+    /// compartment of size 2, no slow reactions. A + B = 2 until t = 1 (A = 1.5, B = 0.5); adding 4 to A
+    /// makes it 6 (A = 4.5, B = 1.5), the new amounts re-equilibrated at once.
+    @Test func anEventOnAFastSpeciesMovesItsTotal() throws {
+        let model = try ModelLoader.load(yaml: """
+            model: dose
+            compartments: {cell: 2}
+            species: {A: {compartment: cell, initial: 1}, B: {compartment: cell, initial: 1}}
+            parameters: {k: 1, kr: 3}
+            reactions:
+              iso: {equation: A <-> B, mass-action: {kf: k, kr: kr}, fast: true}
+            events:
+              dose: {at: 1, add: {A: 4}}
+            """, file: "dose.yaml").model
+        let r = try CompiledModel(model).simulate(SimulationSettings(end: 2, output: .times([0, 0.5, 1.5, 2]), rtol: 1e-10, atol: 1e-12),
+                                                  observe: ["A", "B"])
+        #expect(r.status == .success)
+        for (row, expected) in zip(r.values, [[1.5, 0.5], [1.5, 0.5], [4.5, 1.5], [4.5, 1.5]]) {
+            #expect(abs(row[0] - expected[0]) <= 1e-9 && abs(row[1] - expected[1]) <= 1e-9, "\(row), expected \(expected)")
+        }
+    }
+
+    /// An event that sets a fast binding's complex to 0 (fast-binding.yaml without its slow reactions):
+    /// C = Keq·A·B with Keq = 2 from totals A + C = 1.5 and B + C = 2.5, so C = (9 − √21)/4 before t = 1.
+    /// Setting C = 0 leaves the free A and B as they were, the new totals A′ + 0 and B′ + 0, and the
+    /// binding equilibrates again from there: C = 2(A′ − C)(B′ − C), the smaller root.
+    @Test func anEventOnAFastBindingReequilibratesFromTheNewAmounts() throws {
+        let text = try String(contentsOfFile: Self.fixture, encoding: .utf8)
+        let bare = text.components(separatedBy: "  inflow:")[0] + """
+            events:
+              reset: {at: 1, set: {C: 0}}
+            """
+        let model = try ModelLoader.load(yaml: bare, file: "reset.yaml").model
+        let r = try CompiledModel(model).simulate(SimulationSettings(end: 2, output: .times([0.5, 2]), rtol: 1e-10, atol: 1e-12),
+                                                  observe: ["A", "B", "C"])
+        #expect(r.status == .success)
+        let c0 = (9 - 21.0.squareRoot()) / 4
+        let a1 = 1.5 - c0, b1 = 2.5 - c0
+        // 2C² − (2(a1 + b1) + 1)C + 2·a1·b1 = 0.
+        let p = 2 * (a1 + b1) + 1
+        let c1 = (p - (p * p - 16 * a1 * b1).squareRoot()) / 4
+        for (row, expected) in zip(r.values, [[1.5 - c0, 2.5 - c0, c0], [a1 - c1, b1 - c1, c1]]) {
+            for k in 0..<3 { #expect(abs(row[k] - expected[k]) <= 1e-8, "\(row), expected \(expected)") }
+        }
+    }
+
     /// A ⇌ B, B ⇌ C and A ⇌ C all fast: three equilibria for two independent species over-determine them.
     @Test func linearlyDependentFastReactionsAreRefusedWithTheReactionsLocation() throws {
         let model = try ModelLoader.load(yaml: """

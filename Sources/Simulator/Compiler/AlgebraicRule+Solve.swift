@@ -54,6 +54,11 @@ extension Model {
                 let p = m.parameters.remove(at: k)
                 m.observables.append(Observable(id: x, expression: solution, unit: p.unit, note: p.note, module: p.module,
                                                 location: rule.location))
+                if rule.isFastFlow {
+                    // An event's value for a fast reaction's reference (see `redirectEvents`) is its starting point
+                    // for the equilibrium; a closed form needs none.
+                    for e in m.events.indices { m.events[e].assignments.removeAll { $0.target == x } }
+                }
             } else {
                 var row = expanded[r]
                 var switched: AlgebraicRule.Switch?

@@ -30,8 +30,10 @@ extension Model {
     /// switched one (``AlgebraicRule/Switch``): while the factor is 0, r changes by the other reactions
     /// alone, dr/dt = Σⱼ N_rⱼ·vⱼ.
     ///
+    /// Events that set fast species set the totals and references instead (``redirectEvents``).
+    ///
     /// Refused with the reaction's location: fast species that are constant or boundary species, set by
-    /// rate rules or events, in compartments whose size changes; stoichiometries of fast reactions that
+    /// rate rules, concentrations in compartments whose size changes; stoichiometries of fast reactions that
     /// change in time; fast reactions whose stoichiometries are linearly dependent (their equilibria
     /// over-determine the species); a switched fast reaction coupled to others.
     func resolvingFastReactions() throws(CompileError) -> Model {
@@ -287,6 +289,8 @@ struct FastReactionRewrite {
                                                module: s.module, location: s.location)
         }
         m.initialAssignments.removeAll { speciesOrder.contains($0.variable) }
+        redirectEvents(species: speciesOrder, references: references, parameterOf: parameterOf, totals: totalParameters,
+                       combination: combination)
         equilibria.append(FastEquilibrium(
             reactions: reactions.map(\.id), references: references.map { .init(species: $0, variable: parameterOf[$0]!) },
             totals: totalParameters.map { i, q in
@@ -317,15 +321,42 @@ struct FastReactionRewrite {
         claimed.formUnion(speciesOrder)
     }
 
+    /// Events that set species of the subsystem set what stands for them instead. The amounts after the
+    /// event (assigned, or as they were) give the new totals Qᵢ = aᵢ′ − Σₗ cᵢₗ·a_rₗ′ and an assigned reference
+    /// its value; from there the fast reactions re-establish their equilibrium (the consistent values of
+    /// BDF's restart, or the closed form). Every value is computed before any is assigned, as in SBML.
+    mutating func redirectEvents(species: [String], references: [String], parameterOf: [String: String],
+                                 totals: [(String, String)], combination: [String: [Expression]]) {
+        let members = Set(species)
+        for k in m.events.indices where m.events[k].assignments.contains(where: { members.contains($0.target) }) {
+            func before(_ id: String) -> Expression { amount(speciesByID[id]!, .symbol(parameterOf[id] ?? id)) }
+            var after: [String: Expression] = [:]
+            for a in m.events[k].assignments where members.contains(a.target) {
+                let v = a.mode == .add ? .symbol(parameterOf[a.target] ?? a.target) + a.value : a.value
+                after[a.target] = amount(speciesByID[a.target]!, v)
+            }
+            func new(_ id: String) -> Expression { after[id] ?? before(id) }
+            var assignments = m.events[k].assignments.filter { !members.contains($0.target) }
+            for r in references {
+                guard let a = after[r] else { continue }
+                assignments.append(EventAssignment(target: parameterOf[r]!, mode: .set, value: value(speciesByID[r]!, fromAmount: a)))
+            }
+            for (i, q) in totals {
+                let weighted = zip(references, combination[i]!).map { Expression.product([$0.1, new($0.0)]) }
+                assignments.append(EventAssignment(target: q, mode: .set, value: new(i) - .sum(weighted)))
+            }
+            m.events[k].assignments = assignments
+        }
+    }
+
     /// A fast species must be one the reactions change and nothing else does.
     func check(_ id: String, in reaction: Reaction) throws(CompileError) {
         guard let s = speciesByID[id] else { throw refuse(reaction, "it refers to an unknown species '\(id)'") }
         if s.constant || s.boundary { throw refuse(reaction, "species '\(id)' is a boundary or constant species") }
-        if ruled.contains(id) || eventTargets.contains(id) {
-            throw refuse(reaction, "species '\(id)' is also set by a rate rule or an event")
-        }
+        if ruled.contains(id) { throw refuse(reaction, "species '\(id)' is also set by a rate rule") }
+        // An amount is conserved whatever the size does; a concentration is not.
         let c = s.compartment
-        if ruled.contains(c) || eventTargets.contains(c) || observables[c].map({ !isConstant($0.expression) }) ?? false {
+        if !s.amountValued, ruled.contains(c) || eventTargets.contains(c) || observables[c].map({ !isConstant($0.expression) }) ?? false {
             throw refuse(reaction, "species '\(id)' is in compartment '\(c)', whose size changes")
         }
     }
