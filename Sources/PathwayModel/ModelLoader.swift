@@ -4,6 +4,11 @@ import Foundation
 public struct LoadedModel: Sendable {
     public var model: Model
     public var warnings: [Diagnostic]
+
+    public init(model: Model, warnings: [Diagnostic]) {
+        self.model = model
+        self.warnings = warnings
+    }
 }
 
 /// Reads model files, composes their includes into one model and validates it.

@@ -590,6 +590,7 @@ enum LibSBML {
             Reaction_setId(p, r.id)
             if let n = r.name { SBase_setName(p, n) }
             Reaction_setReversible(p, r.reversible ? 1 : 0)
+            if tree.level < 3 || tree.version == 1 { Reaction_setFast(p, r.fast ? 1 : 0) } // gone in Level 3 Version 2
             if let c = r.compartment { Reaction_setCompartment(p, c) }
             for sr in r.reactants {
                 let q = Reaction_createReactant(p)!

@@ -17,13 +17,26 @@ import PathwayModel
 ///   persistence and `useValuesFromTriggerTime` carry over (`initialValue` too, for `when` triggers).
 /// - Diagram roles and reaction kinds become SBO terms; labels names; sources and notes XHTML notes.
 ///
-/// Fast reactions (`fast: true`) are refused by name: Level 3 Version 2 has no `fast` attribute.
+/// Fast reactions (`fast: true`): Level 3 Version 2 has no `fast` attribute, so a model with one is written
+/// as Level 3 Version 1, which has it (every reaction then carries `fast`), and checked with libSBML; what
+/// that level cannot say (MathML that Version 2 added) is refused with libSBML's message.
 ///
 /// Drugs and scenarios are not SBML: apply a scenario first (``Model/applying(scenario:)``) to export it.
 public enum SBMLExporter {
     /// The model as SBML text.
     public static func export(_ model: Model) throws(SBMLExportError) -> String {
-        LibSBML.write(try tree(for: model))
+        let t = try tree(for: model)
+        let xml = LibSBML.write(t)
+        guard t.version == 1 else { return xml }
+        // Level 3 Version 1 for the fast reactions: nothing of Version 2 may remain.
+        let errors = validate(xml: xml, file: "<export>").filter { $0.severity == .error }
+        guard errors.isEmpty else {
+            let fast = model.reactions.first { $0.fast }!
+            throw SBMLExportError(errors.prefix(3).map { e in
+                Diagnostic(.error, at: fast.location, "reaction '\(fast.id)' is fast, which only SBML Level 3 Version 1 can say, and the model as Version 1 is not valid: \(e.message)")
+            })
+        }
+        return xml
     }
 
     /// libSBML's full consistency check of SBML text (units included): errors and warnings, located.
@@ -43,9 +56,7 @@ public enum SBMLExporter {
             var node = SBMLTree.ReactionNode(id: r.id, name: r.label)
             node.reversible = r.reversible
             node.compartment = r.compartment.flatMap { $0.isEmpty ? nil : $0 }
-            if r.fast {
-                problems.append(Diagnostic(.error, at: r.location, "reaction '\(r.id)' is fast: SBML Level 3 Version 2 has no fast reactions, and writing it as an ordinary one would change what the model does; make it an ordinary reaction (drop 'fast: true') to export it"))
-            }
+            node.fast = r.fast
             for t in r.reactants + r.products {
                 if let e = t.expression {
                     problems.append(Diagnostic(.error, at: r.location, "the stoichiometry of '\(t.species)' in reaction '\(r.id)' is an expression (\(e)), which the export does not write"))
@@ -133,7 +144,8 @@ public enum SBMLExporter {
         var problems: [Diagnostic] = []
         var t = SBMLTree()
         t.level = 3
-        t.version = 2
+        // Fast reactions exist in Level 3 Version 1 only.
+        t.version = model.reactions.contains(where: \.fast) ? 1 : 2
         var m = SBMLTree.ModelNode()
         m.id = sanitize(model.id)
         m.name = model.name

@@ -32,14 +32,27 @@ struct FastReactionCommandTests {
         #expect(!FileManager.default.fileExists(atPath: out))
     }
 
-    @Test func convertRefusesTheFastReactionAndWritesNothing() throws {
+    /// Written as SBML Level 3 Version 1 (the last with `fast`), read back, simulated as the YAML is.
+    @Test func convertWritesTheFastReactionAsLevel3Version1AndItSimulatesTheSame() throws {
         let dir = try makeTemporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
         let out = dir.appendingPathComponent("fast.xml").path
         let r = try PathwayBinary.run(["convert", Self.fixture, out], in: Repository.root)
-        #expect(r.status != 0)
-        #expect(r.stderr.contains("\(Self.fixture):25:3: error: reaction 'binding' is fast: SBML Level 3 Version 2 has no fast reactions"), "\(r.stderr)")
-        #expect(!FileManager.default.fileExists(atPath: out))
+        #expect(r.status == 0, "\(r.stderr)")
+        let xml = try String(contentsOfFile: out, encoding: .utf8)
+        #expect(xml.contains(#"level="3" version="1""#))
+        #expect(xml.contains(#"id="binding" reversible="true" fast="true""#), "\(xml)")
+        let check = try PathwayBinary.run(["validate", out], in: Repository.root)
+        #expect(check.status == 0, "\(check.stderr)")
+        let args = ["--t-end", "10s", "--points", "6", "--species", "A,B,C", "--rtol", "1e-10"]
+        let yaml = try PathwayBinary.run(["simulate", Self.fixture] + args, in: Repository.root)
+        let sbml = try PathwayBinary.run(["simulate", out] + args, in: Repository.root)
+        #expect(yaml.status == 0 && sbml.status == 0, "\(yaml.stderr)\(sbml.stderr)")
+        let rows = { (text: String) in text.split(separator: "\n").dropFirst().map { $0.split(separator: ",").compactMap { Double($0) } } }
+        for (a, b) in zip(rows(yaml.stdout), rows(sbml.stdout)) {
+            #expect(a.count == 4 && b.count == 4)
+            for (x, y) in zip(a, b) { #expect(abs(x - y) <= 1e-8 * max(1, abs(x)), "\(a) vs \(b)") }
+        }
     }
 
     @Test func validateNamesAFastValueThatIsNotABoolean() throws {

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Diagram
 import PathwayModel
+import SBML
 import Simulator
 
 extension Pathway {
@@ -9,10 +10,11 @@ extension Pathway {
             abstract: "Check model files; exits 0 only when all are valid.",
             discussion: """
                 Errors and warnings are printed as file:line:column: severity: message. Besides the model's own \
-                checks, a species that the activity diagram would draw without any arrow is warned about.
+                checks, a species that the activity diagram would draw without any arrow is warned about. \
+                `.xml` and `.sbml` files are read as SBML (libSBML's checks, then the import's).
                 """)
 
-        @Argument(help: "Model files (YAML).")
+        @Argument(help: "Model files (YAML, or SBML by the extension .xml or .sbml).")
         var files: [String]
 
         @Flag(name: .long, help: "Treat warnings as errors.")
@@ -28,10 +30,21 @@ extension Pathway {
             var failed = 0
             for file in files {
                 let loaded: LoadedModel
-                do { loaded = try ModelLoader.load(path: file) } catch {
-                    report(error.diagnostics)
-                    failed += 1
-                    continue
+                if isSBMLPath(file) {
+                    do {
+                        let imported = try SBMLImporter.importFile(path: file)
+                        loaded = LoadedModel(model: imported.model, warnings: imported.warnings)
+                    } catch {
+                        report(error.diagnostics)
+                        failed += 1
+                        continue
+                    }
+                } else {
+                    do { loaded = try ModelLoader.load(path: file) } catch {
+                        report(error.diagnostics)
+                        failed += 1
+                        continue
+                    }
                 }
                 // Activators, catalysts and inhibitors against the sign of ∂rate/∂modifier.
                 let signs = ModifierSignCheck.diagnostics(for: loaded.model, options: .init(scenarios: scenarios))
