@@ -9,29 +9,22 @@ extension Model {
     }
 }
 
+/// An algebraic rule's state component in the compiled model.
+struct AlgebraicComponent: Sendable {
+    var component: Int
+    /// The register of the rule's switch condition (``AlgebraicRule/Switch``), −1 when it always holds.
+    var switchRegister: Int
+    var followsFlow: Bool
+}
+
 extension CompiledModel {
     /// The state components that algebraic rules determine (the rules ``Model/solvingAlgebraicRules()``
     /// could not solve in closed form): their rows hold the rules' residuals. Empty for ordinary models.
-    public var algebraicComponents: [Int] {
-        algebraicRuleComponents.map(\.component)
-    }
-
-    /// The algebraic rules' state components, each with its rule's switch register (−1: always on).
-    var algebraicRuleComponents: [(component: Int, switchRegister: Int)] {
-        guard !model.algebraicRules.isEmpty else { return [] }
-        let index = Dictionary(stateNames.enumerated().map { ($1, $0) }, uniquingKeysWith: { a, _ in a })
-        return model.algebraicRules.indices.compactMap { k in
-            index[model.algebraicRules[k].variable].map { ($0, algebraicSwitchRegisters[k]) }
-        }
-    }
+    public var algebraicComponents: [Int] { algebraicRuleComponents.map(\.component) }
 
     /// Per algebraic component: its rule is a fast reaction's equilibrium whose residual is the fast
     /// flow of the component (consistent values by following it, see ``DAEConsistency``).
-    public var algebraicComponentsFollowFlow: [Bool] {
-        guard !model.algebraicRules.isEmpty else { return [] }
-        let index = Set(stateNames)
-        return model.algebraicRules.filter { index.contains($0.variable) }.map(\.isFastFlow)
-    }
+    public var algebraicComponentsFollowFlow: [Bool] { algebraicRuleComponents.map(\.followsFlow) }
 
     /// Whether each algebraic component's rule holds at (t, y): a switched rule (a fast reaction whose
     /// rate has a factor events set to 0) is off while its condition is 0. Evaluated at restarts.

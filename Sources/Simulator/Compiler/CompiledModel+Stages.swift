@@ -24,6 +24,8 @@ struct CompileContext {
     let startedRegister: Int
     /// Registers taken by time, the symbols and (with delays) the started flag.
     let symbolRegisterCount: Int
+    /// The fast subsystems as the rewrite made them (``Model/fastEquilibria``).
+    let fastEquilibria: [FastEquilibrium]
 
     /// `e` with the model's functions inlined, simplified.
     func inlined(_ e: Expression) -> Expression { e.inliningFunctions(functions).simplified() }
@@ -156,7 +158,9 @@ extension CompiledModel {
     /// that reactions change (and is not a boundary species), has a rate rule or is an event's target, then
     /// every parameter with a rate rule or assigned by an event.
     static func context(for original: Model) throws(CompileError) -> CompileContext {
-        let source = try original.resolvingFastReactions().solvingAlgebraicRules()
+        var fast = FastReactionRewrite(original)
+        let resolved = original.reactions.contains(where: \.fast) ? try fast.run() : original
+        let source = try resolved.solvingAlgebraicRules()
         let hasDelays = source.usesDelay
         let guarded = hasDelays && source.usesRateOf ? source.guardingRateOf() : source
         let model = try guarded.expandingRateOf()
@@ -200,7 +204,7 @@ extension CompiledModel {
             speciesByID: Dictionary(model.species.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a }),
             netStoichiometries: net, stateNames: names, nonNegative: nonNegative,
             stateIndex: Dictionary(uniqueKeysWithValues: names.enumerated().map { ($1, $0) }),
-            symbols: symbols, startedRegister: startedRegister, symbolRegisterCount: next)
+            symbols: symbols, startedRegister: startedRegister, symbolRegisterCount: next, fastEquilibria: fast.equilibria)
     }
 
     /// The main program: observables (in dependency order), reaction rates, rate rules, and each variable

@@ -64,9 +64,10 @@ public final class CompiledModel: ODEFunction {
     /// The names the fast-reaction rewrite introduced (``FastEquilibrium/internalNames``): not reported
     /// unless asked for by name (the species they stand for are).
     public let internalNames: Set<String>
-    /// Per rule of ``Model/algebraicRules``: the register of its switch's condition (computed by the
-    /// event program), or −1 for a rule that always holds.
-    let algebraicSwitchRegisters: [Int]
+    /// The algebraic rules' state components (``algebraicComponents``), each with the register of its
+    /// switch's condition (computed by the event program; −1: always on) and whether its residual is a
+    /// fast flow.
+    let algebraicRuleComponents: [AlgebraicComponent]
     let eventProgram: Program
 
     /// Components that are concentrations or amounts (checked for negativity), as opposed to parameters.
@@ -87,7 +88,7 @@ public final class CompiledModel: ODEFunction {
     public init(_ original: Model) throws(CompileError) {
         let context = try Self.context(for: original)
         let model = context.model
-        fastEquilibria = original.fastEquilibria
+        fastEquilibria = context.fastEquilibria
         internalNames = Set(fastEquilibria.flatMap(\.internalNames))
         self.model = model
         stateNames = context.stateNames
@@ -107,7 +108,9 @@ public final class CompiledModel: ODEFunction {
         let compiledEvents = try Self.events(context, builder: &builder)
         let switches = try Self.algebraicSwitches(context, builder: &builder)
         let eventRaw = builder.program
-        algebraicSwitchRegisters = switches
+        algebraicRuleComponents = zip(model.algebraicRules, switches).compactMap { rule, register in
+            context.stateIndex[rule.variable].map { AlgebraicComponent(component: $0, switchRegister: register, followsFlow: rule.isFastFlow) }
+        }
         events = compiledEvents
         let initial = try Self.initialAssignments(context, builder: &builder)
         let delayed = try Self.delayedExpressions(

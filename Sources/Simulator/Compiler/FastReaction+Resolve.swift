@@ -1,4 +1,3 @@
-import Foundation
 import PathwayModel
 
 extension Model {
@@ -121,29 +120,13 @@ struct FastReactionRewrite {
         return nil
     }
 
-    /// `e` with calls of the elementary functions on numbers replaced by their values.
+    /// `e` with calls of the one-instruction functions on numbers replaced by their values (as the
+    /// compiled program would compute them).
     static func foldingCalls(_ e: Expression) -> Expression {
         e.rewritten { e in
-            guard case .call(let f, let args) = e else { return e }
-            let x = args.compactMap { if case .number(let v) = $0 { v } else { nil } }
-            guard x.count == args.count, x.count == 1 else { return e }
-            let v: Double
-            switch f {
-            case "exp": v = Foundation.exp(x[0])
-            case "ln": v = Foundation.log(x[0])
-            case "log10": v = Foundation.log10(x[0])
-            case "abs": v = Swift.abs(x[0])
-            case "floor": v = Foundation.floor(x[0])
-            case "ceil", "ceiling": v = Foundation.ceil(x[0])
-            case "sqrt": v = Foundation.sqrt(x[0])
-            case "sin": v = Foundation.sin(x[0])
-            case "cos": v = Foundation.cos(x[0])
-            case "tan": v = Foundation.tan(x[0])
-            case "asin", "arcsin": v = Foundation.asin(x[0])
-            case "acos", "arccos": v = Foundation.acos(x[0])
-            case "atan", "arctan": v = Foundation.atan(x[0])
-            default: return e
-            }
+            guard case .call(let f, let args) = e, args.count == 1, case .number(let x) = args[0],
+                  let op = ProgramBuilder.unaryFunctions[f] else { return e }
+            let v = Program.scalar(op, x, 0, 0)
             return v.isFinite ? .number(v) : e
         }.simplified()
     }
@@ -173,7 +156,7 @@ struct FastReactionRewrite {
 
     /// A reaction's rate in amount per time (its rate law times its compartment's size).
     static func amountRate(_ r: Reaction) -> Expression {
-        let v = r.rateLaw.expression(reactants: r.reactants, products: r.products)
+        let v = r.rateExpression
         guard let c = r.compartment, !c.isEmpty else { return v }
         return .symbol(c) * v
     }
@@ -196,7 +179,7 @@ struct FastReactionRewrite {
         var fast: [(index: Int, net: [(species: String, coefficient: Expression)], switchFactor: Expression?)] = []
         for (j, r) in original.reactions.enumerated() where r.fast {
             let n = Self.net(r)
-            let rate = r.rateLaw.expression(reactants: r.reactants, products: r.products)
+            let rate = r.rateExpression
             let constantFactors = Self.factors(rate).filter { isConstant($0, betweenEvents: true) }
             if n.isEmpty || constantFactors.contains(where: { number($0) == 0 }) {
                 m.reactions[j].fast = false
@@ -432,7 +415,7 @@ struct FastReactionRewrite {
             var r = r
             guard (r.reactants + r.products + r.modifiers.map { StoichiometricTerm($0.species) }).contains(where: { claimed.contains($0.species) })
             else { return r }
-            r.rateLaw = .expression(r.rateLaw.expression(reactants: r.reactants, products: r.products))
+            r.rateLaw = .expression(r.rateExpression)
             r.reactants.removeAll { claimed.contains($0.species) }
             r.products.removeAll { claimed.contains($0.species) }
             r.modifiers.removeAll { claimed.contains($0.species) }

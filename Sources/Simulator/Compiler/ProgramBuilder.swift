@@ -58,6 +58,14 @@ struct ProgramBuilder {
         return d
     }
 
+    /// The functions of one argument that are one instruction each (``Program/scalar(_:_:_:_:)`` evaluates them).
+    static let unaryFunctions: [String: Instruction.Op] = [
+        "exp": .exp, "ln": .ln, "log10": .log10, "log2": .log2, "sqrt": .sqrt, "abs": .abs, "floor": .floor,
+        "ceil": .ceil, "ceiling": .ceil, "factorial": .factorial, "sin": .sin, "cos": .cos, "tan": .tan,
+        "asin": .asin, "arcsin": .asin, "acos": .acos, "arccos": .acos, "atan": .atan, "arctan": .atan,
+        "sinh": .sinh, "cosh": .cosh, "tanh": .tanh, "sec": .sec, "csc": .csc, "cot": .cot, "not": .not,
+    ]
+
     /// Emits code for `e` and returns the register that holds its value.
     mutating func register(for e: Expression) throws(CompileError) -> Int {
         if let r = cache[e] { return r }
@@ -151,36 +159,16 @@ struct ProgramBuilder {
             for i in 1..<(regs.count - 1) { acc = emit(.and, acc, emit(op, regs[i], regs[i + 1])) }
             return acc
         }
+        if let op = Self.unaryFunctions[f] { return try unary(op) }
         switch f {
-        case "exp": return try unary(.exp)
-        case "ln": return try unary(.ln)
-        case "log10": return try unary(.log10)
-        case "log2": return try unary(.log2)
         case "log":
             // SBML Level 3 infix: log(x) is the base-10 logarithm; log(b, x) the base-b one.
             if regs.count == 1 { return emit(.log10, regs[0]) }
             return emit(.div, emit(.ln, regs[1]), emit(.ln, regs[0]))
-        case "sqrt": return try unary(.sqrt)
         case "root":
             if regs.count == 1 { return emit(.sqrt, regs[0]) }
             return emit(.pow, regs[1], emit(.div, constant(1), regs[0]))
         case "pow", "power": return emit(.pow, regs[0], regs[1])
-        case "abs": return try unary(.abs)
-        case "floor": return try unary(.floor)
-        case "ceil", "ceiling": return try unary(.ceil)
-        case "factorial": return try unary(.factorial)
-        case "sin": return try unary(.sin)
-        case "cos": return try unary(.cos)
-        case "tan": return try unary(.tan)
-        case "asin", "arcsin": return try unary(.asin)
-        case "acos", "arccos": return try unary(.acos)
-        case "atan", "arctan": return try unary(.atan)
-        case "sinh": return try unary(.sinh)
-        case "cosh": return try unary(.cosh)
-        case "tanh": return try unary(.tanh)
-        case "sec": return try unary(.sec)
-        case "csc": return try unary(.csc)
-        case "cot": return try unary(.cot)
         case "min": return fold(.min, empty: .nan)
         case "max": return fold(.max, empty: .nan)
         case "plus": return fold(.add, empty: 0)
@@ -192,7 +180,6 @@ struct ProgramBuilder {
         case "and": return fold(.and, empty: 1)
         case "or": return fold(.or, empty: 0)
         case "xor": return fold(.xor, empty: 0)
-        case "not": return try unary(.not)
         case "implies": return emit(.or, emit(.not, regs[0]), regs[1])
         case "lt": return chain(.lt)
         case "leq": return chain(.le)
