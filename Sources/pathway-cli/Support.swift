@@ -7,6 +7,7 @@ import Darwin
 #endif
 import PathwayModel
 import SBML
+import Simulator
 
 /// Writes diagnostics to standard error, one per line, in the `file:line:column: error: message` form.
 func report(_ diagnostics: [Diagnostic]) {
@@ -48,6 +49,18 @@ struct CommandError: Error {
 
     func print() {
         for line in lines { Output.note(line) }
+    }
+}
+
+extension CommandError {
+    /// A model that does not compile: an error that names its place in the file is printed as it is
+    /// (`file:line:column: error: …`), any other with the file named.
+    init(compiling file: String, _ error: CompileError) {
+        if error.message.contains(": error: ") {
+            self.init(preformatted: error.message)
+        } else {
+            self.init("cannot compile '\(file)': \(error.message)")
+        }
     }
 }
 

@@ -63,9 +63,7 @@ extension Pathway {
             let model = try perturbations.apply(to: try loadModel(file))
             let t1 = clock.now
             let compiled: CompiledModel
-            do { compiled = try CompiledModel(model) } catch {
-                throw CommandError("cannot compile '\(file)': \(error.message)")
-            }
+            do { compiled = try CompiledModel(model) } catch { throw CommandError(compiling: file, error) }
             let t2 = clock.now
             var settings = try simulation.settings(for: model, stochastic: true)
             if let step { settings.output = .step(try parseDuration(step, option: "--step", unit: model.units.time)) }

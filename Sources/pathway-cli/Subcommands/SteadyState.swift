@@ -47,9 +47,7 @@ extension Pathway {
             try Output.check([output.output])
             let model = try perturbations.apply(to: try loadModel(file))
             let compiled: CompiledModel
-            do { compiled = try CompiledModel(model) } catch {
-                throw CommandError("cannot compile '\(file)': \(error.message)")
-            }
+            do { compiled = try CompiledModel(model) } catch { throw CommandError(compiling: file, error) }
             // Algebraic rules with no consistent values at the start are refused at the rule, as `simulate` refuses them.
             do { _ = try compiled.consistentInitialState() } catch { throw stochasticError(error) }
             let end = try parseDuration(tMax, option: "--t-max", unit: model.units.time)

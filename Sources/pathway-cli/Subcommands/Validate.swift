@@ -48,7 +48,9 @@ extension Pathway {
                 }
                 // Activators, catalysts and inhibitors against the sign of ∂rate/∂modifier.
                 let signs = ModifierSignCheck.diagnostics(for: loaded.model, options: .init(scenarios: scenarios))
-                let diagnostics = (loaded.warnings + signs + DiagramBuilder.strandedNodeWarnings(in: loaded.model)).inFileOrder
+                // The stranded-node check is about the YAML's drawing hints; an SBML file has none to fix.
+                let stranded = isSBMLPath(file) ? [] : DiagramBuilder.strandedNodeWarnings(in: loaded.model)
+                let diagnostics = (loaded.warnings + signs + stranded).inFileOrder
                 report(diagnostics)
                 if signs.contains(where: { $0.severity == .error }) || (strict && !diagnostics.isEmpty) {
                     failed += 1
